@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { PerflabError } from '../common/perflab-error.js';
+
+/** Development defaults; with NODE_ENV=production the app refuses to start on them. */
+export const DEV_SEED_PASSWORD = 'perflab-seed-password';
+export const DEV_ADMIN_PASSWORD = 'perflab-admin-password';
+export const DEV_JWT_SECRET = 'perflab-dev-jwt-secret-change-me-please-32b';
+
+const intFromEnv = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: intFromEnv(0, 65_535).default(3000),
+  DATABASE_URL: z.string().url().optional(),
+  DB_POOL_SIZE: intFromEnv(1, 500).default(10),
+  PERFLAB_DATA_DIR: z.string().min(1).default('.perflab/data'),
+  PERFLAB_SEED_PASSWORD: z.string().min(8).default(DEV_SEED_PASSWORD),
+  PERFLAB_ADMIN_PASSWORD: z.string().min(8).default(DEV_ADMIN_PASSWORD),
+  PERFLAB_JWT_SECRET: z.string().min(32).default(DEV_JWT_SECRET),
+  PERFLAB_SEED: intFromEnv(0, 2 ** 31 - 1).default(42),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface AppConfig {
+  env: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  databaseUrl: string | undefined;
+  poolSize: number;
+  dataDir: string;
+  seedPassword: string;
+  adminPassword: string;
+  jwtSecret: string;
+  seed: number;
+  logLevel: string;
+}
+
+/**
+ * Reads the app's configuration from an environment map. Throws a
+ * PerflabError naming the variable for a bad value, and refuses production
+ * while a development secret is still in place.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue?.path[0] ?? 'environment');
+    throw new PerflabError('PERFLAB_E_CONFIG', `environment variable ${name} is invalid: ${issue?.message ?? ''}`);
+  }
+  const e = parsed.data;
+  if (e.NODE_ENV === 'production') {
+    const defaults = [
+      ['PERFLAB_SEED_PASSWORD', e.PERFLAB_SEED_PASSWORD === DEV_SEED_PASSWORD],
+      ['PERFLAB_ADMIN_PASSWORD', e.PERFLAB_ADMIN_PASSWORD === DEV_ADMIN_PASSWORD],
+      ['PERFLAB_JWT_SECRET', e.PERFLAB_JWT_SECRET === DEV_JWT_SECRET],
+    ] as const;
+    const still = defaults.filter(([, isDefault]) => isDefault).map(([name]) => name);
+    if (still.length > 0) {
+      throw new PerflabError(
+        'PERFLAB_E_INSECURE_DEFAULT',
+        `NODE_ENV=production refuses development defaults; set ${still.join(', ')}`,
+      );
+    }
+  }
+  return {
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    poolSize: e.DB_POOL_SIZE,
+    dataDir: e.PERFLAB_DATA_DIR,
+    seedPassword: e.PERFLAB_SEED_PASSWORD,
+    adminPassword: e.PERFLAB_ADMIN_PASSWORD,
+    jwtSecret: e.PERFLAB_JWT_SECRET,
+    seed: e.PERFLAB_SEED,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,75 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from 'pino';
+
+/** An error whose status, code and message are safe to show the client. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+export const notFound = (what = 'resource'): HttpError => new HttpError(404, 'NOT_FOUND', `${what} not found`);
+
+export function sendError(
+  res: Parameters<RequestHandler>[1],
+  status: number,
+  code: string,
+  message: string,
+  field?: string,
+): void {
+  res.status(status).json({ error: { code, message, ...(field === undefined ? {} : { field }) } });
+}
+
+export const unknownRoute: RequestHandler = (req, res) => {
+  sendError(res, 404, 'NOT_FOUND', `no route for ${req.method} ${req.path.slice(0, 200)}`);
+};
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+}
+
+/**
+ * The last middleware. Known errors become their 4xx; anything else is logged
+ * (message and code only: driver errors carry SQL details and values) and the
+ * client gets a generic 500 with the request id to quote.
+ */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err: unknown, req, res, _next) => {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    if (err instanceof HttpError) {
+      sendError(res, err.status, err.code, err.message, err.field);
+      return;
+    }
+    const bodyError = err as BodyParserError;
+    if (bodyError.type === 'entity.too.large') {
+      sendError(res, 413, 'PAYLOAD_TOO_LARGE', 'request body is over the 100 kB limit');
+      return;
+    }
+    if (bodyError.type === 'entity.parse.failed') {
+      sendError(res, 400, 'MALFORMED_JSON', 'request body is not valid JSON', 'body');
+      return;
+    }
+    if (typeof bodyError.status === 'number' && bodyError.status >= 400 && bodyError.status < 500) {
+      sendError(res, bodyError.status, 'BAD_REQUEST', 'the request could not be read');
+      return;
+    }
+    const e = err instanceof Error ? err : new Error(String(err));
+    logger.error(
+      { err: { type: e.name, message: e.message, code: (e as { code?: unknown }).code, stack: e.stack }, reqId: req.id },
+      'unhandled error',
+    );
+    res
+      .status(500)
+      .json({ error: { code: 'INTERNAL', message: 'internal server error', requestId: String(req.id ?? '') } });
+  };
+}

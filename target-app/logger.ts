@@ -1,0 +1,23 @@
+import pino, { type Logger } from 'pino';
+
+/** Paths pino blanks out wherever they appear in a log line. */
+export const REDACT_PATHS = [
+  'password',
+  '*.password',
+  'token',
+  '*.token',
+  'passwordHash',
+  '*.passwordHash',
+  'password_hash',
+  '*.password_hash',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  'headers.authorization',
+  'headers.cookie',
+];
+
+/** The app's own logger when no probes are wired in. */
+export function createLogger(level: string): Logger {
+  return pino({ level, redact: { paths: REDACT_PATHS, censor: '[redacted]' } });
+}

@@ -1,0 +1,28 @@
+import { loadConfig } from './config.js';
+import { openDb } from './db/index.js';
+import { createLogger } from './logger.js';
+import { startServer } from './server.js';
+import { exitWithError } from './bin/exit.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const db = await openDb(config);
+  const running = await startServer({ config, db, instrumentation: { logger }, log: logger });
+  logger.info({ url: running.url, db: db.kind, seeded: running.seeded }, 'target app listening');
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    void running
+      .close()
+      .then(() => db.close())
+      .finally(() => process.exit(0));
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch(exitWithError);

@@ -1,0 +1,36 @@
+import { Router } from 'express';
+import { principalOf } from '../auth/middleware.js';
+import type { Db } from '../db/types.js';
+import { notFound } from '../http/errors.js';
+import { parse } from '../http/validate.js';
+import { EmptyQuery } from '../schemas.js';
+
+export interface UserRow {
+  id: number;
+  email: string;
+  name: string;
+  role: string;
+  created_at: Date;
+}
+
+/** The only shape a user leaves the API in: never the password hash. */
+export const toUser = (r: UserRow) => ({
+  id: r.id,
+  email: r.email,
+  name: r.name,
+  role: r.role,
+  createdAt: r.created_at.toISOString(),
+});
+
+export function userRoutes(db: Db): Router {
+  const router = Router();
+  router.get('/me', async (req, res) => {
+    parse(EmptyQuery, req.query, 'query');
+    const { rows } = await db.query<UserRow>('SELECT id, email, name, role, created_at FROM users WHERE id = $1', [
+      principalOf(res).userId,
+    ]);
+    if (!rows[0]) throw notFound('user');
+    res.json(toUser(rows[0]));
+  });
+  return router;
+}

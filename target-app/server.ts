@@ -1,0 +1,55 @@
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { createApp, type AppInstrumentation } from './app.js';
+import type { AppConfig } from './config.js';
+import { migrate } from './db/migrate.js';
+import type { Db } from './db/types.js';
+import { SEED_DEFAULTS, seedDatabase } from './seed.js';
+
+export interface RunningServer {
+  server: Server;
+  url: string;
+  seeded: boolean;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  config: AppConfig;
+  db: Db;
+  instrumentation?: AppInstrumentation;
+  /** Seed an empty database with the default sizes first (what `npm start` does). */
+  seedIfEmpty?: boolean;
+  log?: Logger;
+}
+
+/** Migrates, optionally seeds an empty database, and listens. */
+export async function startServer({ config, db, instrumentation, seedIfEmpty = true, log }: StartOptions): Promise<RunningServer> {
+  await migrate(db);
+  let seeded = false;
+  if (seedIfEmpty) {
+    const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM users');
+    if (rows[0]?.n === 0) {
+      log?.info({ db: db.kind, ...SEED_DEFAULTS }, 'empty database: seeding it');
+      await seedDatabase(db, { ...SEED_DEFAULTS, seed: config.seed, seedPassword: config.seedPassword, adminPassword: config.adminPassword });
+      seeded = true;
+    }
+  }
+  const app = createApp({ db, config, ...(instrumentation ? { instrumentation } : {}) });
+  const server = app.listen(config.port, config.host);
+  await once(server, 'listening');
+  // Load generators keep connections open; keep-alive longer than theirs avoids resets mid-run.
+  server.keepAliveTimeout = 65_000;
+  const { address, port } = server.address() as AddressInfo;
+  const host = address.includes(':') ? `[${address}]` : address;
+  return {
+    server,
+    url: `http://${host}:${port}`,
+    seeded,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
