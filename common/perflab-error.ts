@@ -13,7 +13,12 @@ export class PerflabError extends Error {
 }
 
 /** Builds the standard "option X must be Y, got Z" message every constructor uses. */
-export function invalidOption(code: `PERFLAB_E_${string}`, option: string, expected: string, got: unknown): PerflabError {
+export function invalidOption(
+  code: `PERFLAB_E_${string}`,
+  option: string,
+  expected: string,
+  got: unknown,
+): PerflabError {
   return new PerflabError(code, `option "${option}" must be ${expected}, got ${describe(got)}`);
 }
 

@@ -46,7 +46,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const name = String(issue?.path[0] ?? 'environment');
-    throw new PerflabError('PERFLAB_E_CONFIG', `environment variable ${name} is invalid: ${issue?.message ?? ''}`);
+    throw new PerflabError(
+      'PERFLAB_E_CONFIG',
+      `environment variable ${name} is invalid: ${issue?.message ?? ''}`,
+    );
   }
   const e = parsed.data;
   if (e.NODE_ENV === 'production') {

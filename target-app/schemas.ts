@@ -5,7 +5,10 @@ export const LIMIT_MAX = 100;
 
 const id = z.coerce.number().int().positive().max(2_147_483_647);
 const limit = z.coerce.number().int().min(1).max(LIMIT_MAX).default(LIMIT_DEFAULT);
-const cursor = z.string().max(200).regex(/^[A-Za-z0-9_-]+$/, 'must be a cursor returned by the API');
+const cursor = z
+  .string()
+  .max(200)
+  .regex(/^[A-Za-z0-9_-]+$/, 'must be a cursor returned by the API');
 const email = z.string().trim().toLowerCase().max(254).pipe(z.email());
 // OWASP: at least 8, allow long passphrases, but cap what the hash function has to chew.
 const password = z.string().min(8).max(128);
@@ -13,7 +16,11 @@ const password = z.string().min(8).max(128);
 export const RegisterBody = z.strictObject({ email, password, name: z.string().trim().min(1).max(100) });
 export const LoginBody = z.strictObject({ email, password: z.string().min(1).max(128) });
 export const IdParams = z.strictObject({ id });
-export const ProductListQuery = z.strictObject({ q: z.string().trim().max(100).optional(), limit, cursor: cursor.optional() });
+export const ProductListQuery = z.strictObject({
+  q: z.string().trim().max(100).optional(),
+  limit,
+  cursor: cursor.optional(),
+});
 export const OrderListQuery = z.strictObject({ limit, cursor: cursor.optional() });
 export const CreateOrderBody = z.strictObject({
   items: z

@@ -20,9 +20,30 @@ const BATCH = 5_000;
 // Every timestamp derives from this instant, so two seeds with one number are identical to the byte.
 const EPOCH_MS = Date.UTC(2026, 0, 1);
 const ADJECTIVES = ['Red', 'Quiet', 'Rapid', 'Solid', 'Bright', 'Tiny', 'Grand', 'Smart', 'Soft', 'Vintage'];
-const NOUNS = ['Lamp', 'Chair', 'Kettle', 'Backpack', 'Keyboard', 'Mug', 'Desk', 'Speaker', 'Notebook', 'Jacket'];
+const NOUNS = [
+  'Lamp',
+  'Chair',
+  'Kettle',
+  'Backpack',
+  'Keyboard',
+  'Mug',
+  'Desk',
+  'Speaker',
+  'Notebook',
+  'Jacket',
+];
 const FIRST = ['Ada', 'Linus', 'Grace', 'Alan', 'Barbara', 'Ken', 'Margaret', 'Dennis', 'Radia', 'Edsger'];
-const LAST = ['Lovelace', 'Torvalds', 'Hopper', 'Turing', 'Liskov', 'Thompson', 'Hamilton', 'Ritchie', 'Perlman'];
+const LAST = [
+  'Lovelace',
+  'Torvalds',
+  'Hopper',
+  'Turing',
+  'Liskov',
+  'Thompson',
+  'Hamilton',
+  'Ritchie',
+  'Perlman',
+];
 
 /** mulberry32: tiny, fast and good enough for synthetic data; same seed, same stream. */
 export function prng(seed: number): () => number {
@@ -37,7 +58,8 @@ export function prng(seed: number): () => number {
 }
 
 const pick = <T>(rand: () => number, list: readonly T[]): T => list[Math.floor(rand() * list.length)] as T;
-const int = (rand: () => number, min: number, max: number): number => min + Math.floor(rand() * (max - min + 1));
+const int = (rand: () => number, min: number, max: number): number =>
+  min + Math.floor(rand() * (max - min + 1));
 
 /**
  * Replaces all shop data with a deterministic data set. Argon2id costs tens of
@@ -71,11 +93,23 @@ export async function seedDatabase(db: Db, options: SeedOptions): Promise<void> 
       tx,
       'users (id, email, name, password_hash, role, created_at)',
       ['int', 'text', 'text', 'text', 'text', 'timestamptz'],
-      [users.id, users.email, users.name, users.hash, role, users.id.map((i) => new Date(EPOCH_MS + i * 1000))],
+      [
+        users.id,
+        users.email,
+        users.name,
+        users.hash,
+        role,
+        users.id.map((i) => new Date(EPOCH_MS + i * 1000)),
+      ],
     );
     options.onProgress?.('users', users.id.length);
 
-    const products = { id: [] as number[], name: [] as string[], desc: [] as string[], price: [] as number[] };
+    const products = {
+      id: [] as number[],
+      name: [] as string[],
+      desc: [] as string[],
+      price: [] as number[],
+    };
     const stock: number[] = [];
     for (let i = 1; i <= options.products; i++) {
       const name = `${pick(rand, ADJECTIVES)} ${pick(rand, NOUNS)} ${i}`;
@@ -89,7 +123,14 @@ export async function seedDatabase(db: Db, options: SeedOptions): Promise<void> 
       tx,
       'products (id, name, description, price_cents, stock, created_at)',
       ['int', 'text', 'text', 'int', 'int', 'timestamptz'],
-      [products.id, products.name, products.desc, products.price, stock, products.id.map(() => new Date(EPOCH_MS))],
+      [
+        products.id,
+        products.name,
+        products.desc,
+        products.price,
+        stock,
+        products.id.map(() => new Date(EPOCH_MS)),
+      ],
     );
     options.onProgress?.('products', options.products);
 
@@ -164,7 +205,12 @@ async function insertOrderBatch(
  * parameters whatever the row count, so it stays under PostgreSQL's limit and is
  * far faster than row-at-a-time inserts, on pg and PGlite alike.
  */
-async function insertColumns(tx: Queryable, target: string, types: string[], columns: unknown[][]): Promise<void> {
+async function insertColumns(
+  tx: Queryable,
+  target: string,
+  types: string[],
+  columns: unknown[][],
+): Promise<void> {
   const rows = columns[0]?.length ?? 0;
   for (let from = 0; from < rows; from += BATCH) {
     const slice = columns.map((c) => c.slice(from, from + BATCH));

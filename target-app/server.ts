@@ -25,14 +25,25 @@ export interface StartOptions {
 }
 
 /** Migrates, optionally seeds an empty database, and listens. */
-export async function startServer({ config, db, instrumentation, seedIfEmpty = true, log }: StartOptions): Promise<RunningServer> {
+export async function startServer({
+  config,
+  db,
+  instrumentation,
+  seedIfEmpty = true,
+  log,
+}: StartOptions): Promise<RunningServer> {
   await migrate(db);
   let seeded = false;
   if (seedIfEmpty) {
     const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM users');
     if (rows[0]?.n === 0) {
       log?.info({ db: db.kind, ...SEED_DEFAULTS }, 'empty database: seeding it');
-      await seedDatabase(db, { ...SEED_DEFAULTS, seed: config.seed, seedPassword: config.seedPassword, adminPassword: config.adminPassword });
+      await seedDatabase(db, {
+        ...SEED_DEFAULTS,
+        seed: config.seed,
+        seedPassword: config.seedPassword,
+        adminPassword: config.adminPassword,
+      });
       seeded = true;
     }
   }

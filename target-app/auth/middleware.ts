@@ -20,7 +20,8 @@ export function requireAuth(tokens: TokenService): RequestHandler {
 
 export function requireRole(role: Role): RequestHandler {
   return (_req, res, next) => {
-    if (principalOf(res).role !== role) throw new HttpError(403, 'FORBIDDEN', `this action needs the ${role} role`);
+    if (principalOf(res).role !== role)
+      throw new HttpError(403, 'FORBIDDEN', `this action needs the ${role} role`);
     next();
   };
 }

@@ -8,7 +8,8 @@ export { migrate } from './migrate.js';
 
 /** Real PostgreSQL when DATABASE_URL is set, embedded PGlite otherwise. */
 export async function openDb(config: Pick<AppConfig, 'databaseUrl' | 'poolSize' | 'dataDir'>): Promise<Db> {
-  if (config.databaseUrl) return createPgDb({ connectionString: config.databaseUrl, poolSize: config.poolSize });
+  if (config.databaseUrl)
+    return createPgDb({ connectionString: config.databaseUrl, poolSize: config.poolSize });
   return createPgliteDb(config.dataDir);
 }
 

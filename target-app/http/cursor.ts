@@ -12,7 +12,11 @@ export function decodeCursor(cursor: string, shape: readonly ('string' | 'number
   } catch {
     values = undefined;
   }
-  if (!Array.isArray(values) || values.length !== shape.length || values.some((v, i) => typeof v !== shape[i])) {
+  if (
+    !Array.isArray(values) ||
+    values.length !== shape.length ||
+    values.some((v, i) => typeof v !== shape[i])
+  ) {
     throw new HttpError(400, 'VALIDATION_FAILED', 'cursor: must be a cursor returned by the API', 'cursor');
   }
   return values as (string | number)[];

@@ -14,7 +14,8 @@ export class HttpError extends Error {
   }
 }
 
-export const notFound = (what = 'resource'): HttpError => new HttpError(404, 'NOT_FOUND', `${what} not found`);
+export const notFound = (what = 'resource'): HttpError =>
+  new HttpError(404, 'NOT_FOUND', `${what} not found`);
 
 export function sendError(
   res: Parameters<RequestHandler>[1],
@@ -65,11 +66,16 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     const e = err instanceof Error ? err : new Error(String(err));
     logger.error(
-      { err: { type: e.name, message: e.message, code: (e as { code?: unknown }).code, stack: e.stack }, reqId: req.id },
+      {
+        err: { type: e.name, message: e.message, code: (e as { code?: unknown }).code, stack: e.stack },
+        reqId: req.id,
+      },
       'unhandled error',
     );
     res
       .status(500)
-      .json({ error: { code: 'INTERNAL', message: 'internal server error', requestId: String(req.id ?? '') } });
+      .json({
+        error: { code: 'INTERNAL', message: 'internal server error', requestId: String(req.id ?? '') },
+      });
   };
 }

@@ -5,7 +5,11 @@ import { HttpError } from './errors.js';
  * Parses one part of a request with its zod schema. The first issue becomes a
  * 400 naming the offending field as a dotted path (items.0.quantity).
  */
-export function parse<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | 'query' | 'params'): z.infer<S> {
+export function parse<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  where: 'body' | 'query' | 'params',
+): z.infer<S> {
   const result = schema.safeParse(value ?? {});
   if (result.success) return result.data;
   const issue = result.error.issues[0];

@@ -70,7 +70,12 @@ export function orderRoutes(db: Db): Router {
       const ids = items.map((i) => i.productId).sort((a, b) => a - b);
       // Locking the rows in id order serializes concurrent orders for the same
       // stock and cannot deadlock; prices come from here, never from the client.
-      const { rows: products } = await tx.query<{ id: number; name: string; price_cents: number; stock: number }>(
+      const { rows: products } = await tx.query<{
+        id: number;
+        name: string;
+        price_cents: number;
+        stock: number;
+      }>(
         'SELECT id, name, price_cents, stock FROM products WHERE id = ANY($1::int[]) ORDER BY id FOR UPDATE',
         [ids],
       );
@@ -78,10 +83,20 @@ export function orderRoutes(db: Db): Router {
       const lines = items.map((item, index) => {
         const product = byId.get(item.productId);
         if (!product) {
-          throw new HttpError(422, 'UNKNOWN_PRODUCT', `product ${item.productId} does not exist`, `items.${index}.productId`);
+          throw new HttpError(
+            422,
+            'UNKNOWN_PRODUCT',
+            `product ${item.productId} does not exist`,
+            `items.${index}.productId`,
+          );
         }
         if (product.stock < item.quantity) {
-          throw new HttpError(409, 'OUT_OF_STOCK', `product ${item.productId} has only ${product.stock} left`, `items.${index}.quantity`);
+          throw new HttpError(
+            409,
+            'OUT_OF_STOCK',
+            `product ${item.productId} has only ${product.stock} left`,
+            `items.${index}.quantity`,
+          );
         }
         return { product, quantity: item.quantity };
       });
@@ -93,7 +108,8 @@ export function orderRoutes(db: Db): Router {
         [userId, total],
       );
       const created = rows[0];
-      if (!created) throw new HttpError(401, 'UNAUTHENTICATED', 'the account behind this token no longer exists');
+      if (!created)
+        throw new HttpError(401, 'UNAUTHENTICATED', 'the account behind this token no longer exists');
       await tx.query(
         `INSERT INTO order_items (order_id, line_no, product_id, product_name, unit_price_cents, quantity)
          SELECT $1, ord, pid, name, price, qty
@@ -124,7 +140,12 @@ export function orderRoutes(db: Db): Router {
     if (query.cursor) {
       const [createdAt, id] = decodeCursor(query.cursor, ['string', 'number']);
       if (Number.isNaN(Date.parse(String(createdAt)))) {
-        throw new HttpError(400, 'VALIDATION_FAILED', 'cursor: must be a cursor returned by the API', 'cursor');
+        throw new HttpError(
+          400,
+          'VALIDATION_FAILED',
+          'cursor: must be a cursor returned by the API',
+          'cursor',
+        );
       }
       params.push(createdAt, id);
       keyset = 'AND (created_at, id) < ($3::timestamptz, $4::int)';
@@ -138,7 +159,8 @@ export function orderRoutes(db: Db): Router {
     const last = page[page.length - 1];
     res.json({
       items: await withItems(db, page),
-      nextCursor: rows.length > query.limit && last ? encodeCursor([last.created_at.toISOString(), last.id]) : null,
+      nextCursor:
+        rows.length > query.limit && last ? encodeCursor([last.created_at.toISOString(), last.id]) : null,
     });
   });
 
@@ -146,10 +168,10 @@ export function orderRoutes(db: Db): Router {
     const { id } = parse(IdParams, req.params, 'params');
     parse(EmptyQuery, req.query, 'query');
     // Scoped by owner in SQL: another user's order is indistinguishable from a missing one.
-    const { rows } = await db.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = $1 AND user_id = $2`, [
-      id,
-      principalOf(res).userId,
-    ]);
+    const { rows } = await db.query<OrderRow>(
+      `SELECT ${ORDER_COLUMNS} FROM orders WHERE id = $1 AND user_id = $2`,
+      [id, principalOf(res).userId],
+    );
     if (!rows[0]) throw notFound('order');
     res.json((await withItems(db, rows))[0]);
   });

@@ -53,7 +53,9 @@ export function productRoutes(db: Db): Router {
   router.get('/:id', async (req, res) => {
     const { id } = parse(IdParams, req.params, 'params');
     parse(EmptyQuery, req.query, 'query');
-    const { rows } = await db.query<ProductRow>(`SELECT ${PRODUCT_COLUMNS} FROM products WHERE id = $1`, [id]);
+    const { rows } = await db.query<ProductRow>(`SELECT ${PRODUCT_COLUMNS} FROM products WHERE id = $1`, [
+      id,
+    ]);
     if (!rows[0]) throw notFound('product');
     res.json(toProduct(rows[0]));
   });

@@ -26,9 +26,10 @@ export function userRoutes(db: Db): Router {
   const router = Router();
   router.get('/me', async (req, res) => {
     parse(EmptyQuery, req.query, 'query');
-    const { rows } = await db.query<UserRow>('SELECT id, email, name, role, created_at FROM users WHERE id = $1', [
-      principalOf(res).userId,
-    ]);
+    const { rows } = await db.query<UserRow>(
+      'SELECT id, email, name, role, created_at FROM users WHERE id = $1',
+      [principalOf(res).userId],
+    );
     if (!rows[0]) throw notFound('user');
     res.json(toUser(rows[0]));
   });

@@ -1,0 +1,94 @@
+import type { AppInstrumentation } from '../../target-app/app.js';
+import { loadConfig, type AppConfig } from '../../target-app/config.js';
+import type { Db } from '../../target-app/db/types.js';
+import { ADMIN_EMAIL, customerEmail, seedDatabase } from '../../target-app/seed.js';
+import { startServer } from '../../target-app/server.js';
+import { createTestDb, type TestDb } from './db.js';
+
+export const TEST_SEED = { seed: 7, users: 12, products: 30, orders: 60 } as const;
+
+export interface TestApp {
+  url: string;
+  db: Db;
+  source: TestDb['source'];
+  config: AppConfig;
+  /** Logs in a seeded account (customer n, or 'admin') and returns its bearer token. */
+  login(who: number | 'admin'): Promise<string>;
+  /** fetch() against the app with JSON in and out. */
+  request(
+    path: string,
+    init?: { method?: string; token?: string; body?: unknown; headers?: Record<string, string> },
+  ): Promise<{
+    status: number;
+    headers: Headers;
+    body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  }>;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  instrumentation?: (db: Db) => AppInstrumentation & { db?: Db };
+  seed?: Partial<typeof TEST_SEED> | false;
+}
+
+/** Starts the real target app on 127.0.0.1 with a fresh test database, seeded small. */
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const testDb = await createTestDb();
+  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', ...options.env });
+  if (options.seed !== false) {
+    await seedDatabase(testDb.db, {
+      ...TEST_SEED,
+      ...options.seed,
+      seedPassword: config.seedPassword,
+      adminPassword: config.adminPassword,
+    });
+  }
+  const instrumentation = options.instrumentation?.(testDb.db);
+  const db = instrumentation?.db ?? testDb.db;
+  const running = await startServer({
+    config,
+    db,
+    seedIfEmpty: false,
+    ...(instrumentation ? { instrumentation } : {}),
+  });
+
+  const request: TestApp['request'] = async (path, init = {}) => {
+    const headers: Record<string, string> = { ...init.headers };
+    if (init.token) headers.authorization = `Bearer ${init.token}`;
+    let body: string | undefined;
+    if (init.body !== undefined) {
+      headers['content-type'] ??= 'application/json';
+      body = typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
+    }
+    const res = await fetch(running.url + path, { method: init.method ?? 'GET', headers, body });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON: hand back the text
+    }
+    return { status: res.status, headers: res.headers, body: parsed };
+  };
+
+  return {
+    url: running.url,
+    db,
+    source: testDb.source,
+    config,
+    request,
+    async login(who) {
+      const email = who === 'admin' ? ADMIN_EMAIL : customerEmail(who);
+      const password = who === 'admin' ? config.adminPassword : config.seedPassword;
+      const res = await request('/api/auth/login', { method: 'POST', body: { email, password } });
+      if (res.status !== 200)
+        throw new Error(`login as ${email} failed: ${res.status} ${JSON.stringify(res.body)}`);
+      return res.body.token as string;
+    },
+    async close() {
+      await running.close();
+      await testDb.cleanup();
+    },
+  };
+}
