@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 // (DATABASE_URL, then testcontainers), once forced onto embedded PGlite, so
 // neither storage path can rot. Everything else runs once.
 const apiTests = ['test/target-app/**/*.test.ts'];
+// The process entry points pick their database from the environment themselves.
+const entryPointTests = ['test/target-app/main.test.ts', 'test/target-app/bin/**/*.test.ts'];
 
 export default defineConfig({
   test: {
@@ -13,15 +15,29 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [...apiTests, 'node_modules/**'] },
+        test: {
+          name: 'unit',
+          include: ['test/**/*.test.ts', ...entryPointTests],
+          exclude: ['node_modules/**', 'test/target-app/!(main.test.ts|bin)/**', 'test/target-app/!(main).test.ts'],
+        },
       },
       {
         extends: true,
-        test: { name: 'api-postgres', include: apiTests, env: { PERFLAB_TEST_DB: 'auto' } },
+        test: {
+          name: 'api-postgres',
+          include: apiTests,
+          exclude: ['node_modules/**', ...entryPointTests],
+          env: { PERFLAB_TEST_DB: 'auto' },
+        },
       },
       {
         extends: true,
-        test: { name: 'api-embedded', include: apiTests, env: { PERFLAB_TEST_DB: 'pglite' } },
+        test: {
+          name: 'api-embedded',
+          include: apiTests,
+          exclude: ['node_modules/**', ...entryPointTests],
+          env: { PERFLAB_TEST_DB: 'pglite' },
+        },
       },
     ],
   },
