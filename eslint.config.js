@@ -3,7 +3,16 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.perflab/**', 'reports/**', 'dashboards/grafana/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      '.perflab/**',
+      'reports/**',
+      'dashboards/grafana/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

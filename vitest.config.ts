@@ -18,7 +18,11 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts', ...entryPointTests],
-          exclude: ['node_modules/**', 'test/target-app/!(main.test.ts|bin)/**', 'test/target-app/!(main).test.ts'],
+          exclude: [
+            'node_modules/**',
+            'test/target-app/!(main.test.ts|bin)/**',
+            'test/target-app/!(main).test.ts',
+          ],
         },
       },
       {

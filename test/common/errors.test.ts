@@ -34,7 +34,9 @@ describe('coded errors', () => {
   });
 
   it('documents every code in docs/errors.md', () => {
-    const missing = [...used].filter(([code]) => !docs.includes(`\`${code}\``)).map(([c, f]) => `${c} (${f})`);
+    const missing = [...used]
+      .filter(([code]) => !docs.includes(`\`${code}\``))
+      .map(([c, f]) => `${c} (${f})`);
     expect(missing).toEqual([]);
   });
 });
