@@ -12,7 +12,9 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
   const out = (line = '') => process.stdout.write(`${line}\n`);
-  out(`perflab demo: opening ${config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`} ...`);
+  out(
+    `perflab demo: opening ${config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`} ...`,
+  );
   const db = await openDb(config);
   const started = performance.now();
   const running = await startServer({ config, db, instrumentation: { logger }, log: logger });
