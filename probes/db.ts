@@ -1,0 +1,207 @@
+import { performance } from 'node:perf_hooks';
+import { context, SpanKind, SpanStatusCode, trace, type Span, type Tracer } from '@opentelemetry/api';
+import {
+  ATTR_DB_COLLECTION_NAME,
+  ATTR_DB_OPERATION_NAME,
+  ATTR_DB_QUERY_TEXT,
+  ATTR_DB_SYSTEM_NAME,
+  ATTR_ERROR_TYPE,
+  DB_SYSTEM_NAME_VALUE_POSTGRESQL,
+} from '@opentelemetry/semantic-conventions';
+import { ATTR_DB_RESPONSE_RETURNED_ROWS } from '@opentelemetry/semantic-conventions/incubating';
+import type { Logger } from 'pino';
+import { currentState } from './context.js';
+import { DB_UNKNOWN, LABEL_DB_COLLECTION, LABEL_DB_OPERATION } from './metric-names.js';
+import { exemplarFor, observe, type ProbeMetrics } from './metrics.js';
+import type { ResolvedOptions } from './options.js';
+import type { Diagnostics } from './safe.js';
+import { SqlSummarizer, type SqlSummary } from './sql.js';
+import type { DbLike, InstrumentDbOptions, QueryableLike, QueryResultLike, TracingMode } from './types.js';
+
+export interface DbDeps {
+  options: ResolvedOptions;
+  metrics: ProbeMetrics;
+  logger: Logger;
+  diag: Diagnostics;
+  tracer: Tracer;
+  mode: () => TracingMode;
+}
+
+const INSTRUMENTED = Symbol.for('perflab.probes.instrumentedDb');
+const MAX_SQL = 2048;
+
+/**
+ * Wraps a DbLike so every query (including those run inside transaction())
+ * is timed into db_client_operation_duration_seconds, counted into the current
+ * request, traced as a CLIENT span under the active span (SQL text only, never
+ * parameters) and logged when slow. Everything else passes through untouched;
+ * the returned object has the same shape and type as the input.
+ */
+export function createInstrumentDb(deps: DbDeps): <D extends DbLike>(db: D, opts?: InstrumentDbOptions) => D {
+  const summarizer = new SqlSummarizer();
+
+  const timed = (target: QueryableLike, system: string) =>
+    function query(text: string, params?: readonly unknown[]): Promise<QueryResultLike> {
+      let probe: QueryProbe | undefined;
+      try {
+        probe = startQuery(deps, summarizer, text, system);
+      } catch (err) {
+        deps.diag.report('db.query.start', err);
+      }
+      const run = (): Promise<QueryResultLike> => target.query(text, params);
+      const pending = probe?.ctx ? context.with(probe.ctx, run) : run();
+      if (!probe) return pending;
+      const p = probe;
+      return pending.then(
+        (result) => {
+          finishQuery(deps, p, result, undefined);
+          return result;
+        },
+        (error: unknown) => {
+          finishQuery(deps, p, undefined, error);
+          throw error;
+        },
+      );
+    };
+
+  const wrapQueryable = <Q extends QueryableLike>(q: Q, system: string): Q =>
+    wrap(q, { query: timed(q, system) });
+
+  return function instrumentDb<D extends DbLike>(db: D, opts: InstrumentDbOptions = {}): D {
+    if ((db as Record<symbol, unknown>)[INSTRUMENTED]) return db;
+    const system = opts.system ?? DB_SYSTEM_NAME_VALUE_POSTGRESQL;
+    const poolName = opts.poolName ?? (typeof db.kind === 'string' ? db.kind : 'default');
+    if (typeof db.poolStats === 'function') deps.metrics.pools.set(poolName, () => db.poolStats!());
+    const overrides: Record<PropertyKey, unknown> = { query: timed(db, system), [INSTRUMENTED]: true };
+    if (typeof db.transaction === 'function') {
+      overrides.transaction = <T>(fn: (tx: QueryableLike) => Promise<T>): Promise<T> =>
+        db.transaction!((tx) => fn(wrapQueryable(tx, system)));
+    }
+    return wrap(db, overrides);
+  };
+}
+
+/** A Proxy whose methods other than the overrides are bound to the original object. */
+function wrap<T extends object>(target: T, overrides: Record<PropertyKey, unknown>): T {
+  const bound = new Map<PropertyKey, unknown>();
+  return new Proxy(target, {
+    get(t, prop) {
+      if (Object.prototype.hasOwnProperty.call(overrides, prop)) return overrides[prop];
+      const value: unknown = Reflect.get(t, prop, t);
+      if (typeof value !== 'function') return value;
+      let b = bound.get(prop);
+      if (!b) {
+        b = (value as (...args: unknown[]) => unknown).bind(t);
+        bound.set(prop, b);
+      }
+      return b;
+    },
+  });
+}
+
+interface QueryProbe {
+  text: string;
+  summary: SqlSummary;
+  start: number;
+  span: Span | undefined;
+  ctx: ReturnType<typeof context.active> | undefined;
+  state: ReturnType<typeof currentState>;
+}
+
+function startQuery(deps: DbDeps, summarizer: SqlSummarizer, text: string, system: string): QueryProbe {
+  const summary = summarizer.summarize(text);
+  const state = currentState();
+  if (state) state.queries++;
+  let span: Span | undefined;
+  let ctx: QueryProbe['ctx'];
+  const mode = deps.mode();
+  if (mode !== 'off') {
+    const parent = context.active();
+    if (trace.getSpan(parent)) {
+      const name =
+        summary.collection === DB_UNKNOWN ? summary.operation : `${summary.operation} ${summary.collection}`;
+      span = deps.tracer.startSpan(name, { kind: SpanKind.CLIENT }, parent);
+      if (span.isRecording()) {
+        span.setAttributes({
+          [ATTR_DB_SYSTEM_NAME]: system,
+          [ATTR_DB_QUERY_TEXT]: text.length > MAX_SQL ? text.slice(0, MAX_SQL) : text,
+          [ATTR_DB_OPERATION_NAME]: summary.operation,
+        });
+        if (summary.collection !== DB_UNKNOWN) span.setAttribute(ATTR_DB_COLLECTION_NAME, summary.collection);
+      }
+      // Only auto mode has driver spans (instrumentation-pg) to nest under ours.
+      if (mode === 'auto') ctx = trace.setSpan(parent, span);
+    }
+  }
+  return { text, summary, start: performance.now(), span, ctx, state };
+}
+
+function finishQuery(deps: DbDeps, p: QueryProbe, result: QueryResultLike | undefined, error: unknown): void {
+  try {
+    const seconds = (performance.now() - p.start) / 1000;
+    if (p.state) p.state.queryDurationSeconds += seconds;
+    const labels = { [LABEL_DB_OPERATION]: p.summary.operation, [LABEL_DB_COLLECTION]: p.summary.collection };
+    let traceId: string | undefined;
+    let spanId: string | undefined;
+    const sc = (p.span ?? trace.getActiveSpan())?.spanContext();
+    if (sc && sc.traceFlags & 1) {
+      traceId = sc.traceId;
+      spanId = sc.spanId;
+    }
+    observe(deps.metrics.dbDuration, deps.metrics.exemplars, labels, seconds, exemplarFor(traceId, spanId));
+    const rowCount = result ? (result.rowCount ?? result.rows?.length ?? null) : null;
+    if (p.span) {
+      if (p.span.isRecording()) {
+        if (rowCount !== null) p.span.setAttribute(ATTR_DB_RESPONSE_RETURNED_ROWS, rowCount);
+        if (error !== undefined) {
+          p.span.setAttribute(ATTR_ERROR_TYPE, errorType(error));
+          p.span.setStatus({
+            code: SpanStatusCode.ERROR,
+            message: String((error as Error)?.message ?? error),
+          });
+        }
+      }
+      p.span.end();
+    }
+    if (seconds >= deps.options.slowQuerySeconds) {
+      deps.metrics.dbSlow.inc(labels);
+      deps.logger.warn(
+        {
+          db: {
+            operation: p.summary.operation,
+            collection: p.summary.collection,
+            statement: p.text.length > MAX_SQL ? p.text.slice(0, MAX_SQL) : p.text,
+          },
+          durationMs: Math.round(seconds * 1e6) / 1e3,
+          rowCount,
+          trace_id: traceId,
+          span_id: spanId,
+        },
+        'slow query',
+      );
+    }
+    if (deps.options.onQuery) {
+      try {
+        deps.options.onQuery({
+          text: p.text,
+          operation: p.summary.operation,
+          collection: p.summary.collection,
+          durationSeconds: seconds,
+          rowCount,
+          error,
+          traceId,
+        });
+      } catch (err) {
+        deps.diag.report('onQuery', err);
+      }
+    }
+  } catch (err) {
+    deps.diag.report('db.query.finish', err);
+  }
+}
+
+function errorType(error: unknown): string {
+  const code = (error as { code?: unknown })?.code;
+  if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code; // SQLSTATE
+  return (error as Error)?.name ?? 'Error';
+}

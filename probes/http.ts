@@ -1,0 +1,212 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import {
+  context,
+  propagation,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Context,
+  type Span,
+  type Tracer,
+} from '@opentelemetry/api';
+import {
+  ATTR_CLIENT_ADDRESS,
+  ATTR_ERROR_TYPE,
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_HTTP_ROUTE,
+  ATTR_NETWORK_PROTOCOL_VERSION,
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
+  ATTR_URL_PATH,
+  ATTR_URL_SCHEME,
+  ATTR_USER_AGENT_ORIGINAL,
+} from '@opentelemetry/semantic-conventions';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Logger } from 'pino';
+import { runWithState, type RequestState } from './context.js';
+import { normalizeMethod } from './http-method.js';
+import { LABEL_METHOD, LABEL_ROUTE, LABEL_STATUS } from './metric-names.js';
+import { exemplarFor, observe, type ProbeMetrics } from './metrics.js';
+import type { ResolvedOptions } from './options.js';
+import { routeTemplate } from './route.js';
+import type { Diagnostics } from './safe.js';
+import type { TracingMode } from './types.js';
+
+export interface MiddlewareDeps {
+  options: ResolvedOptions;
+  metrics: ProbeMetrics;
+  logger: Logger;
+  diag: Diagnostics;
+  tracer: Tracer;
+  /** Read per request, so tracing started after createProbes is still picked up. */
+  mode: () => TracingMode;
+}
+
+const headerGetter = {
+  keys: (carrier: IncomingHttpHeaders) => Object.keys(carrier),
+  get: (carrier: IncomingHttpHeaders, key: string) => carrier[key],
+};
+
+/**
+ * The one middleware an app adds first. Per request: a live-request count, one
+ * SERVER span (lean mode) continuing an incoming traceparent, the request
+ * state the DB wrapper counts into, and at the end the duration, body-size and
+ * queries-per-request histograms (with exemplars when sampled), the
+ * slow-request warning and the request hook. It never throws into the app.
+ */
+export function createMiddleware(deps: MiddlewareDeps): RequestHandler {
+  const { options: o, metrics: m, diag, tracer } = deps;
+
+  return function perflabProbes(req: Request, res: Response, next: NextFunction): void {
+    let state: RequestState;
+    let span: Span | undefined;
+    let ctx: Context | undefined;
+    try {
+      if (o.ignorePaths.size > 0 && o.ignorePaths.has(pathOf(req.url))) return next();
+      const start = performance.now();
+      m.active.value++;
+      state = { queries: 0, queryDurationSeconds: 0 };
+      const mode = deps.mode();
+      if (mode === 'lean') {
+        const parent = propagation.extract(ROOT_CONTEXT, req.headers, headerGetter);
+        span = tracer.startSpan(req.method, { kind: SpanKind.SERVER }, parent);
+        if (span.isRecording()) startAttributes(span, req);
+        ctx = trace.setSpan(parent, span);
+      } else if (mode === 'auto') {
+        span = trace.getSpan(context.active());
+      }
+      let done = false;
+      const finish = (): void => {
+        if (done) return;
+        done = true;
+        try {
+          end(deps, req, res, state, span, mode === 'lean', start);
+        } catch (err) {
+          diag.report('middleware.finish', err);
+        }
+      };
+      res.once('finish', finish);
+      res.once('close', finish);
+    } catch (err) {
+      diag.report('middleware.start', err);
+      return next();
+    }
+    runWithState(state, ctx, next);
+  };
+}
+
+function end(
+  deps: MiddlewareDeps,
+  req: Request,
+  res: Response,
+  state: RequestState,
+  span: Span | undefined,
+  ownSpan: boolean,
+  start: number,
+): void {
+  const { options: o, metrics: m, logger, diag } = deps;
+  const seconds = (performance.now() - start) / 1000;
+  m.active.value--;
+  const method = normalizeMethod(req.method);
+  let route: string;
+  try {
+    route = routeTemplate(req);
+  } catch (err) {
+    diag.report('route', err);
+    route = 'unmatched';
+  }
+  const status = res.statusCode;
+  const aborted = !res.writableFinished;
+
+  let traceId: string | undefined;
+  let spanId: string | undefined;
+  if (span) {
+    const sc = span.spanContext();
+    if (sc.traceFlags & 1) {
+      traceId = sc.traceId;
+      spanId = sc.spanId;
+    }
+  }
+  const exemplar = exemplarFor(traceId, spanId);
+  const labels = { [LABEL_METHOD]: method, [LABEL_ROUTE]: route, [LABEL_STATUS]: status };
+  observe(m.httpDuration, m.exemplars, labels, seconds, exemplar);
+  const short = { [LABEL_METHOD]: method, [LABEL_ROUTE]: route };
+  const reqSize = Number(req.headers['content-length']);
+  if (reqSize >= 0) m.httpRequestSize.observe(short, reqSize);
+  const resSize = Number(res.getHeader('content-length'));
+  if (resSize >= 0) m.httpResponseSize.observe(labels, resSize);
+  m.httpQueries.observe(short, state.queries);
+
+  if (ownSpan && span) {
+    if (span.isRecording()) {
+      span.updateName(route === 'unmatched' ? method : `${method} ${route}`);
+      if (route !== 'unmatched') span.setAttribute(ATTR_HTTP_ROUTE, route);
+      span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
+      span.setAttribute('perflab.db.query_count', state.queries);
+      if (status >= 500 || aborted) {
+        span.setAttribute(ATTR_ERROR_TYPE, aborted ? 'aborted' : String(status));
+        span.setStatus({ code: SpanStatusCode.ERROR });
+      }
+    }
+    span.end();
+  }
+
+  const ms = Math.round(seconds * 1e6) / 1e3;
+  if (seconds >= o.slowRequestSeconds) {
+    m.httpSlow.inc(short);
+    logger.warn(
+      {
+        http: { method, route, status },
+        durationMs: ms,
+        queries: state.queries,
+        trace_id: traceId,
+        span_id: spanId,
+      },
+      'slow request',
+    );
+  } else if (o.accessLog) {
+    logger.info(
+      { http: { method, route, status }, durationMs: ms, trace_id: traceId, span_id: spanId },
+      'request',
+    );
+  }
+
+  if (o.onRequest) {
+    try {
+      o.onRequest({
+        method,
+        route,
+        statusCode: status,
+        durationSeconds: seconds,
+        queries: state.queries,
+        traceId,
+      });
+    } catch (err) {
+      diag.report('onRequest', err);
+    }
+  }
+}
+
+function startAttributes(span: Span, req: Request): void {
+  const host = req.headers.host ?? '';
+  const colon = host.lastIndexOf(':');
+  const ua = req.headers['user-agent'];
+  span.setAttributes({
+    [ATTR_HTTP_REQUEST_METHOD]: normalizeMethod(req.method),
+    [ATTR_URL_PATH]: pathOf(req.originalUrl ?? req.url),
+    [ATTR_URL_SCHEME]: (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http',
+    [ATTR_SERVER_ADDRESS]: colon > 0 ? host.slice(0, colon) : host,
+    [ATTR_NETWORK_PROTOCOL_VERSION]: req.httpVersion,
+  });
+  if (colon > 0) span.setAttribute(ATTR_SERVER_PORT, Number(host.slice(colon + 1)));
+  if (req.socket.remoteAddress) span.setAttribute(ATTR_CLIENT_ADDRESS, req.socket.remoteAddress);
+  if (ua) span.setAttribute(ATTR_USER_AGENT_ORIGINAL, ua);
+}
+
+function pathOf(url: string): string {
+  const q = url.indexOf('?');
+  return q < 0 ? url : url.slice(0, q);
+}

@@ -1,0 +1,54 @@
+/**
+ * Every metric name and bucket layout the probes export, in one place.
+ * Names follow the OpenTelemetry semantic conventions as Prometheus exposes
+ * them (dots become underscores, the unit becomes a suffix, seconds and bytes
+ * are the base units). Anything not covered by semconv is prefixed `perflab_`
+ * or named after the closest convention.
+ */
+
+export const HTTP_SERVER_REQUEST_DURATION = 'http_server_request_duration_seconds';
+export const HTTP_SERVER_ACTIVE_REQUESTS = 'http_server_active_requests';
+export const HTTP_SERVER_REQUEST_BODY_SIZE = 'http_server_request_body_size_bytes';
+export const HTTP_SERVER_RESPONSE_BODY_SIZE = 'http_server_response_body_size_bytes';
+export const HTTP_SERVER_SLOW_REQUESTS = 'http_server_slow_requests_total';
+export const HTTP_SERVER_DB_QUERIES = 'perflab_http_server_db_queries_per_request';
+
+export const DB_CLIENT_OPERATION_DURATION = 'db_client_operation_duration_seconds';
+export const DB_CLIENT_SLOW_QUERIES = 'db_client_slow_queries_total';
+export const DB_CLIENT_CONNECTION_COUNT = 'db_client_connection_count';
+export const DB_CLIENT_CONNECTION_PENDING_REQUESTS = 'db_client_connection_pending_requests';
+
+export const CACHE_HITS = 'cache_hits_total';
+export const CACHE_MISSES = 'cache_misses_total';
+
+/** Label names (semconv attribute names with dots as underscores). */
+export const LABEL_METHOD = 'http_request_method';
+export const LABEL_ROUTE = 'http_route';
+export const LABEL_STATUS = 'http_response_status_code';
+export const LABEL_DB_OPERATION = 'db_operation_name';
+export const LABEL_DB_COLLECTION = 'db_collection_name';
+export const LABEL_POOL_NAME = 'db_client_connection_pool_name';
+export const LABEL_CONNECTION_STATE = 'db_client_connection_state';
+export const LABEL_CACHE_NAME = 'cache_name';
+
+/** The semconv advisory buckets for http.server.request.duration and db.client.operation.duration. */
+export const DURATION_BUCKETS: readonly number[] = [
+  0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10,
+];
+
+/** Body sizes in bytes, 64 B to 4 MiB in powers of four. */
+export const BODY_SIZE_BUCKETS: readonly number[] = [
+  64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304,
+];
+
+/** Queries per request: 0 is its own bucket so N+1 patterns stand out. */
+export const QUERY_COUNT_BUCKETS: readonly number[] = [0, 1, 2, 3, 5, 8, 13, 21, 34, 55, 100];
+
+/** Label value used when a request matched no route. */
+export const ROUTE_UNMATCHED = 'unmatched';
+/** Label value used for an HTTP method outside the known set. */
+export const METHOD_OTHER = '_OTHER';
+/** Label value used for an unparseable SQL operation or table. */
+export const DB_UNKNOWN = 'unknown';
+/** Label value used once a label has too many distinct values. */
+export const LABEL_OVERFLOW = 'other';

@@ -1,0 +1,59 @@
+import { trace } from '@opentelemetry/api';
+import { createCacheInstrument } from './cache.js';
+import { currentState } from './context.js';
+import { createInstrumentDb } from './db.js';
+import { createMiddleware } from './http.js';
+import { createLogger } from './logger.js';
+import { startMemoryMonitor } from './memory.js';
+import { createMetricsHandler } from './metrics-handler.js';
+import { createMetrics } from './metrics.js';
+import { resolveOptions } from './options.js';
+import { createDiagnostics } from './safe.js';
+import { getTracingState, TRACER_NAME } from './tracing-state.js';
+import type { Probes, ProbesOptions, TracingMode } from './types.js';
+
+/**
+ * Creates the probes an Express app wires in: `app.use(probes.middleware)`
+ * first, `app.get('/metrics', probes.metricsHandler)`, `probes.logger` as the
+ * app logger, `probes.instrumentDb(db)` around the database and `probes.cache`
+ * for cache outcomes. Options are validated here (PerflabError on a bad one).
+ * Tracing itself is started separately, before express loads (probes/register.ts
+ * or startTracing()); without it, no spans are made and the rest still works.
+ */
+export function createProbes(options: ProbesOptions): Probes {
+  const o = resolveOptions(options);
+  const { logger, flush } = createLogger(o);
+  const diag = createDiagnostics(() => logger);
+  const metrics = createMetrics(o.registry, o.exemplars, o.defaultMetrics);
+  const tracer = trace.getTracer(TRACER_NAME);
+  const mode = (): TracingMode => o.tracing ?? getTracingState()?.mode ?? 'lean';
+  const deps = { options: o, metrics, logger, diag, tracer, mode };
+  const memory = startMemoryMonitor(logger, diag, o.memoryIntervalMs, o.heapThresholdBytes);
+  let closed: Promise<void> | undefined;
+
+  return {
+    serviceName: o.serviceName,
+    middleware: createMiddleware(deps),
+    metricsHandler: createMetricsHandler(o.registry, diag),
+    logger,
+    registry: o.registry,
+    cache: createCacheInstrument(metrics, diag),
+    instrumentDb: createInstrumentDb(deps),
+    currentRequest() {
+      const s = currentState();
+      return s ? { queries: s.queries, queryDurationSeconds: s.queryDurationSeconds } : undefined;
+    },
+    shutdown() {
+      closed ??= (async () => {
+        memory.stop();
+        try {
+          await getTracingState()?.forceFlush();
+        } catch (err) {
+          diag.report('shutdown', err);
+        }
+        await flush();
+      })();
+      return closed;
+    },
+  };
+}

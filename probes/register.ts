@@ -1,0 +1,18 @@
+/**
+ * Starts tracing from OTEL_* / PERFLAB_TRACING environment variables. Load it
+ * before the app so instrumentation sees express and pg being loaded:
+ *
+ *   node --import tsx --import ./probes/register.ts app.ts
+ *
+ * Spans still pending when the event loop empties are flushed on beforeExit;
+ * apps that exit on a signal should await probes.shutdown() (which flushes).
+ */
+import { register } from 'node:module';
+import { startTracing } from './tracing.js';
+
+if (process.env.PERFLAB_TRACING?.trim() === 'auto' && process.env.OTEL_SDK_DISABLED !== 'true') {
+  // ESM imports of express/pg bypass require hooks; import-in-the-middle sees them.
+  register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
+}
+const handle = await startTracing();
+process.once('beforeExit', () => void handle.shutdown());

@@ -1,0 +1,160 @@
+import { diag, DiagConsoleLogger, DiagLogLevel, trace } from '@opentelemetry/api';
+import {
+  defaultResource,
+  envDetector,
+  detectResources,
+  resourceFromAttributes,
+} from '@opentelemetry/resources';
+import {
+  BatchSpanProcessor,
+  ConsoleSpanExporter,
+  NodeTracerProvider,
+  SimpleSpanProcessor,
+  type Sampler,
+  type SpanExporter,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace-node';
+import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+import { invalidOption, PerflabError } from '../common/perflab-error.js';
+import { getTracingState, setTracingState, TRACER_NAME, type TracingState } from './tracing-state.js';
+import { subscribeUndici } from './undici.js';
+
+export interface StartTracingOptions {
+  /** service.name. Env: OTEL_SERVICE_NAME. Default `unknown_service:node`. */
+  serviceName?: string;
+  /** `lean` (our spans), `auto` (OpenTelemetry auto-instrumentations) or `off`. Env: PERFLAB_TRACING. Default `lean`. */
+  mode?: 'lean' | 'auto' | 'off';
+  /**
+   * Where spans go. Default: OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT or
+   * OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is set (or OTEL_TRACES_EXPORTER=console),
+   * otherwise nowhere: spans are still made for exemplars and log correlation.
+   */
+  exporter?: SpanExporter;
+  /** Export each span as it ends instead of batching (tests). Default false. */
+  simpleProcessor?: boolean;
+  /** Extra span processors, e.g. an in-memory exporter in tests. */
+  spanProcessors?: SpanProcessor[];
+  /** Default: from OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG (parentbased_always_on). */
+  sampler?: Sampler;
+}
+
+export interface TracingHandle {
+  readonly mode: 'lean' | 'auto' | 'off';
+  readonly provider: NodeTracerProvider | undefined;
+  forceFlush(): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+const CODE = 'PERFLAB_E_PROBES_TRACING';
+type Env = Record<string, string | undefined>;
+
+/**
+ * Registers the global tracer provider, context manager (AsyncLocalStorage)
+ * and W3C propagators; in `lean` mode it subscribes client spans for undici
+ * and fetch, in `auto` mode it loads OpenTelemetry's instrumentations (http,
+ * express, pg, ioredis, undici, pino). Call it before express and pg are
+ * loaded, as probes/register.ts does. A second call returns the first handle.
+ */
+export async function startTracing(
+  options: StartTracingOptions = {},
+  env: Env = process.env,
+): Promise<TracingHandle> {
+  const existing = getTracingState();
+  if (existing) return { ...existing, provider: undefined };
+
+  const mode =
+    options.mode ?? (env.OTEL_SDK_DISABLED === 'true' ? 'off' : env.PERFLAB_TRACING?.trim() || 'lean');
+  if (mode !== 'lean' && mode !== 'auto' && mode !== 'off') {
+    throw invalidOption(CODE, 'mode (PERFLAB_TRACING)', 'one of lean, auto, off', mode);
+  }
+  if (mode === 'off')
+    return { mode, provider: undefined, forceFlush: async () => {}, shutdown: async () => {} };
+
+  if (env.OTEL_LOG_LEVEL) {
+    const level = DiagLogLevel[env.OTEL_LOG_LEVEL.toUpperCase() as keyof typeof DiagLogLevel];
+    if (level !== undefined) diag.setLogger(new DiagConsoleLogger(), level);
+  }
+
+  const serviceName = options.serviceName ?? (env.OTEL_SERVICE_NAME?.trim() || undefined);
+  const resource = defaultResource()
+    .merge(detectResources({ detectors: [envDetector] }))
+    .merge(serviceName ? resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName }) : null);
+
+  const exporter = options.exporter ?? (await exporterFromEnv(env));
+  const processors: SpanProcessor[] = [...(options.spanProcessors ?? [])];
+  if (exporter) {
+    processors.push(
+      options.simpleProcessor ? new SimpleSpanProcessor(exporter) : new BatchSpanProcessor(exporter),
+    );
+  }
+  const provider = new NodeTracerProvider({
+    resource,
+    spanProcessors: processors,
+    ...(options.sampler ? { sampler: options.sampler } : {}),
+  });
+  provider.register();
+  const global = trace.getTracerProvider() as { getDelegate?: () => unknown };
+  if (global.getDelegate?.() !== provider) {
+    throw new PerflabError(
+      CODE,
+      'a global OpenTelemetry tracer provider is already registered in this process',
+    );
+  }
+
+  let unsubscribe: (() => void) | undefined;
+  let disable: (() => void) | undefined;
+  if (mode === 'lean') {
+    unsubscribe = subscribeUndici(provider.getTracer(TRACER_NAME), (hook, err) =>
+      diag.warn(`perflab probe hook ${hook} failed`, err),
+    );
+  } else {
+    disable = await registerAuto();
+  }
+
+  let stopped = false;
+  const state: TracingState = {
+    mode,
+    forceFlush: () => provider.forceFlush().catch((err: unknown) => diag.warn('span flush failed', err)),
+    shutdown: async () => {
+      if (stopped) return;
+      stopped = true;
+      unsubscribe?.();
+      disable?.();
+      await provider.shutdown().catch((err: unknown) => diag.warn('tracer shutdown failed', err));
+    },
+  };
+  setTracingState(state);
+  return { ...state, provider };
+}
+
+async function exporterFromEnv(env: Env): Promise<SpanExporter | undefined> {
+  const kind = env.OTEL_TRACES_EXPORTER?.trim();
+  if (kind === 'none') return undefined;
+  if (kind === 'console') return new ConsoleSpanExporter();
+  if (!env.OTEL_EXPORTER_OTLP_ENDPOINT && !env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) return undefined;
+  const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-http');
+  return new OTLPTraceExporter();
+}
+
+/** Loads the auto-instrumentations only when asked for: they cost memory and CPU. */
+async function registerAuto(): Promise<() => void> {
+  const [{ registerInstrumentations }, http, express, pg, ioredis, undici, pino] = await Promise.all([
+    import('@opentelemetry/instrumentation'),
+    import('@opentelemetry/instrumentation-http'),
+    import('@opentelemetry/instrumentation-express'),
+    import('@opentelemetry/instrumentation-pg'),
+    import('@opentelemetry/instrumentation-ioredis'),
+    import('@opentelemetry/instrumentation-undici'),
+    import('@opentelemetry/instrumentation-pino'),
+  ]);
+  return registerInstrumentations({
+    instrumentations: [
+      new http.HttpInstrumentation(),
+      new express.ExpressInstrumentation(),
+      new pg.PgInstrumentation(),
+      new ioredis.IORedisInstrumentation(),
+      new undici.UndiciInstrumentation(),
+      new pino.PinoInstrumentation(),
+    ],
+  });
+}

@@ -1,0 +1,126 @@
+import type { RequestHandler } from 'express';
+import type { Logger, DestinationStream } from 'pino';
+import type { Registry } from 'prom-client';
+
+/** The result of one statement, as pg and PGlite return it. */
+export interface QueryResultLike {
+  rows: unknown[];
+  rowCount: number | null;
+}
+
+/** Anything that runs one parameterized statement (a pool, a client, a transaction). */
+export interface QueryableLike {
+  query(text: string, params?: readonly unknown[]): Promise<QueryResultLike>;
+}
+
+export interface PoolStatsLike {
+  total: number;
+  idle: number;
+  waiting: number;
+}
+
+/**
+ * The structural shape `instrumentDb` wraps. `transaction` and `poolStats` are
+ * optional, so a bare pg Pool-like object works as well as the target app's Db.
+ */
+export interface DbLike extends QueryableLike {
+  readonly kind?: string;
+  transaction?<T>(fn: (tx: QueryableLike) => Promise<T>): Promise<T>;
+  poolStats?(): PoolStatsLike;
+}
+
+export interface InstrumentDbOptions {
+  /** Label for the pool gauges; defaults to `db.kind`, else `default`. */
+  poolName?: string;
+  /** `db.system.name` on DB spans; defaults to `postgresql`. */
+  system?: string;
+}
+
+/** Tracing modes: `lean` (our own spans), `auto` (OpenTelemetry auto-instrumentation), `off`. */
+export type TracingMode = 'lean' | 'auto' | 'off';
+
+/** What the request hook sees once a response has finished. */
+export interface RequestInfo {
+  method: string;
+  route: string;
+  statusCode: number;
+  durationSeconds: number;
+  queries: number;
+  traceId: string | undefined;
+}
+
+/** What the query hook sees once a statement has settled. */
+export interface QueryInfo {
+  text: string;
+  operation: string;
+  collection: string;
+  durationSeconds: number;
+  rowCount: number | null;
+  error: unknown;
+  traceId: string | undefined;
+}
+
+export interface ProbesOptions {
+  /** service.name on spans and a `service` field on every log line. Env: OTEL_SERVICE_NAME. */
+  serviceName?: string;
+  /** Tracing mode the middleware follows. Env: PERFLAB_TRACING. Default: the mode `startTracing` used, else `lean`. */
+  tracing?: TracingMode;
+  /** Requests at or above this duration log a warning. Env: PERFLAB_SLOW_REQUEST_MS. Default 1000. */
+  slowRequestMs?: number;
+  /** Queries at or above this duration log a warning and count as slow. Env: PERFLAB_SLOW_QUERY_MS. Default 100. */
+  slowQueryMs?: number;
+  /** pino level. Env: LOG_LEVEL. Default `info`. */
+  logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Where log lines go: a pino destination stream, a file path, or a file descriptor. Default: stdout (async, flushed by shutdown). */
+  logDestination?: DestinationStream | string | number;
+  /** Log one info line per request. Env: PERFLAB_ACCESS_LOG (`true`/`false`). Default false. */
+  accessLog?: boolean;
+  /** Extra pino redaction paths on top of the built-in secret keys. Default []. */
+  redact?: string[];
+  /** Memory monitor period in ms; 0 turns it off. Env: PERFLAB_MEMORY_INTERVAL_MS. Default 60000. */
+  memoryIntervalMs?: number;
+  /** heapUsed above this logs an error line. Env: PERFLAB_HEAP_THRESHOLD_BYTES. Default: 90% of the V8 heap limit. */
+  heapThresholdBytes?: number;
+  /** Collect prom-client's default Node.js metrics. Default true. */
+  defaultMetrics?: boolean;
+  /** Registry to register into. Default: a new one (not prom-client's global). */
+  registry?: Registry;
+  /** Attach trace_id/span_id exemplars to histogram observations of sampled requests. Default true. */
+  exemplars?: boolean;
+  /** Raw request paths the middleware ignores entirely. Default ['/metrics']. */
+  ignorePaths?: string[];
+  /** Called after each request; errors are caught and logged. */
+  onRequest?: (info: RequestInfo) => void;
+  /** Called after each query; errors are caught and logged. */
+  onQuery?: (info: QueryInfo) => void;
+}
+
+/** Counts a cache lookup outcome per cache name. */
+export interface CacheInstrument {
+  hit(name: string): void;
+  miss(name: string): void;
+  /** Records `hit` or `miss` from a boolean. */
+  record(name: string, hit: boolean): void;
+  /** Runs lookup; a result other than undefined counts as a hit. */
+  wrap<T>(name: string, lookup: () => Promise<T | undefined>): Promise<T | undefined>;
+}
+
+/** Per-request figures available while a request runs (AsyncLocalStorage-backed). */
+export interface RequestStats {
+  queries: number;
+  queryDurationSeconds: number;
+}
+
+export interface Probes {
+  readonly serviceName: string;
+  readonly middleware: RequestHandler;
+  readonly metricsHandler: RequestHandler;
+  readonly logger: Logger;
+  readonly registry: Registry;
+  readonly cache: CacheInstrument;
+  instrumentDb<D extends DbLike>(db: D, options?: InstrumentDbOptions): D;
+  /** Stats of the request the caller runs inside, or undefined outside a request. */
+  currentRequest(): RequestStats | undefined;
+  /** Stops timers, flushes logs and (if started) spans. Idempotent; never throws. */
+  shutdown(): Promise<void>;
+}

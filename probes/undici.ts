@@ -1,0 +1,122 @@
+import diagnosticsChannel from 'node:diagnostics_channel';
+import {
+  context,
+  propagation,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Span,
+  type Tracer,
+} from '@opentelemetry/api';
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
+  ATTR_URL_FULL,
+} from '@opentelemetry/semantic-conventions';
+import { normalizeMethod } from './http-method.js';
+
+/*
+ * Lean client spans for undici and global fetch, from undici's
+ * diagnostics_channel events (no monkey-patching): a CLIENT span per request
+ * made inside an active span, with W3C traceparent injected into the request.
+ */
+
+interface UndiciRequest {
+  method?: string;
+  origin?: string | URL;
+  path?: string;
+  addHeader?(name: string, value: string): unknown;
+}
+interface CreateMessage {
+  request: UndiciRequest;
+}
+interface HeadersMessage {
+  request: UndiciRequest;
+  response: { statusCode: number };
+}
+interface ErrorMessage {
+  request: UndiciRequest;
+  error: unknown;
+}
+
+export function subscribeUndici(tracer: Tracer, onError: (hook: string, err: unknown) => void): () => void {
+  const spans = new WeakMap<UndiciRequest, Span>();
+
+  const onCreate = (message: unknown): void => {
+    try {
+      const { request } = message as CreateMessage;
+      const parent = context.active();
+      if (!trace.getSpan(parent)) return;
+      const method = normalizeMethod(request.method ?? 'GET');
+      const span = tracer.startSpan(method, { kind: SpanKind.CLIENT }, parent);
+      if (span.isRecording()) {
+        const origin = new URL(String(request.origin));
+        span.setAttributes({
+          [ATTR_HTTP_REQUEST_METHOD]: method,
+          [ATTR_URL_FULL]: origin.origin + (request.path ?? '/').replace(/\?.*$/, ''),
+          [ATTR_SERVER_ADDRESS]: origin.hostname,
+          [ATTR_SERVER_PORT]: Number(origin.port) || (origin.protocol === 'https:' ? 443 : 80),
+        });
+      }
+      spans.set(request, span);
+      if (typeof request.addHeader === 'function') {
+        propagation.inject(trace.setSpan(parent, span), request, {
+          set: (carrier, key, value) => void (carrier as UndiciRequest).addHeader?.(key, value),
+        });
+      }
+    } catch (err) {
+      onError('undici:request:create', err);
+    }
+  };
+  const onHeaders = (message: unknown): void => {
+    try {
+      const { request, response } = message as HeadersMessage;
+      const span = spans.get(request);
+      if (!span || !span.isRecording()) return;
+      span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, response.statusCode);
+      if (response.statusCode >= 400) {
+        span.setAttribute(ATTR_ERROR_TYPE, String(response.statusCode));
+        span.setStatus({ code: SpanStatusCode.ERROR });
+      }
+    } catch (err) {
+      onError('undici:request:headers', err);
+    }
+  };
+  const onTrailers = (message: unknown): void => {
+    const { request } = message as CreateMessage;
+    const span = spans.get(request);
+    if (span) {
+      spans.delete(request);
+      span.end();
+    }
+  };
+  const onFailure = (message: unknown): void => {
+    try {
+      const { request, error } = message as ErrorMessage;
+      const span = spans.get(request);
+      if (!span) return;
+      spans.delete(request);
+      if (span.isRecording()) {
+        span.setAttribute(ATTR_ERROR_TYPE, (error as Error)?.name ?? 'Error');
+        span.setStatus({ code: SpanStatusCode.ERROR, message: String((error as Error)?.message ?? error) });
+      }
+      span.end();
+    } catch (err) {
+      onError('undici:request:error', err);
+    }
+  };
+
+  const subs: Array<[string, (m: unknown) => void]> = [
+    ['undici:request:create', onCreate],
+    ['undici:request:headers', onHeaders],
+    ['undici:request:trailers', onTrailers],
+    ['undici:request:error', onFailure],
+  ];
+  for (const [name, fn] of subs) diagnosticsChannel.subscribe(name, fn);
+  return () => {
+    for (const [name, fn] of subs) diagnosticsChannel.unsubscribe(name, fn);
+  };
+}

@@ -1,0 +1,64 @@
+import express, { type Express } from 'express';
+import type { Probes } from '../../probes/index.js';
+import type { FakeDb } from './helpers.js';
+
+/**
+ * A minimal Express 5 app outside target-app, wired the way the README says:
+ * middleware first, /metrics, a DB wrapped by instrumentDb, nested routers on
+ * fixed and parameterized mount paths, and a mounted sub-app.
+ */
+export function minimalApp(probes: Probes, rawDb: FakeDb, gate?: () => Promise<void>): Express {
+  const db = probes.instrumentDb(rawDb);
+  const app = express();
+  app.use(probes.middleware);
+  app.get('/metrics', probes.metricsHandler);
+  app.use(express.json());
+
+  app.get('/hello', (_req, res) => {
+    res.json({ hello: 'world' });
+  });
+  app.get('/api/orders/:id', async (req, res) => {
+    const r = await db.query('SELECT id, total FROM orders WHERE id = $1', [req.params.id]);
+    res.json({ rows: r.rows, stats: probes.currentRequest() });
+  });
+  app.get('/api/n-plus-one', async (_req, res) => {
+    for (let i = 0; i < 3; i++)
+      await db.query('SELECT * FROM "public"."order_items" WHERE order_id = $1', [i]);
+    await db.transaction(async (tx) => {
+      await tx.query('UPDATE orders SET total = $1 WHERE id = $2', [1, 2]);
+      await tx.query('INSERT INTO audit_log (msg) VALUES ($1)', ['secret-param']);
+    });
+    res.json(probes.currentRequest());
+  });
+  app.post('/api/echo', (req, res) => {
+    res.json(req.body);
+  });
+  app.get('/wait', async (_req, res) => {
+    await gate?.();
+    res.send('done');
+  });
+  app.get('/boom', () => {
+    throw new Error('boom');
+  });
+
+  const users = express.Router();
+  users.get('/', (_req, res) => void res.send('users'));
+  users.get('/:id/orders', (_req, res) => void res.send('orders'));
+  app.use('/api/users', users);
+
+  const items = express.Router({ mergeParams: true });
+  items.get('/items/:itemId', (req, res) => void res.json(req.params));
+  app.use('/shops/:shopId', items);
+
+  const deep = express.Router();
+  const deeper = express.Router();
+  deeper.get('/leaf/:x', (_req, res) => void res.send('leaf'));
+  deep.use('/v/:version', deeper);
+  app.use('/deep', deep);
+
+  const sub = express();
+  sub.get('/status/:code', (_req, res) => void res.send('sub'));
+  app.use('/sub', sub);
+
+  return app;
+}

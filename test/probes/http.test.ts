@@ -1,0 +1,217 @@
+import { Agent, request } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createProbes, metricNames as N, type Probes } from '../../probes/index.js';
+import { minimalApp } from './app.js';
+import { FakeDb, listen, LogSink, RequestWaiter, samples, series, type Running } from './helpers.js';
+
+let probes: Probes;
+let server: Running;
+let sink: LogSink;
+let waiter: RequestWaiter;
+let done = 0;
+const agent = new Agent({ connections: 16, keepAliveTimeout: 1000 });
+const gates: Array<() => void> = [];
+
+async function get(
+  path: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+) {
+  const res = await request(server.url + path, {
+    dispatcher: agent,
+    method: (init.method ?? 'GET') as 'GET',
+    ...init,
+  });
+  const body = await res.body.text();
+  return { status: res.statusCode, body, headers: res.headers };
+}
+
+/** Makes requests and waits until the probes have recorded all of them. */
+async function hit(...paths: string[]) {
+  const out = await Promise.all(paths.map((p) => get(p)));
+  done += paths.length;
+  await waiter.until(done);
+  return out;
+}
+
+async function scrape(accept?: string): Promise<string> {
+  const res = await get('/metrics', accept ? { headers: { accept } } : {});
+  return res.body;
+}
+
+beforeAll(async () => {
+  sink = new LogSink();
+  waiter = new RequestWaiter();
+  probes = createProbes({
+    serviceName: 'probes-http-test',
+    logDestination: sink,
+    memoryIntervalMs: 0,
+    slowRequestMs: 60_000,
+    onRequest: waiter.hook,
+  });
+  const gate = () => new Promise<void>((resolve) => gates.push(resolve));
+  server = await listen(minimalApp(probes, new FakeDb(), gate));
+});
+
+afterAll(async () => {
+  await server.close();
+  await agent.close();
+  await probes.shutdown();
+});
+
+describe('http metrics', () => {
+  it('records http_server_request_duration_seconds with semconv labels and buckets', async () => {
+    await hit('/api/orders/42', '/hello');
+    const text = await scrape();
+    expect(text).toContain(`# TYPE ${N.HTTP_SERVER_REQUEST_DURATION} histogram`);
+    const buckets = samples(text, `${N.HTTP_SERVER_REQUEST_DURATION}_bucket`)
+      .filter((l) => l.includes('http_route="/api/orders/:id"'))
+      .map((l) => /le="([^"]+)"/.exec(l)![1]);
+    expect(buckets).toEqual([...N.DURATION_BUCKETS.map(String), '+Inf']);
+    expect(text).toContain(
+      'http_server_request_duration_seconds_count{http_request_method="GET",http_route="/api/orders/:id",http_response_status_code="200"} 1',
+    );
+    expect(text).toContain(`# TYPE ${N.HTTP_SERVER_ACTIVE_REQUESTS} gauge`);
+    expect(text).toContain(`# TYPE ${N.HTTP_SERVER_RESPONSE_BODY_SIZE} histogram`);
+    // prom-client default metrics are there too
+    expect(text).toMatch(/^process_resident_memory_bytes /m);
+    expect(text).toMatch(/^nodejs_eventloop_lag_seconds /m);
+  });
+
+  it('does not record the /metrics scrape itself', async () => {
+    const text = await scrape();
+    expect(text).not.toContain('http_route="/metrics"');
+  });
+
+  it('labels routes with templates through nested routers, param mounts and sub-apps', async () => {
+    await hit(
+      '/api/users',
+      '/api/users/7/orders',
+      '/shops/99/items/123',
+      '/deep/v/2/leaf/abc',
+      '/sub/status/500',
+      '/nope/404',
+    );
+    const routes = series(await scrape(), `${N.HTTP_SERVER_REQUEST_DURATION}_count`);
+    const has = (route: string, status = 200) =>
+      [...routes].some((s) => s.includes(`http_route="${route}"`) && s.includes(`="${status}"`));
+    expect(has('/api/users')).toBe(true);
+    expect(has('/api/users/:id/orders')).toBe(true);
+    expect(has('/shops/:shopId/items/:itemId')).toBe(true);
+    expect(has('/deep/v/:version/leaf/:x')).toBe(true);
+    expect(has('/sub/status/:code')).toBe(true);
+    expect(has('unmatched', 404)).toBe(true);
+  });
+
+  it('normalizes unknown HTTP methods to _OTHER and errors to their status', async () => {
+    await Promise.all([get('/hello', { method: 'PROPFIND' }), get('/boom')]);
+    done += 2;
+    await waiter.until(done);
+    const text = await scrape();
+    expect(text).toContain('http_request_method="_OTHER",http_route="unmatched"');
+    expect(text).toContain('http_request_method="GET",http_route="/boom",http_response_status_code="500"');
+  });
+
+  it('records request and response body sizes', async () => {
+    const body = JSON.stringify({ a: 'x'.repeat(300) });
+    await get('/api/echo', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    done += 1;
+    await waiter.until(done);
+    const text = await scrape();
+    expect(text).toContain(
+      `${N.HTTP_SERVER_REQUEST_BODY_SIZE}_sum{http_request_method="POST",http_route="/api/echo"} ${body.length}`,
+    );
+    expect(text).toContain(
+      `${N.HTTP_SERVER_RESPONSE_BODY_SIZE}_sum{http_request_method="POST",http_route="/api/echo",http_response_status_code="200"} ${body.length}`,
+    );
+  });
+
+  it('counts in-flight requests in http_server_active_requests', async () => {
+    const pending = get('/wait');
+    while (gates.length === 0) await new Promise((r) => setImmediate(r));
+    expect(await scrape()).toMatch(/^http_server_active_requests 1$/m);
+    gates.shift()!();
+    await pending;
+    done += 1;
+    await waiter.until(done);
+    expect(await scrape()).toMatch(/^http_server_active_requests 0$/m);
+  });
+
+  it('cardinality guard: 10,000 distinct raw paths, incl. 404s, add no series', async () => {
+    await hit('/api/orders/1', '/api/users/1/orders', '/x/1'); // warm every template used below
+    const before = await scrape();
+    const familyCount = (t: string) => series(t, N.HTTP_SERVER_REQUEST_DURATION).size;
+    const n = 10_000;
+    for (let i = 0; i < n; i += 250) {
+      const batch: string[] = [];
+      for (let j = i; j < i + 250; j++) {
+        batch.push(
+          j % 3 === 0 ? `/api/orders/${j}` : j % 3 === 1 ? `/api/users/${j}/orders` : `/x/${j}?q=${j}`,
+        );
+      }
+      await hit(...batch);
+    }
+    const after = await scrape();
+    expect(familyCount(after)).toBe(familyCount(before));
+    for (const name of [
+      N.HTTP_SERVER_RESPONSE_BODY_SIZE,
+      N.HTTP_SERVER_DB_QUERIES,
+      N.DB_CLIENT_OPERATION_DURATION,
+    ]) {
+      expect(series(after, name).size).toBe(series(before, name).size);
+    }
+    expect(after).not.toMatch(/http_route="\/x\//);
+  }, 60_000);
+});
+
+describe('metrics handler', () => {
+  it('serves OpenMetrics when asked and Prometheus text otherwise, counters intact either way', async () => {
+    probes.cache.hit('orders');
+    const om = await get('/metrics', { headers: { accept: 'application/openmetrics-text; version=1.0.0' } });
+    expect(om.headers['content-type']).toContain('application/openmetrics-text');
+    expect(om.body.trimEnd().endsWith('# EOF')).toBe(true);
+    expect(om.body).toContain('cache_hits_total{cache_name="orders"} 1');
+    const prom = await get('/metrics');
+    expect(prom.headers['content-type']).toContain('text/plain; version=0.0.4');
+    expect(prom.body).toContain('# TYPE cache_hits_total counter');
+    expect(prom.body).toContain('cache_hits_total{cache_name="orders"} 1');
+    expect(prom.body).not.toContain('# EOF');
+  });
+});
+
+describe('safety', () => {
+  it('a throwing onRequest hook does not break the request and is reported once per burst', async () => {
+    const s = new LogSink();
+    const p = createProbes({
+      serviceName: 'throwing',
+      logDestination: s,
+      memoryIntervalMs: 0,
+      defaultMetrics: false,
+      onRequest: () => {
+        throw new Error('hook exploded');
+      },
+      onQuery: () => {
+        throw new Error('query hook exploded');
+      },
+    });
+    const db = new FakeDb();
+    const srv = await listen(minimalApp(p, db));
+    try {
+      const res = await request(`${srv.url}/api/orders/1`, { dispatcher: agent });
+      expect(res.statusCode).toBe(200);
+      expect(await res.body.json()).toMatchObject({ rows: [{ id: 1 }] });
+      const lines = await new Promise<Array<Record<string, unknown>>>((resolve) => {
+        const check = (): void => {
+          const found = s.lines.filter((l) => String(l.msg).includes('onRequest'));
+          if (found.length > 0) resolve(found);
+          else setImmediate(check);
+        };
+        check();
+      });
+      expect(lines[0]).toMatchObject({ level: 'warn', hook: 'onRequest', err: { message: 'hook exploded' } });
+      expect(s.lines.some((l) => l.hook === 'onQuery')).toBe(true);
+    } finally {
+      await srv.close();
+      await p.shutdown();
+    }
+  });
+});
