@@ -54,18 +54,33 @@ export function createLogger(o: ResolvedOptions): CreatedLogger {
     },
     destination,
   );
+  const boom = typeof o.logDestination === 'object' && o.logDestination !== null ? undefined : destination;
   return {
     logger,
-    flush: () =>
-      new Promise<void>((resolve) => {
-        try {
-          logger.flush((err) => {
-            void err;
-            resolve();
-          });
-        } catch {
-          resolve();
-        }
-      }),
+    flush: async () => {
+      try {
+        if (boom) await drain(boom as unknown as SonicBoomLike);
+        else await new Promise<void>((resolve) => logger.flush(() => resolve()));
+      } catch {
+        // Flushing is best effort: a broken destination must not fail shutdown.
+      }
+    },
   };
+}
+
+interface SonicBoomLike {
+  fd: number;
+  _writing?: boolean;
+  destroyed?: boolean;
+  once(event: string, fn: () => void): unknown;
+  flushSync(): void;
+}
+
+/** Waits for the file to open and any in-flight async write, then writes the rest synchronously. */
+async function drain(dest: SonicBoomLike): Promise<void> {
+  if (dest.destroyed) return;
+  if (dest.fd < 0) await new Promise<void>((resolve) => dest.once('ready', resolve));
+  for (let i = 0; i < 100 && dest._writing; i++)
+    await new Promise<void>((resolve) => dest.once('write', resolve));
+  dest.flushSync();
 }

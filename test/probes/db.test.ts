@@ -1,0 +1,136 @@
+import { Agent, request } from 'undici';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createProbes, metricNames as N, type Probes, type QueryInfo } from '../../probes/index.js';
+import { minimalApp } from './app.js';
+import { FakeDb, listen, LogSink, RequestWaiter } from './helpers.js';
+
+const agent = new Agent({ connections: 4 });
+const cleanup: Array<() => Promise<void>> = [];
+afterAll(async () => {
+  for (const fn of cleanup) await fn();
+  await agent.close();
+});
+
+function make(slowQueryMs: number) {
+  const sink = new LogSink();
+  const waiter = new RequestWaiter();
+  const queries: QueryInfo[] = [];
+  const probes: Probes = createProbes({
+    serviceName: 'db-test',
+    logDestination: sink,
+    memoryIntervalMs: 0,
+    defaultMetrics: false,
+    slowQueryMs,
+    onRequest: waiter.hook,
+    onQuery: (q) => queries.push(q),
+  });
+  cleanup.push(() => probes.shutdown());
+  return { probes, sink, waiter, queries };
+}
+
+describe('instrumentDb', () => {
+  it('returns the same shape, times queries and parses bounded labels', async () => {
+    const { probes } = make(60_000);
+    const raw = new FakeDb();
+    const db = probes.instrumentDb(raw);
+    expect(db.kind).toBe('fake');
+    expect(db.poolStats()).toEqual({ total: 10, idle: 7, waiting: 2 });
+    expect(probes.instrumentDb(db)).toBe(db); // idempotent
+    await db.query('SELECT * FROM orders WHERE id = $1', [1]);
+    await db.query('insert into Order_Items (a) values ($1)', [2]);
+    await db.query('WITH x AS (SELECT 1 FROM users) UPDATE orders SET a = 1');
+    await db.query('VACUUM');
+    await db.query('weird stuff');
+    await db.close();
+    const text = await probes.registry.metrics();
+    const count = (op: string, coll: string) =>
+      `${N.DB_CLIENT_OPERATION_DURATION}_count{db_operation_name="${op}",db_collection_name="${coll}"} 1`;
+    expect(text).toContain(count('SELECT', 'orders'));
+    expect(text).toContain(count('INSERT', 'order_items'));
+    expect(text).toContain(count('UPDATE', 'orders'));
+    expect(text).toContain(count('VACUUM', 'unknown'));
+    expect(text).toContain(count('unknown', 'unknown'));
+    expect(text).toContain(
+      'db_client_connection_count{db_client_connection_pool_name="fake",db_client_connection_state="idle"} 7',
+    );
+    expect(text).toContain(
+      'db_client_connection_count{db_client_connection_pool_name="fake",db_client_connection_state="used"} 3',
+    );
+    expect(text).toContain('db_client_connection_pending_requests{db_client_connection_pool_name="fake"} 2');
+  });
+
+  it('counts queries per request, including those inside transactions', async () => {
+    const { probes, waiter } = make(60_000);
+    const srv = await listen(minimalApp(probes, new FakeDb()));
+    cleanup.push(() => srv.close());
+    const res = await request(`${srv.url}/api/n-plus-one`, { dispatcher: agent });
+    expect(await res.body.json()).toMatchObject({ queries: 5 });
+    await waiter.until(1);
+    expect(waiter.seen[0]).toMatchObject({ route: '/api/n-plus-one', queries: 5 });
+    const text = await probes.registry.metrics();
+    expect(text).toContain(
+      `${N.HTTP_SERVER_DB_QUERIES}_bucket{le="5",http_request_method="GET",http_route="/api/n-plus-one"} 1`,
+    );
+    expect(text).toContain(
+      `${N.HTTP_SERVER_DB_QUERIES}_bucket{le="3",http_request_method="GET",http_route="/api/n-plus-one"} 0`,
+    );
+    expect(probes.currentRequest()).toBeUndefined(); // outside any request
+  });
+
+  it('logs and counts a slow query past the threshold, with SQL text but no parameter values', async () => {
+    const { probes, sink, queries } = make(0); // every query takes >= 0 ms: past the threshold
+    const raw = new FakeDb();
+    raw.autoResolve = false;
+    const db = probes.instrumentDb(raw);
+    const pending = db.transaction((tx) =>
+      tx.query('INSERT INTO audit_log (msg) VALUES ($1)', ['secret-param']),
+    );
+    while (!raw.release({ rows: [], rowCount: 1 })) await new Promise((r) => setImmediate(r));
+    await pending;
+    const [line] = sink.find('slow query');
+    expect(line).toMatchObject({
+      level: 'warn',
+      db: {
+        operation: 'INSERT',
+        collection: 'audit_log',
+        statement: 'INSERT INTO audit_log (msg) VALUES ($1)',
+      },
+      rowCount: 1,
+    });
+    expect(typeof line!.durationMs).toBe('number');
+    expect(JSON.stringify(sink.lines)).not.toContain('secret-param');
+    expect(queries).toHaveLength(1);
+    expect(await probes.registry.metrics()).toContain(
+      `${N.DB_CLIENT_SLOW_QUERIES}{db_operation_name="INSERT",db_collection_name="audit_log"} 1`,
+    );
+  });
+
+  it('does not log or count queries below the threshold', async () => {
+    const { probes, sink } = make(60_000);
+    const db = probes.instrumentDb(new FakeDb());
+    await db.query('SELECT 1 FROM orders');
+    expect(sink.find('slow query')).toEqual([]);
+    expect(await probes.registry.metrics()).not.toMatch(/^db_client_slow_queries_total\{/m);
+  });
+
+  it('passes query errors through unchanged and still records them', async () => {
+    const { probes, queries } = make(60_000);
+    const failure = Object.assign(new Error('relation does not exist'), { code: '42P01' });
+    const db = probes.instrumentDb({
+      query: () => Promise.reject(failure),
+    });
+    await expect(db.query('SELECT * FROM missing')).rejects.toBe(failure);
+    expect(queries[0]).toMatchObject({ operation: 'SELECT', collection: 'missing', error: failure });
+  });
+
+  it('a throwing poolStats() does not break the scrape', async () => {
+    const { probes } = make(60_000);
+    probes.instrumentDb({
+      query: async () => ({ rows: [], rowCount: 0 }),
+      poolStats: () => {
+        throw new Error('pool gone');
+      },
+    });
+    await expect(probes.registry.metrics()).resolves.toContain('# TYPE db_client_connection_count gauge');
+  });
+});

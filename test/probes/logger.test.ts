@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { createProbes } from '../../probes/index.js';
+import { LogSink } from './helpers.js';
+
+describe('logger', () => {
+  it('redacts authorization, cookie, password and token at any practical depth', async () => {
+    const sink = new LogSink();
+    const probes = createProbes({
+      serviceName: 'log-test',
+      logDestination: sink,
+      memoryIntervalMs: 0,
+      defaultMetrics: false,
+      redact: ['apiKey'],
+    });
+    probes.logger.info(
+      {
+        password: 'p0',
+        token: 't0',
+        apiKey: 'k0',
+        req: { headers: { authorization: 'Bearer abc', cookie: 'sid=1', 'set-cookie': 'x', host: 'h' } },
+        user: { name: 'ann', password: 'p1', session: { token: 't1', deeper: { cookie: 'c2' } } },
+      },
+      'hello',
+    );
+    await probes.shutdown();
+    const [line] = sink.lines;
+    const text = JSON.stringify(line);
+    for (const secret of ['p0', 't0', 'k0', 'Bearer abc', 'sid=1', '"x"', 'p1', 't1', 'c2']) {
+      expect(text).not.toContain(secret);
+    }
+    expect(line).toMatchObject({
+      level: 'info',
+      service: 'log-test',
+      msg: 'hello',
+      req: { headers: { authorization: '[redacted]', host: 'h' } },
+      user: { name: 'ann', password: '[redacted]' },
+    });
+  });
+
+  it('writes to a file path and flushes it on shutdown', async () => {
+    const { mkdtempSync, readFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const file = join(mkdtempSync(join(tmpdir(), 'probes-log-')), 'app.log');
+    const probes = createProbes({
+      serviceName: 'file',
+      logDestination: file,
+      memoryIntervalMs: 0,
+      defaultMetrics: false,
+    });
+    probes.logger.warn({ token: 'abc' }, 'to a file');
+    await probes.shutdown();
+    const line = JSON.parse(readFileSync(file, 'utf8').trim()) as Record<string, unknown>;
+    expect(line).toMatchObject({ msg: 'to a file', token: '[redacted]', level: 'warn' });
+  });
+});
