@@ -1,0 +1,198 @@
+import { Pool } from 'undici';
+import type { Histogram } from 'hdr-histogram-js';
+import {
+  evaluateResponse,
+  flowPicker,
+  needsBody,
+  parseJson,
+  renderStep,
+  thinkTimeMs,
+} from '../scenario/step-runtime.js';
+import { createHistogram, recordMicros, summarize } from '../stats/histogram.js';
+import type { GeneratorHealth, StepDefinition, Vars } from '../types.js';
+import type { EngineInput, EngineRun } from './engine-types.js';
+import { splitTarget } from './engine-types.js';
+import { classifyError } from './error-kind.js';
+import type { Timeline } from './schedule.js';
+
+export interface OpenModelInput extends EngineInput {
+  timeline: Timeline;
+  maxConnections: number;
+  maxSendLagMs: number;
+  /** Send lag is judged from here on (performance.now()); warm-up lag is JIT noise. */
+  measureFromMs: number;
+  /** Nominal rate for the health report (constant-rate runs). */
+  targetRps?: number;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Open model: arrival k starts a flow iteration at its slot on the timeline,
+ * whether or not earlier iterations have finished. The first step's latency
+ * is measured from the slot, not from the moment the socket was free, which
+ * is the coordinated-omission correction. Later steps of the iteration depend
+ * on earlier answers, so they are timed from their own send.
+ *
+ * undici's Pool opens connections lazily, one more whenever every open one
+ * is busy: that is the "grow on stall" behaviour, capped at maxConnections.
+ * Iterations in flight are capped at the same number; an arrival beyond the
+ * cap is dropped and counted, and the run is flagged as not keeping up.
+ */
+export function startOpenModel(input: OpenModelInput): EngineRun {
+  const { origin, basePath } = splitTarget(input.target);
+  const pool = new Pool(origin, {
+    connections: input.maxConnections,
+    pipelining: 1,
+    connect: { timeout: input.timeoutMs },
+    keepAliveTimeout: 60_000,
+  });
+  const pick = flowPicker(input.scenario.flows);
+  const lag: Histogram = createHistogram();
+  let inFlight = 0;
+  let maxInFlight = 0;
+  let dropped = 0;
+  let k = 0;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let resolveDone!: () => void;
+  const settled = new Promise<void>((r) => (resolveDone = r));
+
+  const maybeFinish = (): void => {
+    if (inFlight === 0 && (stopped || input.timeline.timeOf(k) === undefined)) resolveDone();
+  };
+
+  async function send(
+    step: StepDefinition<unknown>,
+    vars: Vars,
+    vu: number,
+    sentAt: number,
+  ): Promise<boolean> {
+    let rendered;
+    try {
+      rendered = renderStep(step, { data: input.data, vars, vu, iteration: 0 });
+    } catch {
+      input.onOutcome(step.name, { error: 'other' }, sentAt, performance.now());
+      return false;
+    }
+    try {
+      const res = await pool.request({
+        origin,
+        path: basePath + rendered.path,
+        method: rendered.method,
+        headers: rendered.headers,
+        body: rendered.body,
+        headersTimeout: input.timeoutMs,
+        bodyTimeout: input.timeoutMs,
+      });
+      const wantBody = needsBody(step);
+      let text = '';
+      if (wantBody) text = await res.body.text();
+      else await res.body.dump();
+      const now = performance.now();
+      const verdict = evaluateResponse(
+        step,
+        { status: res.statusCode, headers: res.headers, text, json: wantBody ? parseJson(text) : undefined },
+        vars,
+      );
+      const sample = `${rendered.method} ${basePath}${rendered.path}`;
+      const outcome = {
+        latencyUs: (now - sentAt) * 1000,
+        status: res.statusCode,
+        error: verdict.error,
+        sample,
+      };
+      if (!stopped) input.onOutcome(step.name, outcome, sentAt, now);
+      return verdict.error === undefined;
+    } catch (err) {
+      const now = performance.now();
+      const kind = classifyError(err);
+      // A timeout is a (lower bound of a) latency; a refused connection is not.
+      const latencyUs = kind === 'timeout' ? (now - sentAt) * 1000 : undefined;
+      if (!stopped) input.onOutcome(step.name, { error: kind, latencyUs }, sentAt, now);
+      return false;
+    }
+  }
+
+  async function iteration(slotMs: number, vu: number): Promise<void> {
+    const flow = pick(Math.random());
+    const vars: Vars = {};
+    let sentAt = slotMs;
+    for (let i = 0; i < flow.steps.length && !stopped; i++) {
+      if (i > 0) {
+        const think = thinkTimeMs(input.scenario.thinkTime, Math.random());
+        if (think > 0) await sleep(think);
+        sentAt = performance.now();
+      }
+      const ok = await send(flow.steps[i] as StepDefinition<unknown>, vars, vu, sentAt);
+      if (!ok) break;
+    }
+  }
+
+  const pump = (): void => {
+    timer = undefined;
+    if (stopped) return;
+    const now = performance.now() - input.startMs;
+    let due = input.timeline.timeOf(k);
+    while (due !== undefined && due <= now) {
+      if (input.startMs + due >= input.measureFromMs) recordMicros(lag, (now - due) * 1000);
+      if (inFlight >= input.maxConnections) {
+        dropped++;
+      } else {
+        inFlight++;
+        if (inFlight > maxInFlight) maxInFlight = inFlight;
+        iteration(input.startMs + due, k).then(
+          () => {
+            inFlight--;
+            maybeFinish();
+          },
+          () => {
+            inFlight--;
+            maybeFinish();
+          },
+        );
+      }
+      k++;
+      due = input.timeline.timeOf(k);
+    }
+    if (due === undefined) {
+      maybeFinish();
+      return;
+    }
+    timer = setTimeout(pump, Math.max(0, due - now - 0.5));
+  };
+  timer = setTimeout(pump, Math.max(0, input.startMs - performance.now()));
+
+  const done = settled.then(async (): Promise<GeneratorHealth> => {
+    if (timer) clearTimeout(timer);
+    await pool.destroy().catch(() => undefined);
+    const s = summarize(lag);
+    lag.destroy();
+    const reasons: string[] = [];
+    if (s.p99 > input.maxSendLagMs) reasons.push(`send lag p99 ${s.p99} ms exceeds ${input.maxSendLagMs} ms`);
+    if (dropped > 0)
+      reasons.push(`${dropped} arrivals dropped: ${input.maxConnections} iterations already in flight`);
+    else if (maxInFlight >= input.maxConnections)
+      reasons.push(`connection cap ${input.maxConnections} reached`);
+    return {
+      keptUp: reasons.length === 0,
+      reasons,
+      sendLag: { p50: s.p50, p99: s.p99, max: s.max },
+      dropped,
+      maxInFlight,
+      connectionsCap: input.maxConnections,
+      ...(input.targetRps !== undefined ? { targetRps: input.targetRps } : {}),
+    };
+  });
+
+  return {
+    done,
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      resolveDone();
+    },
+    inFlight: () => inFlight,
+  };
+}

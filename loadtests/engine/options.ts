@@ -1,0 +1,94 @@
+import { invalidOption } from '../../common/perflab-error.js';
+import { E_OPTION } from '../error-codes.js';
+import type { LoadModel, RunOptions, Scenario } from '../types.js';
+
+export interface ResolvedOptions {
+  target: string;
+  scenario: Scenario;
+  model: LoadModel;
+  durationMs: number | undefined;
+  requests: number | undefined;
+  warmupMs: number;
+  timeoutMs: number;
+  thresholds: string[];
+  scrape: boolean;
+  scrapeIntervalMs: number;
+  skipPreflight: boolean;
+  signal: AbortSignal | undefined;
+}
+
+// A run bounded only by a request count still needs a time bound, so a dead
+// target can never keep the generator alive forever.
+export const MAX_RUN_MS = 6 * 3_600_000;
+
+const positive = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0;
+const positiveInt = (v: unknown): v is number => positive(v) && Number.isInteger(v);
+
+/** Fails fast, naming the option and what it expects, before any socket is opened. */
+export function resolveOptions(opts: RunOptions): ResolvedOptions {
+  let url: URL;
+  try {
+    url = new URL(opts.target);
+  } catch {
+    throw invalidOption(E_OPTION, 'target', 'an http:// URL', opts.target);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw invalidOption(E_OPTION, 'target', 'an http:// or https:// URL', opts.target);
+  }
+  if (opts.scenario?.kind !== 'perflab-scenario') {
+    throw invalidOption(E_OPTION, 'scenario', 'a scenario from defineScenario()', opts.scenario);
+  }
+  const m = opts.model;
+  if (m?.kind === 'closed') {
+    if (!positiveInt(m.connections))
+      throw invalidOption(E_OPTION, 'connections', 'a positive integer', m.connections);
+  } else if (m?.kind === 'open') {
+    if ((m.rate === undefined) === (m.stages === undefined)) {
+      throw invalidOption(E_OPTION, 'rate', 'exactly one of rate or stages', m.rate);
+    }
+    if (m.rate !== undefined && !positive(m.rate))
+      throw invalidOption(E_OPTION, 'rate', 'a positive number', m.rate);
+    if (m.stages !== undefined && m.stages.length === 0)
+      throw invalidOption(E_OPTION, 'stages', 'at least one stage', m.stages);
+    if (!positiveInt(m.maxConnections)) {
+      throw invalidOption(E_OPTION, 'maxConnections', 'a positive integer', m.maxConnections);
+    }
+    if (!positive(m.maxSendLagMs))
+      throw invalidOption(E_OPTION, 'maxSendLagMs', 'a positive number', m.maxSendLagMs);
+  } else {
+    throw invalidOption(E_OPTION, 'model', '{ kind: "closed" } or { kind: "open" }', m);
+  }
+  if (opts.durationMs !== undefined && !positive(opts.durationMs)) {
+    throw invalidOption(E_OPTION, 'duration', 'a positive duration', opts.durationMs);
+  }
+  if (opts.requests !== undefined && !positiveInt(opts.requests)) {
+    throw invalidOption(E_OPTION, 'requests', 'a positive integer', opts.requests);
+  }
+  const stagesMs =
+    m.kind === 'open' && m.stages ? m.stages.reduce((s, st) => s + st.durationMs, 0) : undefined;
+  if (opts.durationMs === undefined && opts.requests === undefined && stagesMs === undefined) {
+    throw invalidOption(E_OPTION, 'duration', 'a duration or a request count', undefined);
+  }
+  const warmupMs = opts.warmupMs ?? 0;
+  if (!(warmupMs >= 0)) throw invalidOption(E_OPTION, 'warmup', 'a duration >= 0', opts.warmupMs);
+  const timeoutMs = opts.timeoutMs ?? 10_000;
+  if (!positive(timeoutMs)) throw invalidOption(E_OPTION, 'timeout', 'a positive duration', opts.timeoutMs);
+  const scrapeIntervalMs = opts.scrapeIntervalMs ?? 5000;
+  if (!positive(scrapeIntervalMs)) {
+    throw invalidOption(E_OPTION, 'scrapeInterval', 'a positive duration', opts.scrapeIntervalMs);
+  }
+  return {
+    target: url.href.replace(/\/+$/, ''),
+    scenario: opts.scenario,
+    model: m,
+    durationMs: opts.durationMs ?? stagesMs,
+    requests: opts.requests,
+    warmupMs,
+    timeoutMs,
+    thresholds: [...(opts.scenario.thresholds ?? []), ...(opts.thresholds ?? [])],
+    scrape: opts.scrape ?? true,
+    scrapeIntervalMs,
+    skipPreflight: opts.skipPreflight ?? false,
+    signal: opts.signal,
+  };
+}

@@ -1,0 +1,93 @@
+import type { EndpointResult, RunResult, ServerRouteFigures } from '../types.js';
+import { fmtBytes, fmtMs, table } from './table.js';
+
+/** `GET /api/products/:id` → a matcher for `GET /api/products/12?x=1`. */
+function routeMatcher(route: string): (sample: string) => boolean {
+  const pattern = route
+    .split(/(:[A-Za-z_]\w*)/)
+    .map((part) => (part.startsWith(':') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  const re = new RegExp(`^${pattern}/?$`);
+  return (sample) => re.test(sample.split('?')[0] ?? sample);
+}
+
+function serverFor(ep: EndpointResult, routes: Record<string, ServerRouteFigures> | undefined) {
+  if (!routes || !ep.sample) return undefined;
+  const hit = Object.entries(routes).find(([route]) => routeMatcher(route)(ep.sample as string));
+  return hit?.[1];
+}
+
+function modeLine(r: RunResult): string {
+  const m = r.config.model;
+  if (m.kind === 'closed') return `closed, ${m.connections} connections`;
+  if (m.rate !== undefined) return `open, ${m.rate} req/s`;
+  return `open, stages ${(m.stages ?? []).map((s) => `${s.durationMs / 1000}s:${s.target}`).join(',')}`;
+}
+
+/** Pure: the end-of-run summary, client-side and server-side figures side by side. */
+export function formatSummary(r: RunResult): string {
+  const out: string[] = [];
+  const secs = (r.durationMs / 1000).toFixed(1);
+  out.push(
+    `perflab ${r.scenario.name}: ${modeLine(r)}, ${secs} s measured, ${r.status} → ${r.config.target}`,
+  );
+  out.push('');
+  const srv = r.server.available ? r.server.routes : undefined;
+  const header = ['endpoint', 'reqs', 'rps', 'err%', 'p50', 'p95', 'p99', 'max'];
+  if (srv) header.push('│ srv p50', 'srv p95', 'srv p99');
+  const seconds = r.durationMs / 1000 || 1;
+  const row = (
+    name: string,
+    ep: Pick<EndpointResult, 'requests' | 'errors' | 'latency'>,
+    s?: ServerRouteFigures,
+  ) => {
+    const cells = [
+      name,
+      String(ep.requests),
+      (ep.requests / seconds).toFixed(1),
+      ep.requests ? ((ep.errors / ep.requests) * 100).toFixed(2) : '0.00',
+      fmtMs(ep.latency.p50),
+      fmtMs(ep.latency.p95),
+      fmtMs(ep.latency.p99),
+      fmtMs(ep.latency.max),
+    ];
+    if (srv) cells.push(`│ ${fmtMs(s?.p50)}`, fmtMs(s?.p95), fmtMs(s?.p99));
+    return cells;
+  };
+  const rows = Object.entries(r.endpoints).map(([name, ep]) => row(name, ep, serverFor(ep, srv)));
+  rows.push(row('TOTAL', { ...r.totals, latency: r.latency }));
+  out.push(table(header, rows));
+  out.push(
+    'latencies in ms, measured from the ' + (r.config.model.kind === 'open' ? 'scheduled send time' : 'send'),
+  );
+  const kinds = Object.entries(r.totals.errorsByKind).filter(([, n]) => n > 0);
+  if (kinds.length) out.push(`errors: ${kinds.map(([k, n]) => `${k} ${n}`).join(', ')}`);
+  out.push('');
+  const g = r.generator;
+  if (!g.keptUp) {
+    out.push('!!! GENERATOR COULD NOT KEEP UP: these figures describe perflab, not only the target');
+    for (const why of g.reasons) out.push(`!!!   ${why}`);
+  } else if (g.sendLag) {
+    out.push(`generator kept up: send lag p99 ${fmtMs(g.sendLag.p99)} ms, max ${g.maxInFlight} in flight`);
+  }
+  const s = r.server;
+  if (s.available) {
+    out.push(
+      `server: ${s.requests ?? 0} requests, CPU ${s.cpuSeconds ?? '-'} s, peak RSS ${fmtBytes(s.peakRssBytes)}, ` +
+        `peak heap ${fmtBytes(s.peakHeapBytes)}, event-loop lag p99 ${fmtMs(s.eventLoopLagP99Ms)} ms, ` +
+        `slow queries ${s.slowQueries ?? '-'}`,
+    );
+    if (s.reason) out.push(`server: ${s.reason}`);
+  } else {
+    out.push(`server: no figures (${s.reason ?? 'unknown'})`);
+  }
+  if (r.thresholds.length) {
+    out.push('', 'thresholds:');
+    for (const t of r.thresholds) {
+      out.push(
+        `  ${t.passed ? 'pass' : 'FAIL'}  ${t.expression}  (measured ${t.actual === null ? 'nothing' : t.actual})`,
+      );
+    }
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,15 @@
+export { defineScenario, validateScenario } from './scenario/define-scenario.js';
+export { loadScenario, urlScenario, BUNDLED_SCENARIOS } from './scenario/load-scenario.js';
+export { run, LoadRun } from './run.js';
+export { aggregate } from './result/aggregate.js';
+export { mergeResults } from './result/merge.js';
+export { runResultSchema, FORMAT_VERSION } from './result/schema.js';
+export { parseResult, readResult, writeResult, defaultReportDir } from './result/result-file.js';
+export { parseThreshold, parseThresholds } from './thresholds/parse-threshold.js';
+export { evaluateThresholds } from './thresholds/evaluate-thresholds.js';
+export { parseDuration } from './engine/duration.js';
+export { parseStages } from './engine/stages.js';
+export { formatSummary } from './format/format-summary.js';
+export { formatProgress } from './format/format-progress.js';
+export type { Threshold, ThresholdMetric } from './thresholds/parse-threshold.js';
+export type * from './types.js';

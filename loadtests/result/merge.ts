@@ -1,0 +1,116 @@
+import type { Histogram } from 'hdr-histogram-js';
+import { PerflabError } from '../../common/perflab-error.js';
+import { E_RESULT_INVALID } from '../error-codes.js';
+import { createHistogram, decodeHistogram, encodeHistogram, summarize } from '../stats/histogram.js';
+import { emptyErrorCounts, ERROR_KINDS } from '../stats/recorder.js';
+import { evaluateThresholds } from '../thresholds/evaluate-thresholds.js';
+import { parseThresholds } from '../thresholds/parse-threshold.js';
+import type { EndpointResult, ErrorKind, RunResult, SeriesPoint } from '../types.js';
+
+function addInto(target: Histogram, encoded: string): void {
+  const h = decodeHistogram(encoded);
+  target.add(h);
+  h.destroy();
+}
+
+function addCounts(a: Record<ErrorKind, number>, b: Record<ErrorKind, number>): void {
+  for (const k of ERROR_KINDS) a[k] += b[k];
+}
+
+/**
+ * Combines results of generators that ran side by side (several machines
+ * against one target). Histograms are added bucket by bucket, so merged
+ * percentiles are exact, never averages of percentiles. Series are aligned
+ * on their second index; rates add up because the generators overlapped in
+ * time, so the merged duration is the longest of the inputs.
+ */
+export function mergeResults(results: readonly RunResult[]): RunResult {
+  const [first] = results;
+  if (!first) throw new PerflabError(E_RESULT_INVALID, 'merge needs at least one result');
+  const endpointHists = new Map<string, Histogram>();
+  const endpoints: Record<string, EndpointResult> = {};
+  const total = createHistogram();
+  const seriesHists = new Map<number, { point: SeriesPoint; h: Histogram }>();
+  const errorsByKind = emptyErrorCounts();
+  let requests = 0;
+  let errors = 0;
+  for (const r of results) {
+    requests += r.totals.requests;
+    errors += r.totals.errors;
+    addCounts(errorsByKind, r.totals.errorsByKind);
+    addInto(total, r.histogram);
+    for (const [name, ep] of Object.entries(r.endpoints)) {
+      const acc = (endpoints[name] ??= {
+        requests: 0,
+        errors: 0,
+        errorsByKind: emptyErrorCounts(),
+        statusCodes: {},
+        latency: summarize(createHistogram()),
+        histogram: '',
+      });
+      acc.requests += ep.requests;
+      if (acc.sample === undefined && ep.sample !== undefined) acc.sample = ep.sample;
+      acc.errors += ep.errors;
+      addCounts(acc.errorsByKind, ep.errorsByKind);
+      for (const [code, n] of Object.entries(ep.statusCodes))
+        acc.statusCodes[code] = (acc.statusCodes[code] ?? 0) + n;
+      let h = endpointHists.get(name);
+      if (!h) endpointHists.set(name, (h = createHistogram()));
+      addInto(h, ep.histogram);
+    }
+    for (const p of r.series) {
+      let s = seriesHists.get(p.second);
+      if (!s)
+        seriesHists.set(p.second, (s = { point: { ...p, requests: 0, errors: 0 }, h: createHistogram() }));
+      s.point.requests += p.requests;
+      s.point.errors += p.errors;
+      addInto(s.h, p.histogram);
+    }
+  }
+  for (const [name, h] of endpointHists) {
+    const ep = endpoints[name] as EndpointResult;
+    ep.latency = summarize(h);
+    ep.histogram = encodeHistogram(h);
+    h.destroy();
+  }
+  const series = [...seriesHists.values()]
+    .sort((a, b) => a.point.second - b.point.second)
+    .map(({ point, h }) => {
+      const s = summarize(h);
+      const out = { ...point, p50: s.p50, p95: s.p95, p99: s.p99, histogram: encodeHistogram(h) };
+      h.destroy();
+      return out;
+    });
+  const durationMs = Math.max(...results.map((r) => r.durationMs));
+  const keptUp = results.every((r) => r.generator.keptUp);
+  const merged: RunResult = {
+    ...first,
+    status: results.every((r) => r.status === 'complete') ? 'complete' : 'interrupted',
+    startedAt: results.map((r) => r.startedAt).sort()[0] as string,
+    endedAt: results.map((r) => r.endedAt).sort()[results.length - 1] as string,
+    durationMs,
+    totals: {
+      requests,
+      errors,
+      rps: durationMs > 0 ? Math.round((requests / durationMs) * 100_000) / 100 : 0,
+      errorsByKind,
+    },
+    endpoints,
+    latency: summarize(total),
+    histogram: encodeHistogram(total),
+    series,
+    generator: {
+      keptUp,
+      reasons: results.flatMap((r, i) => r.generator.reasons.map((why) => `generator ${i + 1}: ${why}`)),
+      dropped: results.reduce((s, r) => s + r.generator.dropped, 0),
+      maxInFlight: results.reduce((s, r) => s + r.generator.maxInFlight, 0),
+    },
+    // Every generator scraped the same target; the first one's view stands for all.
+    server: first.server,
+    thresholds: [],
+    mergedFrom: results.reduce((s, r) => s + (r.mergedFrom ?? 1), 0),
+  };
+  total.destroy();
+  merged.thresholds = evaluateThresholds(parseThresholds(first.config.thresholds), merged);
+  return merged;
+}

@@ -1,0 +1,129 @@
+import { z } from 'zod';
+
+/** Bump when a field changes meaning or is removed; adding optional fields keeps the version. */
+export const FORMAT_VERSION = 1;
+
+const num = z.number();
+const errorsByKind = z.object({
+  timeout: num,
+  refused: num,
+  reset: num,
+  non2xx: num,
+  checkFailed: num,
+  other: num,
+});
+const latency = z.object({
+  min: num,
+  mean: num,
+  p50: num,
+  p90: num,
+  p95: num,
+  p99: num,
+  p999: num,
+  max: num,
+});
+const stage = z.object({ durationMs: num, target: num });
+const model = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('closed'), connections: num }),
+  z.object({
+    kind: z.literal('open'),
+    rate: num.optional(),
+    stages: z.array(stage).optional(),
+    startRate: num.optional(),
+    maxConnections: num,
+    maxSendLagMs: num,
+  }),
+]);
+const nullableNum = num.nullable();
+
+/** The result.json schema; docs/result-format.md describes each field. */
+export const runResultSchema = z.object({
+  formatVersion: z.literal(FORMAT_VERSION),
+  scenario: z.object({ name: z.string(), description: z.string(), source: z.string().optional() }),
+  config: z.object({
+    target: z.string(),
+    model,
+    durationMs: num.optional(),
+    requests: num.optional(),
+    warmupMs: num,
+    timeoutMs: num,
+    thresholds: z.array(z.string()),
+  }),
+  environment: z.object({
+    node: z.string(),
+    platform: z.string(),
+    arch: z.string(),
+    cpuModel: z.string(),
+    cores: num,
+    hostname: z.string(),
+    perflabVersion: z.string(),
+    target: z.object({
+      url: z.string(),
+      version: z.string().optional(),
+      flags: z.record(z.string(), z.unknown()).optional(),
+    }),
+  }),
+  status: z.enum(['complete', 'interrupted']),
+  startedAt: z.string(),
+  endedAt: z.string(),
+  durationMs: num,
+  totals: z.object({ requests: num, errors: num, rps: num, errorsByKind }),
+  endpoints: z.record(
+    z.string(),
+    z.object({
+      requests: num,
+      errors: num,
+      errorsByKind,
+      statusCodes: z.record(z.string(), num),
+      latency,
+      histogram: z.string(),
+      sample: z.string().optional(),
+    }),
+  ),
+  latency,
+  histogram: z.string(),
+  series: z.array(
+    z.object({
+      second: num,
+      requests: num,
+      errors: num,
+      p50: num,
+      p95: num,
+      p99: num,
+      histogram: z.string(),
+    }),
+  ),
+  generator: z.object({
+    keptUp: z.boolean(),
+    reasons: z.array(z.string()),
+    sendLag: z.object({ p50: num, p99: num, max: num }).optional(),
+    dropped: num,
+    maxInFlight: num,
+    connectionsCap: num.optional(),
+    targetRps: num.optional(),
+  }),
+  server: z.object({
+    available: z.boolean(),
+    reason: z.string().optional(),
+    scrapes: num,
+    requests: num.optional(),
+    routes: z
+      .record(z.string(), z.object({ requests: num, p50: nullableNum, p95: nullableNum, p99: nullableNum }))
+      .optional(),
+    slowQueries: nullableNum.optional(),
+    eventLoopLagP99Ms: nullableNum.optional(),
+    peakHeapBytes: nullableNum.optional(),
+    peakRssBytes: nullableNum.optional(),
+    cpuSeconds: nullableNum.optional(),
+  }),
+  thresholds: z.array(
+    z.object({
+      expression: z.string(),
+      endpoint: z.string().optional(),
+      metric: z.string(),
+      actual: nullableNum,
+      passed: z.boolean(),
+    }),
+  ),
+  mergedFrom: num.optional(),
+});

@@ -1,0 +1,80 @@
+import { access } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { tsImport } from 'tsx/esm/api';
+import { PerflabError } from '../../common/perflab-error.js';
+import { E_SCENARIO_LOAD, E_SCENARIO_NOT_FOUND } from '../error-codes.js';
+import type { Scenario } from '../types.js';
+import { defineScenario, validateScenario } from './define-scenario.js';
+
+type ScenarioModule = { default?: unknown; scenario?: unknown };
+
+/** The scenarios shipped for the target app, loaded on demand. */
+export const BUNDLED_SCENARIOS: Readonly<Record<string, () => Promise<ScenarioModule>>> = {
+  smoke: () => import('../scenarios/smoke.js'),
+  browse: () => import('../scenarios/browse.js'),
+  orders: () => import('../scenarios/orders.js'),
+  checkout: () => import('../scenarios/checkout.js'),
+  mixed: () => import('../scenarios/mixed.js'),
+};
+
+/** A bare URL as a one-request scenario, the way autocannon or hey are used. */
+export function urlScenario(url: string): { scenario: Scenario; target: string } {
+  const u = new URL(url);
+  const scenario = defineScenario({
+    name: u.pathname === '/' ? u.host : u.pathname.replace(/^\//, '').replace(/\//g, '_'),
+    description: `GET ${url}`,
+    flows: [
+      { name: 'url', steps: [{ name: `GET ${u.pathname}`, method: 'GET', path: u.pathname + u.search }] },
+    ],
+  });
+  return { scenario: { ...scenario, source: url }, target: u.origin };
+}
+
+function pickExport(mod: ScenarioModule, source: string): Scenario {
+  const value = mod.default ?? mod.scenario;
+  if (value === undefined) {
+    throw new PerflabError(
+      E_SCENARIO_LOAD,
+      `${source}: no default export (export default defineScenario({...}))`,
+    );
+  }
+  const s = validateScenario(value, source);
+  return { ...s, source };
+}
+
+/**
+ * Resolves `perflab run <scenario>`: a bundled name or a TypeScript/JavaScript
+ * file, compiled on the fly by tsx. Errors name the file and, for an invalid
+ * scenario, the field.
+ */
+export async function loadScenario(ref: string): Promise<Scenario> {
+  const bundled = BUNDLED_SCENARIOS[ref];
+  if (bundled) return pickExport(await bundled(), ref);
+  const path = resolve(ref);
+  try {
+    await access(path);
+  } catch {
+    const names = Object.keys(BUNDLED_SCENARIOS).join(', ');
+    throw new PerflabError(
+      E_SCENARIO_NOT_FOUND,
+      `scenario "${ref}" is neither a file nor a bundled scenario (${names})`,
+    );
+  }
+  let mod: ScenarioModule;
+  try {
+    mod = (await tsImport(pathToFileURL(path).href, import.meta.url)) as ScenarioModule;
+  } catch (err) {
+    if (err instanceof PerflabError) {
+      throw new PerflabError(err.code as `PERFLAB_E_${string}`, `${ref}: ${err.message}`, { cause: err });
+    }
+    throw new PerflabError(
+      E_SCENARIO_LOAD,
+      `${ref}: cannot load scenario: ${(err as Error).message ?? String(err)}`,
+      {
+        cause: err,
+      },
+    );
+  }
+  return pickExport(mod, ref);
+}

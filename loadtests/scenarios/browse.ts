@@ -1,0 +1,10 @@
+import { defineScenario } from '../scenario/define-scenario.js';
+import { browseFlow, shopSetup } from './shop.js';
+
+export default defineScenario({
+  name: 'browse',
+  description: 'Anonymous product search, the next page by cursor, then one product.',
+  setup: shopSetup,
+  flows: [browseFlow],
+  thinkTime: { min: 0, max: 50 },
+});

@@ -1,0 +1,17 @@
+/**
+ * The Prometheus series the scraper reads from the target's /metrics. They
+ * match the probes (OpenTelemetry semantic-convention names) and
+ * prom-client's default metrics; nothing else in loadtests spells them.
+ */
+export const METRICS_PATH = '/metrics';
+export const HTTP_DURATION = 'http_server_request_duration_seconds';
+export const HTTP_DURATION_BUCKET = `${HTTP_DURATION}_bucket`;
+export const HTTP_DURATION_COUNT = `${HTTP_DURATION}_count`;
+export const LABEL_ROUTE = 'http_route';
+export const LABEL_METHOD = 'http_request_method';
+export const LABEL_LE = 'le';
+export const SLOW_QUERIES = 'db_client_slow_queries_total';
+export const EVENT_LOOP_LAG_P99 = 'nodejs_eventloop_lag_p99_seconds';
+export const HEAP_USED = 'nodejs_heap_size_used_bytes';
+export const RSS = 'process_resident_memory_bytes';
+export const CPU_SECONDS = 'process_cpu_seconds_total';

@@ -1,0 +1,276 @@
+/**
+ * Public types of the perflab load engine. Everything a scenario author, a CLI
+ * or a later command (lab, demo, compare) needs to type its code lives here;
+ * internal state types stay next to the code that owns them.
+ */
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
+
+/** Values captured from earlier responses of the same virtual user. */
+export type Vars = Record<string, unknown>;
+
+/** What step templates see when they are rendered. */
+export interface StepContext<TData> {
+  /** The value `setup()` returned. */
+  readonly data: TData;
+  /** Captures made by earlier steps of this iteration. */
+  readonly vars: Vars;
+  /** Index of the virtual user (closed model) or the iteration (open model). */
+  readonly vu: number;
+  /** Iteration number within this virtual user, from 0. */
+  readonly iteration: number;
+}
+
+/** A response as checks and captures see it. `json` is undefined when the body is not JSON. */
+export interface StepResponse {
+  readonly status: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly text: string;
+  readonly json: unknown;
+}
+
+type JsonBody = Record<string, unknown> | readonly unknown[] | string | number | boolean | null;
+
+type Template<TData, T> = T | ((ctx: StepContext<TData>) => T);
+
+export interface StepCheck {
+  /** Accepted status codes; default: any 2xx. */
+  status?: number | readonly number[];
+  /** Dot paths into the JSON body (`items.0.id`) and the value each must equal, or `true` for "present". */
+  json?: Record<string, unknown>;
+  /** Free-form check; return `true` to pass or a string saying what failed. */
+  custom?: (res: StepResponse) => boolean | string;
+}
+
+export interface StepDefinition<TData> {
+  /** Results are aggregated by this name, not by the raw URL. */
+  name: string;
+  method?: HttpMethod;
+  /** Path relative to the target; a string may use `{{var}}` placeholders from captures. */
+  path: Template<TData, string>;
+  headers?: Template<TData, Record<string, string>>;
+  /** Sent as JSON. */
+  body?: JsonBody | ((ctx: StepContext<TData>) => unknown);
+  /** Name → dot path into the JSON body, or a function of the response. */
+  capture?: Record<string, string | ((res: StepResponse) => unknown)>;
+  check?: StepCheck;
+}
+
+export interface FlowDefinition<TData> {
+  name: string;
+  /** Relative weight when picking the next flow; default 1. */
+  weight?: number;
+  steps: readonly StepDefinition<TData>[];
+}
+
+/** Milliseconds, or a range a uniform pause is drawn from. */
+export type ThinkTime = number | { min: number; max: number };
+
+export interface SetupContext {
+  /** Base URL of the target, without trailing slash. */
+  readonly target: string;
+  /** JSON request helper against the target; throws on non-2xx. */
+  request<T = unknown>(
+    method: HttpMethod,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<T>;
+}
+
+export interface ScenarioDefinition<TData = undefined> {
+  name: string;
+  description: string;
+  setup?: (ctx: SetupContext) => Promise<TData> | TData;
+  flows: readonly FlowDefinition<TData>[];
+  thinkTime?: ThinkTime;
+  /** Threshold expressions, e.g. `p95<200ms`; `--threshold` flags add to these. */
+  thresholds?: readonly string[];
+}
+
+/**
+ * A validated scenario, as `defineScenario` returns it. The setup data type
+ * is erased here: it only matters inside the definition, and erasing it lets
+ * any scenario be passed to `run()`.
+ */
+export interface Scenario extends ScenarioDefinition<unknown> {
+  readonly kind: 'perflab-scenario';
+  /** Where it came from: a file path, a bundled name, or a URL. */
+  source?: string;
+}
+
+export interface Stage {
+  durationMs: number;
+  /** Arrival rate (iterations per second) reached at the end of the stage. */
+  target: number;
+}
+
+export type LoadModel =
+  | { kind: 'closed'; connections: number }
+  | {
+      kind: 'open';
+      /** Constant rate, or a linear ramp through stages starting from `startRate`. */
+      rate?: number;
+      stages?: readonly Stage[];
+      startRate?: number;
+      /** Cap on connections (and iterations in flight) the pool may grow to. */
+      maxConnections: number;
+      /** Send lag p99 above this marks the generator as not keeping up. */
+      maxSendLagMs: number;
+    };
+
+export interface RunOptions {
+  target: string;
+  scenario: Scenario;
+  model: LoadModel;
+  /** Measured duration, after warm-up. Optional when `requests` is given. */
+  durationMs?: number;
+  /** Stop after this many measured requests. */
+  requests?: number;
+  warmupMs?: number;
+  timeoutMs?: number;
+  thresholds?: readonly string[];
+  /** Scrape `<target>/metrics` before, during and after the run. Default true. */
+  scrape?: boolean;
+  scrapeIntervalMs?: number;
+  /** Skip the pre-flight request. Default false. */
+  skipPreflight?: boolean;
+  signal?: AbortSignal;
+}
+
+export type ErrorKind = 'timeout' | 'refused' | 'reset' | 'non2xx' | 'checkFailed' | 'other';
+
+export interface LatencySummary {
+  /** All in milliseconds, microsecond resolution. */
+  min: number;
+  mean: number;
+  p50: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  p999: number;
+  max: number;
+}
+
+export interface EndpointResult {
+  requests: number;
+  errors: number;
+  errorsByKind: Record<ErrorKind, number>;
+  statusCodes: Record<string, number>;
+  latency: LatencySummary;
+  /** HDR histogram of latency in microseconds, compressed base64. */
+  histogram: string;
+  /** One request this endpoint sent (`GET /api/products/12`), to match server-side routes. */
+  sample?: string;
+}
+
+export interface SeriesPoint {
+  /** Seconds since the measured window started. */
+  second: number;
+  requests: number;
+  errors: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  histogram: string;
+}
+
+export interface ProgressSnapshot {
+  elapsedMs: number;
+  /** Undefined when the run is bounded by a request count only. */
+  remainingMs: number | undefined;
+  warmingUp: boolean;
+  requests: number;
+  errors: number;
+  rps: number;
+  p99: number;
+  inFlight: number;
+}
+
+export interface GeneratorHealth {
+  keptUp: boolean;
+  reasons: string[];
+  sendLag?: { p50: number; p99: number; max: number };
+  dropped: number;
+  maxInFlight: number;
+  connectionsCap?: number;
+  targetRps?: number;
+}
+
+export interface ServerRouteFigures {
+  requests: number;
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+}
+
+export interface ServerFigures {
+  available: boolean;
+  reason?: string;
+  scrapes: number;
+  requests?: number;
+  routes?: Record<string, ServerRouteFigures>;
+  slowQueries?: number | null;
+  eventLoopLagP99Ms?: number | null;
+  peakHeapBytes?: number | null;
+  peakRssBytes?: number | null;
+  cpuSeconds?: number | null;
+}
+
+export interface ThresholdOutcome {
+  expression: string;
+  endpoint?: string;
+  metric: string;
+  actual: number | null;
+  passed: boolean;
+}
+
+export interface EnvironmentInfo {
+  node: string;
+  platform: string;
+  arch: string;
+  cpuModel: string;
+  cores: number;
+  hostname: string;
+  perflabVersion: string;
+  target: { url: string; version?: string; flags?: Record<string, unknown> };
+}
+
+export type RunStatus = 'complete' | 'interrupted';
+
+export interface RunResult {
+  formatVersion: 1;
+  scenario: { name: string; description: string; source?: string };
+  config: {
+    target: string;
+    model: LoadModel;
+    durationMs?: number;
+    requests?: number;
+    warmupMs: number;
+    timeoutMs: number;
+    thresholds: string[];
+  };
+  environment: EnvironmentInfo;
+  status: RunStatus;
+  startedAt: string;
+  endedAt: string;
+  /** Length of the measured window in ms. */
+  durationMs: number;
+  totals: { requests: number; errors: number; rps: number; errorsByKind: Record<ErrorKind, number> };
+  endpoints: Record<string, EndpointResult>;
+  latency: LatencySummary;
+  histogram: string;
+  series: SeriesPoint[];
+  generator: GeneratorHealth;
+  server: ServerFigures;
+  thresholds: ThresholdOutcome[];
+  /** Set by `merge`: how many results were combined. */
+  mergedFrom?: number;
+}
+
+export interface RunEvents {
+  start: [info: { startedAt: string; model: LoadModel }];
+  tick: [snapshot: ProgressSnapshot];
+  warmupDone: [];
+  done: [result: RunResult];
+}
