@@ -1,4 +1,5 @@
 import express, { type Express } from 'express';
+import { request } from 'undici';
 import type { Probes } from '../../probes/index.js';
 import type { FakeDb } from './helpers.js';
 
@@ -7,7 +8,12 @@ import type { FakeDb } from './helpers.js';
  * middleware first, /metrics, a DB wrapped by instrumentDb, nested routers on
  * fixed and parameterized mount paths, and a mounted sub-app.
  */
-export function minimalApp(probes: Probes, rawDb: FakeDb, gate?: () => Promise<void>): Express {
+export function minimalApp(
+  probes: Probes,
+  rawDb: FakeDb,
+  gate?: () => Promise<void>,
+  downstream?: string,
+): Express {
   const db = probes.instrumentDb(rawDb);
   const app = express();
   app.use(probes.middleware);
@@ -36,6 +42,15 @@ export function minimalApp(probes: Probes, rawDb: FakeDb, gate?: () => Promise<v
   app.get('/wait', async (_req, res) => {
     await gate?.();
     res.send('done');
+  });
+  app.get('/api/log', (_req, res) => {
+    probes.logger.info({ where: 'handler' }, 'inside handler');
+    res.send('logged');
+  });
+  app.get('/api/proxy', async (_req, res) => {
+    const viaFetch = await fetch(`${downstream}/down/fetch`);
+    const viaUndici = await request(`${downstream}/down/undici`);
+    res.json({ fetch: await viaFetch.text(), undici: await viaUndici.body.text() });
   });
   app.get('/boom', () => {
     throw new Error('boom');

@@ -1,6 +1,12 @@
 import { Agent, request } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createProbes, metricNames as N, type Probes, type QueryInfo } from '../../probes/index.js';
+import {
+  createProbes,
+  metricNames as N,
+  type DbLike,
+  type Probes,
+  type QueryInfo,
+} from '../../probes/index.js';
 import { minimalApp } from './app.js';
 import { FakeDb, listen, LogSink, RequestWaiter } from './helpers.js';
 
@@ -116,9 +122,8 @@ describe('instrumentDb', () => {
   it('passes query errors through unchanged and still records them', async () => {
     const { probes, queries } = make(60_000);
     const failure = Object.assign(new Error('relation does not exist'), { code: '42P01' });
-    const db = probes.instrumentDb({
-      query: () => Promise.reject(failure),
-    });
+    const failing: DbLike = { query: () => Promise.reject(failure) };
+    const db = probes.instrumentDb(failing);
     await expect(db.query('SELECT * FROM missing')).rejects.toBe(failure);
     expect(queries[0]).toMatchObject({ operation: 'SELECT', collection: 'missing', error: failure });
   });

@@ -1,0 +1,119 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One span as an OTLP/HTTP JSON export carries it, ids as lowercase hex. */
+export interface ReceivedSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId: string;
+  name: string;
+  kind: number;
+  attributes: Record<string, unknown>;
+  status: { code?: number };
+  service: string;
+}
+
+/**
+ * A tiny OTLP/HTTP receiver on 127.0.0.1: accepts POST /v1/traces (JSON, as
+ * @opentelemetry/exporter-trace-otlp-http sends it) and collects the spans.
+ */
+export async function startReceiver() {
+  const spans: ReceivedSpan[] = [];
+  const waiters: Array<{ test: () => boolean; resolve: () => void }> = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      if (req.method === 'POST' && req.url === '/v1/traces') {
+        spans.push(...decode(JSON.parse(Buffer.concat(chunks).toString('utf8')) as Export));
+        for (const w of waiters.splice(0)) {
+          if (w.test()) w.resolve();
+          else waiters.push(w);
+        }
+        res.setHeader('content-type', 'application/json');
+        res.end('{}');
+      } else {
+        res.statusCode = 404;
+        res.end();
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    spans,
+    /** Resolves once a span matching `test` has arrived. */
+    waitFor(test: (s: ReceivedSpan) => boolean): Promise<ReceivedSpan> {
+      const found = () => spans.find(test);
+      return new Promise((resolve) => {
+        const check = () => Boolean(found());
+        if (check()) resolve(found()!);
+        else waiters.push({ test: check, resolve: () => resolve(found()!) });
+      });
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+interface KeyValue {
+  key: string;
+  value: Record<string, unknown>;
+}
+interface Export {
+  resourceSpans: Array<{
+    resource: { attributes: KeyValue[] };
+    scopeSpans: Array<{
+      spans: Array<{
+        traceId: string;
+        spanId: string;
+        parentSpanId?: string;
+        name: string;
+        kind: number;
+        attributes?: KeyValue[];
+        status?: { code?: number };
+      }>;
+    }>;
+  }>;
+}
+
+function hex(id: string | undefined): string {
+  if (!id) return '';
+  if (/^[0-9a-f]+$/.test(id) && (id.length === 32 || id.length === 16)) return id;
+  return Buffer.from(id, 'base64').toString('hex');
+}
+
+function attrs(list: KeyValue[] | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const { key, value } of list ?? []) {
+    const v = value.stringValue ?? value.intValue ?? value.doubleValue ?? value.boolValue;
+    out[key] = typeof v === 'string' && 'intValue' in value ? Number(v) : v;
+  }
+  return out;
+}
+
+function decode(body: Export): ReceivedSpan[] {
+  const out: ReceivedSpan[] = [];
+  for (const rs of body.resourceSpans ?? []) {
+    const service = String(attrs(rs.resource.attributes)['service.name']);
+    for (const ss of rs.scopeSpans ?? []) {
+      for (const s of ss.spans ?? []) {
+        out.push({
+          traceId: hex(s.traceId),
+          spanId: hex(s.spanId),
+          parentSpanId: hex(s.parentSpanId),
+          name: s.name,
+          kind: s.kind,
+          attributes: attrs(s.attributes),
+          status: s.status ?? {},
+          service,
+        });
+      }
+    }
+  }
+  return out;
+}
