@@ -47,6 +47,7 @@ export function summarize(h: Histogram): LatencySummary {
     p95: at(95),
     p99: at(99),
     p999: at(99.9),
-    max: round3(h.maxValue / 1000),
+    // Bucket-based like the percentiles, so a decoded or merged histogram reports the same max.
+    max: at(100),
   };
 }

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { mergeResults } from '../../../loadtests/result/merge.js';
+import { parseResult } from '../../../loadtests/result/result-file.js';
+import { fakeResult, latencies } from '../helpers/fake-result.js';
+
+describe('mergeResults', () => {
+  const a = latencies(3000, 11, 40);
+  const b = latencies(1000, 97, 400);
+
+  it('gives exactly the percentiles of all requests together (HDR addition)', () => {
+    const merged = mergeResults([fakeResult({ api: a }), fakeResult({ api: b })]);
+    const together = fakeResult({ api: [...a, ...b] });
+    expect(merged.latency).toEqual(together.latency);
+    expect(merged.endpoints.api?.latency).toEqual(together.endpoints.api?.latency);
+    expect(merged.totals.requests).toBe(4000);
+    expect(merged.mergedFrom).toBe(2);
+  });
+
+  it('differs from averaging percentiles, which is what it must not do', () => {
+    const ra = fakeResult({ api: a });
+    const rb = fakeResult({ api: b });
+    const merged = mergeResults([ra, rb]);
+    const averaged = ((ra.latency.p99 ?? 0) + (rb.latency.p99 ?? 0)) / 2;
+    expect(merged.latency.p99).not.toBeCloseTo(averaged, 0);
+  });
+
+  it('adds counts, status codes and per-second series, and re-evaluates thresholds', () => {
+    const ra = fakeResult(
+      { api: a, login: a.slice(0, 10) },
+      { thresholds: ['errors<5%', 'rps>1000'], errorsEvery: 10 },
+    );
+    const rb = fakeResult({ api: b }, { thresholds: ['errors<5%', 'rps>1000'] });
+    const merged = parseResult(JSON.parse(JSON.stringify(mergeResults([ra, rb]))));
+    expect(merged.endpoints.api?.statusCodes).toEqual({ 200: 2700 + 1000, 500: 300 });
+    expect(merged.endpoints.login?.requests).toBe(10);
+    expect(merged.series.reduce((s, p) => s + p.requests, 0)).toBe(4010);
+    expect(merged.series[0]?.requests).toBe((ra.series[0]?.requests ?? 0) + (rb.series[0]?.requests ?? 0));
+    // 2000 req/s over the 2 s both generators ran together: rps adds up.
+    expect(merged.totals.rps).toBeCloseTo(2005, 0);
+    expect(merged.thresholds.map((t) => [t.expression, t.passed])).toEqual([
+      ['errors<5%', false],
+      ['rps>1000', true],
+    ]);
+  });
+
+  it('refuses an empty list', () => {
+    expect(() => mergeResults([])).toThrow(expect.objectContaining({ code: 'PERFLAB_E_RESULT_INVALID' }));
+  });
+});
