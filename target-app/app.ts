@@ -1,17 +1,19 @@
 import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { requireAuth } from './auth/middleware.js';
+import { PerflabError } from '../common/perflab-error.js';
 import { createTokenService, type TokenService } from './auth/tokens.js';
 import type { AppConfig } from './config.js';
 import type { Db } from './db/types.js';
 import { errorHandler, unknownRoute } from './http/errors.js';
+import { mountRoutes } from './http/mount-routes.js';
 import { requestId } from './http/request-id.js';
 import { createLogger } from './logger.js';
-import { authRoutes } from './routes/auth.js';
-import { healthRoutes } from './routes/health.js';
-import { orderRoutes } from './routes/orders.js';
-import { productRoutes } from './routes/products.js';
-import { userRoutes } from './routes/users.js';
+import { buildRouteTable } from './routes/index.js';
+import { corsPolicy } from './security/cors.js';
+import { securityHeaders } from './security/headers.js';
+import { httpsRedirect } from './security/https-redirect.js';
+import { createRateLimiters } from './security/rate-limit.js';
+import type { RedisCommander } from './security/redis-store.js';
 
 /** What the probes (or any other instrumentation) hand the app. All optional. */
 export interface AppInstrumentation {
@@ -27,31 +29,61 @@ export interface AppDeps {
   config: AppConfig;
   instrumentation?: AppInstrumentation;
   tokens?: TokenService;
+  /** A connected client for the shared rate-limit counters; required when config.redisUrl is set. */
+  redis?: RedisCommander;
 }
 
 export const BODY_LIMIT = '100kb';
 
-export function createApp({ db, config, instrumentation = {}, tokens }: AppDeps): Express {
+export function createApp({ db, config, instrumentation = {}, tokens, redis }: AppDeps): Express {
   const logger = instrumentation.logger ?? createLogger(config.logLevel);
   const tokenService = tokens ?? createTokenService(config.jwtSecret);
-  const auth = requireAuth(tokenService);
+  if (config.redisUrl && !redis) {
+    // Silently counting per instance would multiply every limit by the instance count.
+    throw new PerflabError(
+      'PERFLAB_E_REDIS_UNAVAILABLE',
+      'REDIS_URL is set but no Redis client was given to createApp (startServer connects one)',
+    );
+  }
+  const limiters = createRateLimiters(config, logger, redis);
+  const redirectToHttps = config.env === 'production' && config.trustProxy !== false;
+
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.set('env', config.env);
+  app.set('trust proxy', config.trustProxy);
 
   if (instrumentation.middleware) app.use(instrumentation.middleware);
   app.use(requestId);
-  if (instrumentation.metricsHandler) app.get('/metrics', instrumentation.metricsHandler);
-  app.use(healthRoutes(db));
-
+  if (redirectToHttps) app.use(httpsRedirect());
+  app.use(securityHeaders());
+  // CORS before the limiter, so a browser can read even the 429.
+  app.use('/api', corsPolicy(config.corsOrigins));
+  app.use('/api', limiters.api);
   app.use('/api', express.json({ limit: BODY_LIMIT, strict: true }));
-  app.use('/api/auth', authRoutes(db, tokenService));
-  app.use('/api/users', auth, userRoutes(db));
-  app.use('/api/products', productRoutes(db));
-  app.use('/api/orders', auth, orderRoutes(db));
-
+  const routes = buildRouteTable({
+    db,
+    tokens: tokenService,
+    loginLimiters: limiters.login,
+    ...(instrumentation.metricsHandler ? { metricsHandler: instrumentation.metricsHandler } : {}),
+  });
+  mountRoutes(app, routes, tokenService);
   app.use(unknownRoute);
   app.use(errorHandler(logger));
+
+  // Limits are never switched off silently: whatever is in force is in the log.
+  logger.info(
+    {
+      rateLimit: limiters.describe(),
+      corsOrigins: config.corsOrigins,
+      trustProxy: config.trustProxy,
+      httpsRedirect: redirectToHttps,
+    },
+    'security settings',
+  );
+  if (config.env === 'production' && !redirectToHttps) {
+    logger.warn('NODE_ENV=production without TRUST_PROXY: plain HTTP is not redirected to https');
+  }
   return app;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PerflabError } from '../common/perflab-error.js';
+import { parseOrigins, parseTrustProxy, type TrustProxy } from './security/config-parsers.js';
 
 /** Development defaults; with NODE_ENV=production the app refuses to start on them. */
 export const DEV_SEED_PASSWORD = 'perflab-seed-password';
@@ -7,6 +8,23 @@ export const DEV_ADMIN_PASSWORD = 'perflab-admin-password';
 export const DEV_JWT_SECRET = 'perflab-dev-jwt-secret-change-me-please-32b';
 
 const intFromEnv = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/** The seed's limits: 100 API requests and 5 failed logins per client per 15 minutes. */
+export const RATE_LIMIT_DEFAULTS = { windowMs: 15 * 60 * 1000, apiMax: 100, loginMax: 5 } as const;
+export const RATE_LIMIT_PREFIX_DEFAULT = 'perflab:rl:';
+const RATE_LIMIT_CEILING = 1_000_000_000;
+
+/** Runs a parser that throws on bad input as a zod transform, so the issue names the variable. */
+const parsedBy =
+  <T>(parser: (raw: string) => T) =>
+  (raw: string, ctx: z.RefinementCtx): T => {
+    try {
+      return parser(raw);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      return z.NEVER;
+    }
+  };
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -20,6 +38,16 @@ const envSchema = z.object({
   PERFLAB_JWT_SECRET: z.string().min(32).default(DEV_JWT_SECRET),
   PERFLAB_SEED: intFromEnv(0, 2 ** 31 - 1).default(42),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  REDIS_URL: z.string().url().optional(),
+  RATE_LIMIT_WINDOW_MS: intFromEnv(1_000, 24 * 60 * 60 * 1000).default(RATE_LIMIT_DEFAULTS.windowMs),
+  RATE_LIMIT_API_MAX: intFromEnv(1, RATE_LIMIT_CEILING).default(RATE_LIMIT_DEFAULTS.apiMax),
+  RATE_LIMIT_LOGIN_MAX: intFromEnv(1, RATE_LIMIT_CEILING).default(RATE_LIMIT_DEFAULTS.loginMax),
+  RATE_LIMIT_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]{1,64}$/, 'letters, digits, ":", "_" or "-" only')
+    .default(RATE_LIMIT_PREFIX_DEFAULT),
+  CORS_ORIGINS: z.string().default('').transform(parsedBy(parseOrigins)),
+  TRUST_PROXY: z.string().default('false').transform(parsedBy(parseTrustProxy)),
 });
 
 export interface AppConfig {
@@ -34,6 +62,13 @@ export interface AppConfig {
   jwtSecret: string;
   seed: number;
   logLevel: string;
+  /** Shared rate-limit counters live here when set; in process memory otherwise. */
+  redisUrl: string | undefined;
+  rateLimit: { windowMs: number; apiMax: number; loginMax: number; prefix: string };
+  /** Exact origins (scheme://host[:port]) allowed to call the API from a browser. */
+  corsOrigins: string[];
+  /** Express `trust proxy`: false, a hop count, or a list of addresses/subnets. */
+  trustProxy: TrustProxy;
 }
 
 /**
@@ -78,5 +113,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     jwtSecret: e.PERFLAB_JWT_SECRET,
     seed: e.PERFLAB_SEED,
     logLevel: e.LOG_LEVEL,
+    redisUrl: e.REDIS_URL,
+    rateLimit: {
+      windowMs: e.RATE_LIMIT_WINDOW_MS,
+      apiMax: e.RATE_LIMIT_API_MAX,
+      loginMax: e.RATE_LIMIT_LOGIN_MAX,
+      prefix: e.RATE_LIMIT_PREFIX,
+    },
+    corsOrigins: e.CORS_ORIGINS,
+    trustProxy: e.TRUST_PROXY,
   };
 }

@@ -32,3 +32,24 @@ export const CreateOrderBody = z.strictObject({
     }),
 });
 export const EmptyQuery = z.strictObject({});
+
+const productName = z.string().trim().min(1).max(200);
+const description = z.string().trim().max(2_000);
+const priceCents = z.number().int().min(0).max(100_000_000);
+const stock = z.number().int().min(0).max(1_000_000);
+
+/** Admin writes. Strict objects: an `id`, `archivedAt` or anything else unknown is a 400. */
+export const CreateProductBody = z.strictObject({
+  name: productName,
+  description: description.default(''),
+  priceCents,
+  stock: stock.default(0),
+});
+export const UpdateProductBody = z
+  .strictObject({
+    name: productName.optional(),
+    description: description.optional(),
+    priceCents: priceCents.optional(),
+    stock: stock.optional(),
+  })
+  .refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'give at least one field' });

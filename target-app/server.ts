@@ -7,6 +7,7 @@ import type { AppConfig } from './config.js';
 import { migrate } from './db/migrate.js';
 import type { Db } from './db/types.js';
 import { SEED_DEFAULTS, seedDatabase } from './seed.js';
+import { connectRedis } from './security/redis-client.js';
 
 export interface RunningServer {
   server: Server;
@@ -47,9 +48,22 @@ export async function startServer({
       seeded = true;
     }
   }
-  const app = createApp({ db, config, ...(instrumentation ? { instrumentation } : {}) });
-  const server = app.listen(config.port, config.host);
-  await once(server, 'listening');
+  // Shared rate-limit counters: connected before listening, closed with the server.
+  const redis = config.redisUrl ? await connectRedis(config.redisUrl) : undefined;
+  let server: Server;
+  try {
+    const app = createApp({
+      db,
+      config,
+      ...(instrumentation ? { instrumentation } : {}),
+      ...(redis ? { redis } : {}),
+    });
+    server = app.listen(config.port, config.host);
+    await once(server, 'listening');
+  } catch (err) {
+    redis?.disconnect();
+    throw err;
+  }
   // Load generators keep connections open; keep-alive longer than theirs avoids resets mid-run.
   server.keepAliveTimeout = 65_000;
   const { address, port } = server.address() as AddressInfo;
@@ -61,6 +75,7 @@ export async function startServer({
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await redis?.quit();
     },
   };
 }

@@ -72,10 +72,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       },
       'unhandled error',
     );
-    res
-      .status(500)
-      .json({
-        error: { code: 'INTERNAL', message: 'internal server error', requestId: String(req.id ?? '') },
-      });
+    res.status(500).json({
+      error: { code: 'INTERNAL', message: 'internal server error', requestId: String(req.id ?? '') },
+    });
   };
 }

@@ -1,18 +1,40 @@
-import { Router } from 'express';
 import type { Db } from '../db/types.js';
+import { defineRoute, type AnyRoute } from '../http/route-table.js';
+import { HealthResponse, ReadyResponse } from '../response-schemas.js';
 
-export function healthRoutes(db: Db): Router {
-  const router = Router();
-  router.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  router.get('/readyz', async (_req, res) => {
-    try {
-      await db.query('SELECT 1');
-      res.json({ status: 'ready', db: db.kind });
-    } catch {
-      res.status(503).json({ status: 'unavailable', db: db.kind });
-    }
-  });
-  return router;
+const TAG = 'health';
+
+export function healthRoutes(db: Db): AnyRoute[] {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/healthz',
+      access: 'public',
+      tag: TAG,
+      summary: 'The process is up',
+      responses: { 200: { description: 'up', schema: HealthResponse } },
+      handler: ({ res }) => {
+        res.json({ status: 'ok' });
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/readyz',
+      access: 'public',
+      tag: TAG,
+      summary: 'The database answers',
+      responses: {
+        200: { description: 'ready', schema: ReadyResponse },
+        503: { description: 'the database does not answer', schema: ReadyResponse },
+      },
+      handler: async ({ res }) => {
+        try {
+          await db.query('SELECT 1');
+          res.json({ status: 'ready', db: db.kind });
+        } catch {
+          res.status(503).json({ status: 'unavailable', db: db.kind });
+        }
+      },
+    }),
+  ];
 }

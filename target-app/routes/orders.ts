@@ -1,180 +1,64 @@
-import { Router } from 'express';
 import { principalOf } from '../auth/middleware.js';
-import type { Db, Queryable } from '../db/types.js';
-import { decodeCursor, encodeCursor } from '../http/cursor.js';
-import { HttpError, notFound } from '../http/errors.js';
-import { parse } from '../http/validate.js';
-import { CreateOrderBody, EmptyQuery, IdParams, OrderListQuery } from '../schemas.js';
+import type { Db } from '../db/types.js';
+import { notFound } from '../http/errors.js';
+import { defineRoute, errorResponses, type AnyRoute } from '../http/route-table.js';
+import { ErrorResponse, OrderPage, OrderResponse } from '../response-schemas.js';
+import { CreateOrderBody, IdParams, OrderListQuery } from '../schemas.js';
+import { createOrder, findOrder, listOrders } from './order-store.js';
 
-interface OrderRow {
-  id: number;
-  user_id: number;
-  user_name: string;
-  user_email: string;
-  status: string;
-  total_cents: number;
-  created_at: Date;
-}
+const TAG = 'orders';
 
-interface ItemRow {
-  order_id: number;
-  product_id: number;
-  product_name: string;
-  unit_price_cents: number;
-  quantity: number;
-}
-
-const ORDER_COLUMNS = 'id, user_id, user_name, user_email, status, total_cents, created_at';
-
-function toOrder(o: OrderRow, items: ItemRow[]) {
-  return {
-    id: o.id,
-    status: o.status,
-    totalCents: Number(o.total_cents),
-    createdAt: o.created_at.toISOString(),
-    user: { id: o.user_id, name: o.user_name, email: o.user_email },
-    items: items.map((i) => ({
-      productId: i.product_id,
-      name: i.product_name,
-      unitPriceCents: i.unit_price_cents,
-      quantity: i.quantity,
-      lineTotalCents: i.unit_price_cents * i.quantity,
-    })),
-  };
-}
-
-/** All items of a page of orders in one query, never one query per order. */
-async function withItems(q: Queryable, orders: OrderRow[]) {
-  if (orders.length === 0) return [];
-  const { rows } = await q.query<ItemRow>(
-    `SELECT order_id, product_id, product_name, unit_price_cents, quantity
-       FROM order_items WHERE order_id = ANY($1::int[]) ORDER BY order_id, line_no`,
-    [orders.map((o) => o.id)],
-  );
-  const byOrder = new Map<number, ItemRow[]>();
-  for (const item of rows) {
-    const list = byOrder.get(item.order_id) ?? [];
-    list.push(item);
-    byOrder.set(item.order_id, list);
-  }
-  return orders.map((o) => toOrder(o, byOrder.get(o.id) ?? []));
-}
-
-export function orderRoutes(db: Db): Router {
-  const router = Router();
-
-  router.post('/', async (req, res) => {
-    const { items } = parse(CreateOrderBody, req.body, 'body');
-    const { userId } = principalOf(res);
-    const order = await db.transaction(async (tx) => {
-      const ids = items.map((i) => i.productId).sort((a, b) => a - b);
-      // Locking the rows in id order serializes concurrent orders for the same
-      // stock and cannot deadlock; prices come from here, never from the client.
-      const { rows: products } = await tx.query<{
-        id: number;
-        name: string;
-        price_cents: number;
-        stock: number;
-      }>(
-        'SELECT id, name, price_cents, stock FROM products WHERE id = ANY($1::int[]) ORDER BY id FOR UPDATE',
-        [ids],
-      );
-      const byId = new Map(products.map((p) => [p.id, p]));
-      const lines = items.map((item, index) => {
-        const product = byId.get(item.productId);
-        if (!product) {
-          throw new HttpError(
-            422,
-            'UNKNOWN_PRODUCT',
-            `product ${item.productId} does not exist`,
-            `items.${index}.productId`,
-          );
-        }
-        if (product.stock < item.quantity) {
-          throw new HttpError(
-            409,
-            'OUT_OF_STOCK',
-            `product ${item.productId} has only ${product.stock} left`,
-            `items.${index}.quantity`,
-          );
-        }
-        return { product, quantity: item.quantity };
-      });
-      const total = lines.reduce((sum, l) => sum + l.product.price_cents * l.quantity, 0);
-      const { rows } = await tx.query<OrderRow>(
-        `INSERT INTO orders (user_id, user_name, user_email, total_cents)
-         SELECT id, name, email, $2 FROM users WHERE id = $1
-         RETURNING ${ORDER_COLUMNS}`,
-        [userId, total],
-      );
-      const created = rows[0];
-      if (!created)
-        throw new HttpError(401, 'UNAUTHENTICATED', 'the account behind this token no longer exists');
-      await tx.query(
-        `INSERT INTO order_items (order_id, line_no, product_id, product_name, unit_price_cents, quantity)
-         SELECT $1, ord, pid, name, price, qty
-           FROM unnest($2::int[], $3::text[], $4::int[], $5::int[]) WITH ORDINALITY AS t(pid, name, price, qty, ord)`,
-        [
-          created.id,
-          lines.map((l) => l.product.id),
-          lines.map((l) => l.product.name),
-          lines.map((l) => l.product.price_cents),
-          lines.map((l) => l.quantity),
-        ],
-      );
-      await tx.query(
-        `UPDATE products p SET stock = p.stock - t.qty
-           FROM unnest($1::int[], $2::int[]) AS t(pid, qty) WHERE p.id = t.pid`,
-        [lines.map((l) => l.product.id), lines.map((l) => l.quantity)],
-      );
-      return (await withItems(tx, [created]))[0];
-    });
-    res.status(201).location(`/api/orders/${order?.id}`).json(order);
+export function orderRoutes(db: Db): AnyRoute[] {
+  const create = defineRoute({
+    method: 'post',
+    path: '/api/orders',
+    access: 'user',
+    tag: TAG,
+    summary: 'Place an order; prices and the total come from the database',
+    body: CreateOrderBody,
+    responses: {
+      201: { description: 'placed', schema: OrderResponse },
+      ...errorResponses(ErrorResponse, 400, 401, 409, 413, 422, 429),
+    },
+    handler: async ({ body, res }) => {
+      const order = await createOrder(db, principalOf(res).userId, body.items);
+      res.status(201).location(`/api/orders/${order.id}`).json(order);
+    },
   });
 
-  router.get('/', async (req, res) => {
-    const query = parse(OrderListQuery, req.query, 'query');
-    const { userId } = principalOf(res);
-    const params: unknown[] = [userId, query.limit + 1];
-    let keyset = '';
-    if (query.cursor) {
-      const [createdAt, id] = decodeCursor(query.cursor, ['string', 'number']);
-      if (Number.isNaN(Date.parse(String(createdAt)))) {
-        throw new HttpError(
-          400,
-          'VALIDATION_FAILED',
-          'cursor: must be a cursor returned by the API',
-          'cursor',
-        );
-      }
-      params.push(createdAt, id);
-      keyset = 'AND (created_at, id) < ($3::timestamptz, $4::int)';
-    }
-    const { rows } = await db.query<OrderRow>(
-      `SELECT ${ORDER_COLUMNS} FROM orders WHERE user_id = $1 ${keyset}
-        ORDER BY created_at DESC, id DESC LIMIT $2`,
-      params,
-    );
-    const page = rows.slice(0, query.limit);
-    const last = page[page.length - 1];
-    res.json({
-      items: await withItems(db, page),
-      nextCursor:
-        rows.length > query.limit && last ? encodeCursor([last.created_at.toISOString(), last.id]) : null,
-    });
+  const list = defineRoute({
+    method: 'get',
+    path: '/api/orders',
+    access: 'user',
+    tag: TAG,
+    summary: 'The caller’s own orders, newest first',
+    query: OrderListQuery,
+    responses: {
+      200: { description: 'a page of orders', schema: OrderPage },
+      ...errorResponses(ErrorResponse, 400, 401, 429),
+    },
+    handler: async ({ query, res }) => {
+      res.json(await listOrders(db, principalOf(res).userId, query.limit, query.cursor));
+    },
   });
 
-  router.get('/:id', async (req, res) => {
-    const { id } = parse(IdParams, req.params, 'params');
-    parse(EmptyQuery, req.query, 'query');
-    // Scoped by owner in SQL: another user's order is indistinguishable from a missing one.
-    const { rows } = await db.query<OrderRow>(
-      `SELECT ${ORDER_COLUMNS} FROM orders WHERE id = $1 AND user_id = $2`,
-      [id, principalOf(res).userId],
-    );
-    if (!rows[0]) throw notFound('order');
-    res.json((await withItems(db, rows))[0]);
+  const get = defineRoute({
+    method: 'get',
+    path: '/api/orders/:id',
+    access: 'user',
+    tag: TAG,
+    summary: 'One of the caller’s orders; anyone else’s is a 404',
+    params: IdParams,
+    responses: {
+      200: { description: 'the order', schema: OrderResponse },
+      ...errorResponses(ErrorResponse, 400, 401, 404, 429),
+    },
+    handler: async ({ params, res }) => {
+      const order = await findOrder(db, principalOf(res).userId, params.id);
+      if (!order) throw notFound('order');
+      res.json(order);
+    },
   });
 
-  return router;
+  return [create, list, get];
 }

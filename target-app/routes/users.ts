@@ -1,9 +1,8 @@
-import { Router } from 'express';
 import { principalOf } from '../auth/middleware.js';
 import type { Db } from '../db/types.js';
 import { notFound } from '../http/errors.js';
-import { parse } from '../http/validate.js';
-import { EmptyQuery } from '../schemas.js';
+import { defineRoute, errorResponses, type AnyRoute } from '../http/route-table.js';
+import { ErrorResponse, UserResponse } from '../response-schemas.js';
 
 export interface UserRow {
   id: number;
@@ -22,16 +21,26 @@ export const toUser = (r: UserRow) => ({
   createdAt: r.created_at.toISOString(),
 });
 
-export function userRoutes(db: Db): Router {
-  const router = Router();
-  router.get('/me', async (req, res) => {
-    parse(EmptyQuery, req.query, 'query');
-    const { rows } = await db.query<UserRow>(
-      'SELECT id, email, name, role, created_at FROM users WHERE id = $1',
-      [principalOf(res).userId],
-    );
-    if (!rows[0]) throw notFound('user');
-    res.json(toUser(rows[0]));
-  });
-  return router;
+export function userRoutes(db: Db): AnyRoute[] {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/api/users/me',
+      access: 'user',
+      tag: 'users',
+      summary: 'The signed-in account',
+      responses: {
+        200: { description: 'the caller', schema: UserResponse },
+        ...errorResponses(ErrorResponse, 400, 401, 404, 429),
+      },
+      handler: async ({ res }) => {
+        const { rows } = await db.query<UserRow>(
+          'SELECT id, email, name, role, created_at FROM users WHERE id = $1',
+          [principalOf(res).userId],
+        );
+        if (!rows[0]) throw notFound('user');
+        res.json(toUser(rows[0]));
+      },
+    }),
+  ];
 }

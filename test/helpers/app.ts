@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { AppInstrumentation } from '../../target-app/app.js';
 import { loadConfig, type AppConfig } from '../../target-app/config.js';
 import type { Db } from '../../target-app/db/types.js';
@@ -6,6 +7,14 @@ import { startServer } from '../../target-app/server.js';
 import { createTestDb, type TestDb } from './db.js';
 
 export const TEST_SEED = { seed: 7, users: 12, products: 30, orders: 60 } as const;
+
+/**
+ * API test files make hundreds of requests from 127.0.0.1, so test apps get
+ * generous limits unless a test sets its own (the rate-limit tests do), and a
+ * counter prefix of their own so files sharing one Redis never share counts.
+ */
+export const TEST_RATE_LIMITS = { RATE_LIMIT_API_MAX: '1000000', RATE_LIMIT_LOGIN_MAX: '100000' } as const;
+export const testRateLimitPrefix = (): string => `perflab:test:${randomBytes(6).toString('hex')}:`;
 
 export interface TestApp {
   url: string;
@@ -35,7 +44,14 @@ export interface TestAppOptions {
 /** Starts the real target app on 127.0.0.1 with a fresh test database, seeded small. */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const testDb = await createTestDb();
-  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', ...options.env });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    ...TEST_RATE_LIMITS,
+    RATE_LIMIT_PREFIX: testRateLimitPrefix(),
+    ...options.env,
+  });
   if (options.seed !== false) {
     await seedDatabase(testDb.db, {
       ...TEST_SEED,

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+
+/**
+ * The shapes responses leave the API in. They document the API in
+ * /api/openapi.json, and the property-level attack test checks real responses
+ * against them strictly: a field not listed here (a hash, a role the caller
+ * should not see) fails it.
+ */
+
+export const ErrorResponse = z.strictObject({
+  error: z.strictObject({
+    code: z.string(),
+    message: z.string(),
+    field: z.string().optional(),
+    requestId: z.string().optional(),
+  }),
+});
+
+export const UserResponse = z.strictObject({
+  id: z.number().int(),
+  email: z.string(),
+  name: z.string(),
+  role: z.enum(['customer', 'admin']),
+  createdAt: z.string(),
+});
+
+export const TokenResponse = z.strictObject({
+  token: z.string(),
+  tokenType: z.literal('Bearer'),
+  expiresIn: z.number().int(),
+});
+
+export const ProductResponse = z.strictObject({
+  id: z.number().int(),
+  name: z.string(),
+  description: z.string(),
+  priceCents: z.number().int(),
+  stock: z.number().int(),
+});
+
+export const ProductPage = z.strictObject({
+  items: z.array(ProductResponse),
+  nextCursor: z.string().nullable(),
+});
+
+export const OrderResponse = z.strictObject({
+  id: z.number().int(),
+  status: z.string(),
+  totalCents: z.number().int(),
+  createdAt: z.string(),
+  user: z.strictObject({ id: z.number().int(), name: z.string(), email: z.string() }),
+  items: z.array(
+    z.strictObject({
+      productId: z.number().int(),
+      name: z.string(),
+      unitPriceCents: z.number().int(),
+      quantity: z.number().int(),
+      lineTotalCents: z.number().int(),
+    }),
+  ),
+});
+
+export const OrderPage = z.strictObject({
+  items: z.array(OrderResponse),
+  nextCursor: z.string().nullable(),
+});
+
+export const HealthResponse = z.strictObject({ status: z.literal('ok') });
+export const ReadyResponse = z.strictObject({
+  status: z.enum(['ready', 'unavailable']),
+  db: z.enum(['postgres', 'pglite']),
+});
+
+/** The OpenAPI document itself is described loosely: it is generated, not hand-written. */
+export const OpenApiDocument = z.looseObject({
+  openapi: z.string(),
+  paths: z.record(z.string(), z.unknown()),
+});

@@ -1,0 +1,56 @@
+import type { RequestHandler } from 'express';
+import { z } from 'zod';
+import type { TokenService } from '../auth/tokens.js';
+import type { Db } from '../db/types.js';
+import { defineRoute, type AnyRoute } from '../http/route-table.js';
+import { buildOpenApiSpec } from '../openapi/spec.js';
+import { authRoutes } from './auth.js';
+import { healthRoutes } from './health.js';
+import { openApiRoute } from './openapi.js';
+import { orderRoutes } from './orders.js';
+import { productAdminRoutes } from './product-admin.js';
+import { productRoutes } from './products.js';
+import { userRoutes } from './users.js';
+
+export const METRICS_PATH = '/metrics';
+const PROMETHEUS_TEXT = 'text/plain';
+
+export interface RouteTableDeps {
+  db: Db;
+  tokens: TokenService;
+  loginLimiters: RequestHandler[];
+  /** The probes' Prometheus handler, when instrumentation provides one. */
+  metricsHandler?: RequestHandler;
+}
+
+/** Every route the app serves, in one table: it mounts them and documents them. */
+export function buildRouteTable({ db, tokens, loginLimiters, metricsHandler }: RouteTableDeps): AnyRoute[] {
+  const routes: AnyRoute[] = [
+    ...healthRoutes(db),
+    ...authRoutes({ db, tokens, loginLimiters }),
+    ...userRoutes(db),
+    ...productRoutes(db),
+    ...productAdminRoutes(db),
+    ...orderRoutes(db),
+  ];
+  if (metricsHandler) routes.push(metricsRoute(metricsHandler));
+  let spec: object | undefined;
+  routes.push(openApiRoute(() => (spec ??= buildOpenApiSpec(routes))));
+  return routes;
+}
+
+function metricsRoute(handler: RequestHandler): AnyRoute {
+  return defineRoute({
+    method: 'get',
+    path: METRICS_PATH,
+    access: 'public',
+    tag: 'meta',
+    summary: 'Prometheus metrics of this process',
+    // Scrapers add no query, but tolerate any rather than fail a scrape.
+    query: z.record(z.string(), z.unknown()),
+    responses: {
+      200: { description: 'Prometheus text format', schema: z.string(), contentType: PROMETHEUS_TEXT },
+    },
+    handler: ({ req, res, next }) => handler(req, res, next),
+  });
+}
