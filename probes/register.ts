@@ -7,12 +7,7 @@
  * Spans still pending when the event loop empties are flushed on beforeExit;
  * apps that exit on a signal should await probes.shutdown() (which flushes).
  */
-import { register } from 'node:module';
 import { startTracing } from './tracing.js';
 
-if (process.env.PERFLAB_TRACING?.trim() === 'auto' && process.env.OTEL_SDK_DISABLED !== 'true') {
-  // ESM imports of express/pg bypass require hooks; import-in-the-middle sees them.
-  register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
-}
 const handle = await startTracing();
 process.once('beforeExit', () => void handle.shutdown());

@@ -138,6 +138,10 @@ async function exporterFromEnv(env: Env): Promise<SpanExporter | undefined> {
 
 /** Loads the auto-instrumentations only when asked for: they cost memory and CPU. */
 async function registerAuto(): Promise<() => void> {
+  // ESM imports of express and pg bypass require hooks; import-in-the-middle's
+  // loader hook lets the instrumentations see them. It must precede those imports.
+  const { register } = await import('node:module');
+  register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
   const [{ registerInstrumentations }, http, express, pg, ioredis, undici, pino] = await Promise.all([
     import('@opentelemetry/instrumentation'),
     import('@opentelemetry/instrumentation-http'),

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { createServer, type Server } from 'node:http';
+import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { Express } from 'express';
 import type { DestinationStream } from 'pino';
 import type { QueryResultLike, RequestInfo } from '../../probes/index.js';
@@ -119,5 +119,32 @@ export function waitFor<T>(fn: () => T | undefined, tries = 200): Promise<T> {
       setImmediate(tick);
     };
     tick();
+  });
+}
+
+/**
+ * A GET with node:http as imported by ESM here: OpenTelemetry's http
+ * instrumentation cannot patch these bindings, so the test client adds no
+ * spans or traceparent of its own (unlike undici under tracing: 'auto').
+ */
+export function plainGet(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          body: Buffer.concat(chunks).toString('utf8'),
+          headers: res.headers,
+        }),
+      );
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
   });
 }
