@@ -32,7 +32,10 @@ export function urlScenario(url: string): { scenario: Scenario; target: string }
 }
 
 function pickExport(mod: ScenarioModule, source: string): Scenario {
-  const value = mod.default ?? mod.scenario;
+  // A file outside an ESM package is compiled as CommonJS; its exports object then arrives as `default`.
+  const inner = mod.default as ScenarioModule | undefined;
+  const cjs = inner !== null && typeof inner === 'object' && !('flows' in inner) && !('name' in inner);
+  const value = cjs ? (inner.default ?? inner.scenario) : (mod.default ?? mod.scenario);
   if (value === undefined) {
     throw new PerflabError(
       E_SCENARIO_LOAD,
@@ -65,8 +68,12 @@ export async function loadScenario(ref: string): Promise<Scenario> {
   try {
     mod = (await tsImport(pathToFileURL(path).href, import.meta.url)) as ScenarioModule;
   } catch (err) {
-    if (err instanceof PerflabError) {
-      throw new PerflabError(err.code as `PERFLAB_E_${string}`, `${ref}: ${err.message}`, { cause: err });
+    // The file's own copy of perflab may be a separate module instance, so match the code, not the class.
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('PERFLAB_E_')) {
+      throw new PerflabError(code as `PERFLAB_E_${string}`, `${ref}: ${(err as Error).message}`, {
+        cause: err,
+      });
     }
     throw new PerflabError(
       E_SCENARIO_LOAD,

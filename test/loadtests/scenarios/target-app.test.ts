@@ -1,0 +1,72 @@
+import { Registry } from 'prom-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createProbes } from '../../../probes/index.js';
+import { run } from '../../../loadtests/run.js';
+import { BUNDLED_SCENARIOS, loadScenario } from '../../../loadtests/scenario/load-scenario.js';
+import type { TestApp } from '../../helpers/app.js';
+import { openModel } from '../helpers/scenarios.js';
+
+// The unit project has no database of its own: embedded PGlite keeps this
+// file self-contained (no Docker, no DATABASE_URL).
+process.env.PERFLAB_TEST_DB ??= 'pglite';
+
+let app: TestApp;
+let shutdown: (() => Promise<void>) | undefined;
+
+beforeAll(async () => {
+  const { startTestApp, TEST_SEED } = await import('../../helpers/app.js');
+  process.env.PERFLAB_SEED_USERS = String(TEST_SEED.users);
+  app = await startTestApp({
+    instrumentation: (db) => {
+      const probes = createProbes({
+        serviceName: 'shop',
+        registry: new Registry(),
+        logLevel: 'silent',
+        memoryIntervalMs: 0,
+      });
+      shutdown = () => probes.shutdown();
+      return {
+        middleware: probes.middleware,
+        metricsHandler: probes.metricsHandler,
+        db: probes.instrumentDb(db),
+      };
+    },
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await app?.close();
+  await shutdown?.();
+});
+
+describe('bundled scenarios against the real target app', () => {
+  it.each(Object.keys(BUNDLED_SCENARIOS))('%s runs without errors', async (name) => {
+    const scenario = await loadScenario(name);
+    const r = await run({ target: app.url, scenario, model: openModel(20), durationMs: 500, scrape: false })
+      .finished;
+    const failing = Object.entries(r.endpoints)
+      .filter(([, ep]) => ep.errors > 0)
+      .map(([step, ep]) => `${step}: ${JSON.stringify(ep.errorsByKind)} ${JSON.stringify(ep.statusCodes)}`);
+    expect(failing).toEqual([]);
+    expect(r.totals.requests).toBeGreaterThanOrEqual(10);
+  });
+
+  it('scrapes the app’s /metrics (probes) and matches server routes to steps', async () => {
+    const scenario = await loadScenario('browse');
+    const r = await run({
+      target: app.url,
+      scenario,
+      model: openModel(30),
+      durationMs: 1000,
+      scrapeIntervalMs: 300,
+    }).finished;
+    expect(r.server.reason).toBeUndefined();
+    expect(r.server.available).toBe(true);
+    const routes = Object.keys(r.server.routes ?? {});
+    expect(routes).toContain('GET /api/products');
+    expect(routes.some((route) => /^GET \/api\/products\/:\w+$/.test(route))).toBe(true);
+    expect(r.server.requests).toBeGreaterThanOrEqual(r.totals.requests);
+    expect(r.server.peakRssBytes).toBeGreaterThan(0);
+    expect(r.server.cpuSeconds).toBeGreaterThan(0);
+  });
+});
