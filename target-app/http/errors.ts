@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
+import { loggableError } from './error-log.js';
 
 /** An error whose status, code and message are safe to show the client. */
 export class HttpError extends Error {
@@ -38,8 +39,8 @@ interface BodyParserError {
 
 /**
  * The last middleware. Known errors become their 4xx; anything else is logged
- * (message and code only: driver errors carry SQL details and values) and the
- * client gets a generic 500 with the request id to quote.
+ * (type, code, message and stack, never driver detail or values; see
+ * error-log.ts) and the client gets a generic 500 with the request id to quote.
  */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
@@ -64,14 +65,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       sendError(res, bodyError.status, 'BAD_REQUEST', 'the request could not be read');
       return;
     }
-    const e = err instanceof Error ? err : new Error(String(err));
-    logger.error(
-      {
-        err: { type: e.name, message: e.message, code: (e as { code?: unknown }).code, stack: e.stack },
-        reqId: req.id,
-      },
-      'unhandled error',
-    );
+    logger.error({ err: loggableError(err), reqId: req.id }, 'unhandled error');
     res.status(500).json({
       error: { code: 'INTERNAL', message: 'internal server error', requestId: String(req.id ?? '') },
     });

@@ -26,7 +26,14 @@ export interface TestApp {
   /** fetch() against the app with JSON in and out. */
   request(
     path: string,
-    init?: { method?: string; token?: string; body?: unknown; headers?: Record<string, string> },
+    init?: {
+      method?: string;
+      token?: string;
+      body?: unknown;
+      headers?: Record<string, string>;
+      /** Aborts the request, e.g. AbortSignal.timeout(ms) to prove an answer came in time. */
+      signal?: AbortSignal;
+    },
   ): Promise<{
     status: number;
     headers: Headers;
@@ -77,7 +84,12 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       headers['content-type'] ??= 'application/json';
       body = typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
     }
-    const res = await fetch(running.url + path, { method: init.method ?? 'GET', headers, body });
+    const res = await fetch(running.url + path, {
+      method: init.method ?? 'GET',
+      headers,
+      body,
+      ...(init.signal ? { signal: init.signal } : {}),
+    });
     const text = await res.text();
     let parsed: unknown = text;
     try {
