@@ -45,7 +45,7 @@ export interface TestApp {
 export interface TestAppOptions {
   env?: Record<string, string>;
   instrumentation?: (db: Db) => AppInstrumentation & { db?: Db };
-  seed?: Partial<typeof TEST_SEED> | false;
+  seed?: Partial<Record<keyof typeof TEST_SEED, number>> | false;
 }
 
 /** Starts the real target app on 127.0.0.1 with a fresh test database, seeded small. */
