@@ -47,7 +47,7 @@ function metricsRoute(handler: RequestHandler): AnyRoute {
     tag: 'meta',
     summary: 'Prometheus metrics of this process',
     // Scrapers add no query, but tolerate any rather than fail a scrape.
-    query: z.record(z.string(), z.unknown()),
+    query: z.looseObject({}),
     responses: {
       200: { description: 'Prometheus text format', schema: z.string(), contentType: PROMETHEUS_TEXT },
     },
