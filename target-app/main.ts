@@ -1,14 +1,15 @@
 import { loadConfig } from './config.js';
 import { openDb } from './db/index.js';
-import { createLogger } from './logger.js';
+import { instrumentApp } from './instrument.js';
 import { startServer } from './server.js';
 import { exitWithError } from './bin/exit.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger(config.logLevel);
-  const db = await openDb(config);
-  const running = await startServer({ config, db, instrumentation: { logger }, log: logger });
+  const rawDb = await openDb(config);
+  const { db, instrumentation, shutdown } = instrumentApp(config, rawDb);
+  const logger = instrumentation.logger;
+  const running = await startServer({ config, db, instrumentation, log: logger });
   logger.info({ url: running.url, db: db.kind, seeded: running.seeded }, 'target app listening');
 
   let stopping = false;
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
     void running
       .close()
       .then(() => db.close())
+      .then(shutdown)
       .finally(() => process.exit(0));
   };
   process.once('SIGINT', () => stop('SIGINT'));

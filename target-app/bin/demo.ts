@@ -1,6 +1,6 @@
 import { loadConfig } from '../config.js';
 import { openDb } from '../db/index.js';
-import { createLogger } from '../logger.js';
+import { instrumentApp } from '../instrument.js';
 import { startServer } from '../server.js';
 import { exitWithError } from './exit.js';
 
@@ -9,15 +9,15 @@ import { exitWithError } from './exit.js';
  * seeded on first use, with what to try next. Ctrl-C stops it.
  */
 async function main(): Promise<void> {
-  const config = loadConfig();
-  const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
+  // The demo's own output is the guide; the app logs only warnings unless asked.
+  const config = loadConfig({ LOG_LEVEL: 'warn', ...process.env });
   const out = (line = '') => process.stdout.write(`${line}\n`);
   out(
     `perflab demo: opening ${config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`} ...`,
   );
-  const db = await openDb(config);
+  const { db, instrumentation, shutdown } = instrumentApp(config, await openDb(config));
   const started = performance.now();
-  const running = await startServer({ config, db, instrumentation: { logger }, log: logger });
+  const running = await startServer({ config, db, instrumentation, log: instrumentation.logger });
   const took = ((performance.now() - started) / 1000).toFixed(1);
   out(running.seeded ? `seeded an empty database in ${took} s` : `reused the seeded database (${took} s)`);
   out();
@@ -29,6 +29,7 @@ async function main(): Promise<void> {
     `  curl -s -H 'content-type: application/json' -d '{"email":"user1@perflab.local","password":"${config.seedPassword === 'perflab-seed-password' ? config.seedPassword : '$PERFLAB_SEED_PASSWORD'}"}' ${running.url}/api/auth/login`,
   );
   out(`  curl -s ${running.url}/readyz`);
+  out(`  curl -s ${running.url}/metrics`);
   out();
   out('Ctrl-C to stop.');
 
@@ -36,6 +37,7 @@ async function main(): Promise<void> {
     void running
       .close()
       .then(() => db.close())
+      .then(shutdown)
       .finally(() => process.exit(0));
   };
   process.once('SIGINT', stop);

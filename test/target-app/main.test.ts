@@ -11,10 +11,14 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 /** Starts `npm start`'s entry point and resolves with the URL from its "listening" log line. */
 function start(env: Record<string, string>) {
   const { DATABASE_URL: _ignored, ...rest } = process.env;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'target-app/main.ts'], {
-    env: { ...rest, PORT: '0', PERFLAB_DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--import', './probes/register.ts', 'target-app/main.ts'],
+    {
+      env: { ...rest, PORT: '0', PERFLAB_DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const lines: Record<string, unknown>[] = [];
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += String(d)));
@@ -40,6 +44,11 @@ describe('npm start (target-app/main.ts)', () => {
     const products = (await (await fetch(`${url}/api/products?limit=1`)).json()) as { items: unknown[] };
     expect(products.items).toHaveLength(1);
     expect(await (await fetch(`${url}/readyz`)).json()).toEqual({ status: 'ready', db: 'pglite' });
+    // The probes are wired in: the request above is counted under its route template.
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toMatch(
+      /http_server_request_duration_seconds_count\{[^}]*http_route="\/api\/products"[^}]*\} 1/,
+    );
     app.child.kill('SIGTERM');
     expect(await app.exited).toBe(0);
 

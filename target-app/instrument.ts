@@ -1,0 +1,39 @@
+import type { Logger } from 'pino';
+import { createProbes, type Probes, type ProbesOptions } from '../probes/index.js';
+import type { AppInstrumentation } from './app.js';
+import type { AppConfig } from './config.js';
+import type { Db } from './db/types.js';
+import { createLogger } from './logger.js';
+
+export interface Instrumented {
+  db: Db;
+  instrumentation: AppInstrumentation & { logger: Logger };
+  probes: Probes | undefined;
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Puts the probes around the app: metrics at /metrics, request and DB timing,
+ * spans and trace-carrying logs. PERFLAB_PROBES=off runs the app bare, which
+ * benchmarks use as their baseline.
+ */
+export function instrumentApp(config: AppConfig, db: Db, env: NodeJS.ProcessEnv = process.env): Instrumented {
+  if (env.PERFLAB_PROBES === 'off') {
+    const logger = createLogger(config.logLevel);
+    return { db, instrumentation: { logger }, probes: undefined, shutdown: async () => {} };
+  }
+  const probes = createProbes({
+    serviceName: env.OTEL_SERVICE_NAME ?? 'target-app',
+    logLevel: config.logLevel as ProbesOptions['logLevel'],
+  });
+  return {
+    db: probes.instrumentDb(db),
+    instrumentation: {
+      middleware: probes.middleware,
+      metricsHandler: probes.metricsHandler,
+      logger: probes.logger,
+    },
+    probes,
+    shutdown: () => probes.shutdown(),
+  };
+}
