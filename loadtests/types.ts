@@ -193,6 +193,8 @@ export interface GeneratorHealth {
   sendLag?: { p50: number; p99: number; max: number };
   dropped: number;
   maxInFlight: number;
+  /** Connections the open model's pool grew to. */
+  connections?: number;
   connectionsCap?: number;
   targetRps?: number;
 }

@@ -1,11 +1,10 @@
-import { Pool } from 'undici';
 import type { Histogram } from 'hdr-histogram-js';
 import {
   evaluateResponse,
   flowPicker,
   needsBody,
   parseJson,
-  renderStep,
+  renderStepCached,
   thinkTimeMs,
 } from '../scenario/step-runtime.js';
 import { createHistogram, recordMicros, summarize } from '../stats/histogram.js';
@@ -13,6 +12,8 @@ import type { GeneratorHealth, StepDefinition, Vars } from '../types.js';
 import type { EngineInput, EngineRun } from './engine-types.js';
 import { splitTarget } from './engine-types.js';
 import { classifyError } from './error-kind.js';
+import { GrowingPool } from './growing-pool.js';
+import { sendRequest } from './http-send.js';
 import type { Timeline } from './schedule.js';
 
 export interface OpenModelInput extends EngineInput {
@@ -30,24 +31,21 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 /**
  * Open model: arrival k starts a flow iteration at its slot on the timeline,
  * whether or not earlier iterations have finished. The first step's latency
- * is measured from the slot, not from the moment the socket was free, which
- * is the coordinated-omission correction. Later steps of the iteration depend
- * on earlier answers, so they are timed from their own send.
+ * is measured from the slot, not from the moment a connection was free,
+ * which is the coordinated-omission correction. Later steps of the
+ * iteration depend on earlier answers, so they are timed from their own send.
  *
- * undici's Pool opens connections lazily, one more whenever every open one
- * is busy: that is the "grow on stall" behaviour, capped at maxConnections.
- * Iterations in flight are capped at the same number; an arrival beyond the
- * cap is dropped and counted, and the run is flagged as not keeping up.
+ * Connections come from a GrowingPool (one more whenever all are busy, up to
+ * maxConnections). Iterations in flight are capped at the same number; an
+ * arrival beyond the cap is dropped and counted, and the run is flagged as
+ * not keeping up.
  */
 export function startOpenModel(input: OpenModelInput): EngineRun {
   const { origin, basePath } = splitTarget(input.target);
-  const pool = new Pool(origin, {
-    connections: input.maxConnections,
-    pipelining: 1,
-    connect: { timeout: input.timeoutMs },
-    keepAliveTimeout: 60_000,
-  });
+  const pool = new GrowingPool(origin, input.maxConnections, input.timeoutMs);
   const pick = flowPicker(input.scenario.flows);
+  const sampled = new Set<string>();
+  const sampleOf = (name: string, sample: string): string => (sampled.add(name), sample);
   const lag: Histogram = createHistogram();
   let inFlight = 0;
   let maxInFlight = 0;
@@ -70,39 +68,50 @@ export function startOpenModel(input: OpenModelInput): EngineRun {
   ): Promise<boolean> {
     let rendered;
     try {
-      rendered = renderStep(step, { data: input.data, vars, vu, iteration: 0 });
+      rendered = renderStepCached(step, { data: input.data, vars, vu, iteration: 0 });
     } catch {
       input.onOutcome(step.name, { error: 'other' }, sentAt, performance.now());
       return false;
     }
+    const wantBody = needsBody(step);
+    const acquired = pool.acquire();
+    const slot = acquired instanceof Promise ? await acquired : acquired;
     try {
-      const res = await pool.request({
-        origin,
-        path: basePath + rendered.path,
-        method: rendered.method,
-        headers: rendered.headers,
-        body: rendered.body,
-        headersTimeout: input.timeoutMs,
-        bodyTimeout: input.timeoutMs,
-      });
-      const wantBody = needsBody(step);
-      let text = '';
-      if (wantBody) text = await res.body.text();
-      else await res.body.dump();
+      const res = await sendRequest(
+        slot.client,
+        {
+          path: basePath + rendered.path,
+          method: rendered.method,
+          headers: rendered.headers,
+          body: rendered.body,
+          headersTimeout: input.timeoutMs,
+          bodyTimeout: input.timeoutMs,
+        },
+        wantBody,
+      );
       const now = performance.now();
+      const json = wantBody ? parseJson(res.text) : undefined;
       const verdict = evaluateResponse(
         step,
-        { status: res.statusCode, headers: res.headers, text, json: wantBody ? parseJson(text) : undefined },
+        { status: res.status, headers: res.headers, text: res.text, json },
         vars,
       );
-      const sample = `${rendered.method} ${basePath}${rendered.path}`;
-      const outcome = {
-        latencyUs: (now - sentAt) * 1000,
-        status: res.statusCode,
-        error: verdict.error,
-        sample,
-      };
-      if (!stopped) input.onOutcome(step.name, outcome, sentAt, now);
+      if (!stopped) {
+        input.onOutcome(
+          step.name,
+          {
+            latencyUs: (now - sentAt) * 1000,
+            status: res.status,
+            error: verdict.error,
+            // One sample per endpoint is all results keep; skip building the string after that.
+            sample: sampled.has(step.name)
+              ? undefined
+              : sampleOf(step.name, `${rendered.method} ${basePath}${rendered.path}`),
+          },
+          sentAt,
+          now,
+        );
+      }
       return verdict.error === undefined;
     } catch (err) {
       const now = performance.now();
@@ -111,6 +120,8 @@ export function startOpenModel(input: OpenModelInput): EngineRun {
       const latencyUs = kind === 'timeout' ? (now - sentAt) * 1000 : undefined;
       if (!stopped) input.onOutcome(step.name, { error: kind, latencyUs }, sentAt, now);
       return false;
+    } finally {
+      pool.release(slot);
     }
   }
 
@@ -129,6 +140,11 @@ export function startOpenModel(input: OpenModelInput): EngineRun {
     }
   }
 
+  const finished = (): void => {
+    inFlight--;
+    maybeFinish();
+  };
+
   const pump = (): void => {
     timer = undefined;
     if (stopped) return;
@@ -141,16 +157,7 @@ export function startOpenModel(input: OpenModelInput): EngineRun {
       } else {
         inFlight++;
         if (inFlight > maxInFlight) maxInFlight = inFlight;
-        iteration(input.startMs + due, k).then(
-          () => {
-            inFlight--;
-            maybeFinish();
-          },
-          () => {
-            inFlight--;
-            maybeFinish();
-          },
-        );
+        iteration(input.startMs + due, k).then(finished, finished);
       }
       k++;
       due = input.timeline.timeOf(k);
@@ -165,7 +172,8 @@ export function startOpenModel(input: OpenModelInput): EngineRun {
 
   const done = settled.then(async (): Promise<GeneratorHealth> => {
     if (timer) clearTimeout(timer);
-    await pool.destroy().catch(() => undefined);
+    const connections = pool.size;
+    await pool.close();
     const s = summarize(lag);
     lag.destroy();
     const reasons: string[] = [];
@@ -180,6 +188,7 @@ export function startOpenModel(input: OpenModelInput): EngineRun {
       sendLag: { p50: s.p50, p99: s.p99, max: s.max },
       dropped,
       maxInFlight,
+      connections,
       connectionsCap: input.maxConnections,
       ...(input.targetRps !== undefined ? { targetRps: input.targetRps } : {}),
     };

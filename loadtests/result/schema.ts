@@ -99,6 +99,7 @@ export const runResultSchema = z.object({
     sendLag: z.object({ p50: num, p99: num, max: num }).optional(),
     dropped: num,
     maxInFlight: num,
+    connections: num.optional(),
     connectionsCap: num.optional(),
     targetRps: num.optional(),
   }),

@@ -1,0 +1,81 @@
+/**
+ * Shared bench helpers (used by bench/engine.ts and bench/co.ts; reusable by
+ * any bench): start processes pinned to a core, read their CPU time, collect
+ * one JSON line from them.
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+export const SERVER_CORE = 0;
+export const GENERATOR_CORE = 1;
+const CLK_TCK = 100; // getconf CLK_TCK on Linux
+
+/** Spawns `command args...` under `taskset -c <core>`; taskset execs, so the pid is the command's. */
+export function spawnPinned(
+  core: number,
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): ChildProcess {
+  return spawn('taskset', ['-c', String(core), command, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+/** Runs a TypeScript file with tsx on a core. */
+export function spawnTs(core: number, file: string, env: NodeJS.ProcessEnv = {}): ChildProcess {
+  return spawnPinned(core, process.execPath, ['--import', 'tsx', file], env);
+}
+
+/** utime+stime of a live process in microseconds, from /proc/<pid>/stat. */
+export function cpuMicros(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) / CLK_TCK) * 1e6;
+}
+
+/** Resolves with the first stdout line that parses as JSON. */
+export function firstJsonLine<T>(child: ChildProcess): Promise<T> {
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    let err = '';
+    child.stderr?.on('data', (c: Buffer) => (err += c.toString()));
+    child.stdout?.on('data', (c: Buffer) => {
+      buf += c.toString();
+      for (const line of buf.split('\n')) {
+        if (!line.startsWith('{')) continue;
+        try {
+          resolve(JSON.parse(line) as T);
+          return;
+        } catch {
+          // an incomplete line; wait for more
+        }
+      }
+    });
+    child.on('exit', (code) =>
+      reject(new Error(`process exited (${code}) without a JSON line: ${err.slice(-500)}`)),
+    );
+  });
+}
+
+/** Whole stdout once the process exits with code 0. */
+export function stdoutOf(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr?.on('data', (c: Buffer) => (err += c.toString()));
+    child.on('exit', (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`exit ${code}: ${err.slice(-800)}`)),
+    );
+  });
+}
+
+export async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  child.kill('SIGTERM');
+  await exited;
+}

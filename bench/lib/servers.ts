@@ -1,0 +1,40 @@
+/**
+ * Bench servers, chosen by BENCH_SERVER (run this file pinned to a core):
+ *   trivial  plain node:http, answers "ok" at once
+ *   stall    answers after ~1 ms (a timer, so no CPU backlog), and blocks its
+ *            event loop for BENCH_STALL_MS (500) every BENCH_STALL_EVERY_MS (2000)
+ * Prints one JSON line `{"url": ...}` once listening.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+const kind = process.env.BENCH_SERVER ?? 'trivial';
+const STALL_MS = Number(process.env.BENCH_STALL_MS ?? 500);
+const STALL_EVERY_MS = Number(process.env.BENCH_STALL_EVERY_MS ?? 2000);
+
+const server = createServer((_req, res) => {
+  if (kind === 'stall') {
+    setTimeout(() => res.end('ok'), 1);
+  } else {
+    res.end('ok');
+  }
+});
+server.keepAliveTimeout = 60_000;
+
+if (kind === 'stall') {
+  setInterval(() => {
+    const until = performance.now() + STALL_MS;
+    while (performance.now() < until) {
+      // the stall: a synchronous block, as a big JSON.parse or a sync hash would cause
+    }
+  }, STALL_EVERY_MS);
+}
+
+server.listen(0, '127.0.0.1', () => {
+  const { port } = server.address() as AddressInfo;
+  console.log(JSON.stringify({ url: `http://127.0.0.1:${port}`, pid: process.pid }));
+});
+process.on('SIGTERM', () => {
+  server.closeAllConnections();
+  server.close(() => process.exit(0));
+});
