@@ -94,7 +94,11 @@ export function createMiddleware(deps: MiddlewareDeps): RequestHandler {
       diag.report('middleware.start', err);
       return next();
     }
-    runWithState(state, ctx, next);
+    if (ctx || o.requestContext) runWithState(state, ctx, next);
+    else {
+      state.queries = -1; // not tracked for this request
+      next();
+    }
   };
 }
 
@@ -138,14 +142,14 @@ function end(
   if (reqSize >= 0) m.httpRequestSize.observe(short, reqSize);
   const resSize = Number(res.getHeader('content-length'));
   if (resSize >= 0) m.httpResponseSize.observe(labels, resSize);
-  m.httpQueries.observe(short, state.queries);
+  if (state.queries >= 0) m.httpQueries.observe(short, state.queries);
 
   if (ownSpan && span) {
     if (span.isRecording()) {
       span.updateName(route === 'unmatched' ? method : `${method} ${route}`);
       if (route !== 'unmatched') span.setAttribute(ATTR_HTTP_ROUTE, route);
       span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
-      span.setAttribute('perflab.db.query_count', state.queries);
+      if (state.queries >= 0) span.setAttribute('perflab.db.query_count', state.queries);
       if (status >= 500 || aborted) {
         span.setAttribute(ATTR_ERROR_TYPE, aborted ? 'aborted' : String(status));
         span.setStatus({ code: SpanStatusCode.ERROR });

@@ -18,6 +18,7 @@ const KNOWN = new Set<string>([
   'redact',
   'memoryIntervalMs',
   'heapThresholdBytes',
+  'requestContext',
   'defaultMetrics',
   'registry',
   'exemplars',
@@ -38,6 +39,7 @@ export interface ResolvedOptions {
   redact: string[];
   memoryIntervalMs: number;
   heapThresholdBytes: number;
+  requestContext: boolean;
   defaultMetrics: boolean;
   registry: Registry;
   exemplars: boolean;
@@ -128,6 +130,7 @@ export function resolveOptions(input: unknown, env: Env = process.env): Resolved
       'PERFLAB_HEAP_THRESHOLD_BYTES',
       Math.floor(getHeapStatistics().heap_size_limit * 0.9),
     ),
+    requestContext: bool(o, env, 'requestContext', 'PERFLAB_REQUEST_CONTEXT', true),
     defaultMetrics: bool(o, env, 'defaultMetrics', undefined, true),
     registry,
     exemplars: bool(o, env, 'exemplars', undefined, true),

@@ -45,6 +45,7 @@ export interface RequestInfo {
   route: string;
   statusCode: number;
   durationSeconds: number;
+  /** Queries this request ran; -1 when not tracked (requestContext false and tracing off). */
   queries: number;
   traceId: string | undefined;
 }
@@ -81,6 +82,14 @@ export interface ProbesOptions {
   memoryIntervalMs?: number;
   /** heapUsed above this logs an error line. Env: PERFLAB_HEAP_THRESHOLD_BYTES. Default: 90% of the V8 heap limit. */
   heapThresholdBytes?: number;
+  /**
+   * Carry per-request state (queries per request) in AsyncLocalStorage even
+   * when tracing is off. With tracing on it rides in the OTel context for free;
+   * off, it costs one AsyncLocalStorage hop, which on Node 20 taxes every
+   * promise (measurable on promise-heavy stacks such as PGlite).
+   * Env: PERFLAB_REQUEST_CONTEXT. Default true.
+   */
+  requestContext?: boolean;
   /** Collect prom-client's default Node.js metrics. Default true. */
   defaultMetrics?: boolean;
   /** Registry to register into. Default: a new one (not prom-client's global). */

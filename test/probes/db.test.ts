@@ -17,7 +17,7 @@ afterAll(async () => {
   await agent.close();
 });
 
-function make(slowQueryMs: number) {
+function make(slowQueryMs: number, requestContext = true) {
   const sink = new LogSink();
   const waiter = new RequestWaiter();
   const queries: QueryInfo[] = [];
@@ -27,6 +27,8 @@ function make(slowQueryMs: number) {
     memoryIntervalMs: 0,
     defaultMetrics: false,
     slowQueryMs,
+    requestContext,
+    tracing: 'off',
     onRequest: waiter.hook,
     onQuery: (q) => queries.push(q),
   });
@@ -81,6 +83,21 @@ describe('instrumentDb', () => {
       `${N.HTTP_SERVER_DB_QUERIES}_bucket{le="3",http_request_method="GET",http_route="/api/n-plus-one"} 0`,
     );
     expect(probes.currentRequest()).toBeUndefined(); // outside any request
+  });
+
+  it('skips per-request counting (and its AsyncLocalStorage hop) when requestContext is false', async () => {
+    const { probes, waiter } = make(60_000, false);
+    const srv = await listen(minimalApp(probes, new FakeDb()));
+    cleanup.push(() => srv.close());
+    const res = await request(`${srv.url}/api/n-plus-one`, { dispatcher: agent });
+    expect(await res.body.text()).toBe(''); // currentRequest() is undefined inside the handler
+    await waiter.until(1);
+    expect(waiter.seen[0]).toMatchObject({ route: '/api/n-plus-one', queries: -1 });
+    const text = await probes.registry.metrics();
+    expect(text).not.toContain(`${N.HTTP_SERVER_DB_QUERIES}_count{`);
+    expect(text).toContain(
+      `${N.DB_CLIENT_OPERATION_DURATION}_count{db_operation_name="SELECT",db_collection_name="public.order_items"} 3`,
+    );
   });
 
   it('logs and counts a slow query past the threshold, with SQL text but no parameter values', async () => {

@@ -1,0 +1,113 @@
+/**
+ * One server for `npm run bench:probes`, chosen by BENCH_VARIANT:
+ *   bare          Express 5, no probes
+ *   metrics-logs  probes with tracing off (metrics + pino to a file)
+ *   full          probes with lean tracing (load with --import ./probes/register.ts)
+ *   otel          bare Express under OpenTelemetry auto-instrumentation
+ *                 (load with --import ./probes/register.ts, PERFLAB_TRACING=auto)
+ *   target-bare / target-full   the target app's order-history route, bare or with full probes
+ * Prints one JSON line `{"url": ..., "path": ..., "headers": ...}` once listening.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import express, { type RequestHandler } from 'express';
+import { createProbes } from '../probes/index.js';
+
+const variant = process.env.BENCH_VARIANT ?? 'bare';
+const logFile = process.env.BENCH_LOG_FILE ?? '/tmp/perflab-bench-probes.log';
+
+async function trivial(): Promise<void> {
+  const app = express();
+  const probes =
+    variant === 'metrics-logs' || variant === 'full'
+      ? createProbes({
+          serviceName: 'bench',
+          tracing: variant === 'full' ? 'lean' : 'off',
+          logDestination: logFile,
+        })
+      : undefined;
+  if (probes) {
+    app.use(probes.middleware);
+    app.get('/metrics', probes.metricsHandler);
+  }
+  app.get('/api/items/:id', (req, res) => {
+    res.json({ id: req.params.id, name: 'item', price: 42 });
+  });
+  const server = app.listen(0, '127.0.0.1', () => ready(server, '/api/items/123', {}));
+  stopOnSignal(server, probes?.shutdown);
+}
+
+async function target(): Promise<void> {
+  const { loadConfig } = await import('../target-app/config.js');
+  const { createPgliteDb } = await import('../target-app/db/index.js');
+  const { migrate } = await import('../target-app/db/migrate.js');
+  const { seedDatabase } = await import('../target-app/seed.js');
+  const { startServer } = await import('../target-app/server.js');
+  const config = loadConfig({
+    NODE_ENV: 'development',
+    PORT: '0',
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT_API_MAX: '100000000',
+    RATE_LIMIT_LOGIN_MAX: '100000',
+  });
+  const raw = await createPgliteDb();
+  await migrate(raw);
+  await seedDatabase(raw, {
+    seed: 42,
+    users: 200,
+    products: 200,
+    orders: 4000,
+    seedPassword: config.seedPassword,
+    adminPassword: config.adminPassword,
+  });
+  const probes =
+    variant === 'target-full' || variant === 'target-metrics'
+      ? createProbes({
+          serviceName: 'target-app',
+          logDestination: logFile,
+          logLevel: 'warn',
+          tracing: variant === 'target-full' ? 'lean' : 'off',
+        })
+      : undefined;
+  const als = new AsyncLocalStorage<object>();
+  const alsOnly: RequestHandler = (_req, _res, next) => als.run({}, next);
+  const db = probes ? probes.instrumentDb(raw) : raw;
+  const running = await startServer({
+    config,
+    db,
+    seedIfEmpty: false,
+    ...(variant === 'target-als' ? { instrumentation: { middleware: alsOnly } } : {}),
+    ...(probes
+      ? {
+          instrumentation: {
+            middleware: probes.middleware,
+            metricsHandler: probes.metricsHandler,
+            logger: probes.logger,
+          },
+        }
+      : {}),
+  });
+  const login = await fetch(`${running.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'user1@perflab.local', password: config.seedPassword }),
+  });
+  const { token } = (await login.json()) as { token: string };
+  ready(running.server, '/api/orders?limit=20', { authorization: `Bearer ${token}` });
+  stopOnSignal(running.server, probes?.shutdown);
+}
+
+function ready(server: Server, path: string, headers: Record<string, string>): void {
+  const { port } = server.address() as AddressInfo;
+  process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${port}`, path, headers })}\n`);
+}
+
+function stopOnSignal(server: Server, shutdown?: () => Promise<void>): void {
+  process.once('SIGTERM', () => {
+    server.closeAllConnections();
+    server.close(() => void (shutdown ? shutdown() : Promise.resolve()).finally(() => process.exit(0)));
+  });
+}
+
+await (variant.startsWith('target') ? target() : trivial());

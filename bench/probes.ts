@@ -1,0 +1,291 @@
+/**
+ * `npm run bench:probes`: what the probes cost, measured as the server's CPU
+ * time per request (utime+stime from /proc/<pid>/stat, steady on a noisy
+ * machine) alongside req/s and p99 latency.
+ *
+ * The server is pinned to core 0 (`taskset -c 0`), this process (autocannon
+ * and the OTLP receiver) to core 1. Rounds alternate bare and each variant,
+ * so every variant run has a bare run right before and after it; a variant's
+ * cost is its CPU/request minus the mean of those two neighbours, and the
+ * report gives the median over rounds.
+ *
+ * Env: BENCH_ROUNDS (3), BENCH_DURATION s (5), BENCH_CONNECTIONS (50),
+ * BENCH_TARGET=0 / BENCH_TRIVIAL=0 to skip the target-app pair / the trivial route, BENCH_OUT (.perflab/bench-probes.json).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname } from 'node:path';
+import autocannon from 'autocannon';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const DURATION = Number(process.env.BENCH_DURATION ?? 5);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const WITH_TARGET = process.env.BENCH_TARGET !== '0';
+const WITH_TRIVIAL = process.env.BENCH_TRIVIAL !== '0';
+const OUT = process.env.BENCH_OUT ?? '.perflab/bench-probes.json';
+const CLK_TCK = 100; // getconf CLK_TCK on Linux
+
+interface ServerSpec {
+  name: string;
+  variant: string;
+  register?: boolean;
+  env?: Record<string, string>;
+}
+
+interface Running {
+  spec: ServerSpec;
+  proc: ChildProcess;
+  pid: number;
+  url: string;
+  path: string;
+  headers: Record<string, string>;
+}
+
+interface Sample {
+  name: string;
+  round: number;
+  rps: number;
+  requests: number;
+  cpuUsPerReq: number;
+  p99Ms: number;
+  errors: number;
+}
+
+/** A receiver that accepts OTLP/HTTP exports without parsing them (parsing would tax the load generator). */
+async function startSink(): Promise<{ url: string; bytes: () => number; close: () => void }> {
+  let bytes = 0;
+  const server = createServer((req, res) => {
+    req.on('data', (c: Buffer) => (bytes += c.length));
+    req.on('end', () => {
+      res.setHeader('content-type', 'application/json');
+      res.end('{}');
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, bytes: () => bytes, close: () => server.close() };
+}
+
+async function start(spec: ServerSpec, otlp: string): Promise<Running> {
+  const args = ['-c', '0', process.execPath, '--import', 'tsx'];
+  if (spec.register) args.push('--import', './probes/register.ts');
+  args.push('bench/probes-server.ts');
+  const proc = spawn('taskset', args, {
+    env: {
+      ...process.env,
+      BENCH_VARIANT: spec.variant,
+      NODE_ENV: 'production',
+      OTEL_EXPORTER_OTLP_ENDPOINT: otlp,
+      OTEL_TRACES_SAMPLER: 'always_on',
+      OTEL_SERVICE_NAME: `bench-${spec.name}`,
+      ...spec.env,
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let buffer = '';
+  const info = await new Promise<{ url: string; path: string; headers: Record<string, string> }>(
+    (resolve, reject) => {
+      proc.stdout!.on('data', (c: Buffer) => {
+        buffer += c.toString('utf8');
+        const line = buffer.split('\n').find((l) => l.startsWith('{"url"'));
+        if (line) resolve(JSON.parse(line) as { url: string; path: string; headers: Record<string, string> });
+      });
+      proc.once('exit', (code) =>
+        reject(new Error(`${spec.name} exited with ${String(code)} before listening`)),
+      );
+    },
+  );
+  // taskset execs node in place, so the child pid is the server's pid.
+  return { spec, proc, pid: proc.pid!, ...info };
+}
+
+function cpuTicks(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15)
+}
+
+async function load(server: Running, seconds: number): Promise<autocannon.Result> {
+  return autocannon({
+    url: server.url + server.path,
+    headers: server.headers,
+    connections: CONNECTIONS,
+    duration: seconds,
+  });
+}
+
+async function measure(server: Running, round: number): Promise<Sample> {
+  const before = cpuTicks(server.pid);
+  const result = await load(server, DURATION);
+  const after = cpuTicks(server.pid);
+  const requests = result.requests.total;
+  const sample = {
+    name: server.spec.name,
+    round,
+    rps: result.requests.average,
+    requests,
+    cpuUsPerReq: (((after - before) / CLK_TCK) * 1e6) / Math.max(1, requests),
+    p99Ms: result.latency.p99,
+    errors: result.errors + result.non2xx,
+  };
+  process.stderr.write(
+    `  round ${round} ${sample.name.padEnd(14)} ${sample.rps.toFixed(0).padStart(7)} req/s  ${sample.cpuUsPerReq.toFixed(1).padStart(6)} µs CPU/req  p99 ${sample.p99Ms} ms${sample.errors ? `  errors ${sample.errors}` : ''}\n`,
+  );
+  return sample;
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+/** Runs bare, v1, bare, v2, bare ... per round; returns every sample. */
+async function alternate(bare: Running, variants: Running[]): Promise<Sample[]> {
+  const samples: Sample[] = [];
+  for (const s of [bare, ...variants]) await load(s, 2); // warm-up: JIT, caches, pools
+  for (let round = 1; round <= ROUNDS; round++) {
+    samples.push(await measure(bare, round));
+    for (const v of variants) {
+      samples.push(await measure(v, round));
+      samples.push(await measure(bare, round));
+    }
+  }
+  return samples;
+}
+
+interface Summary {
+  name: string;
+  rps: number;
+  cpuUsPerReq: number;
+  p99Ms: number;
+  addedCpuUs: number;
+  throughputRatio: number;
+  p99AddedMs: number;
+}
+
+/** Each variant run against the mean of the bare runs just before and after it; medians over rounds. */
+function summarize(samples: Sample[], bareName: string): Summary[] {
+  const out: Summary[] = [];
+  const bare = samples.filter((s) => s.name === bareName);
+  out.push({
+    name: bareName,
+    rps: median(bare.map((s) => s.rps)),
+    cpuUsPerReq: median(bare.map((s) => s.cpuUsPerReq)),
+    p99Ms: median(bare.map((s) => s.p99Ms)),
+    addedCpuUs: 0,
+    throughputRatio: 1,
+    p99AddedMs: 0,
+  });
+  const names = [...new Set(samples.map((s) => s.name))].filter((n) => n !== bareName);
+  for (const name of names) {
+    const added: number[] = [];
+    const ratio: number[] = [];
+    const p99: number[] = [];
+    samples.forEach((s, i) => {
+      if (s.name !== name) return;
+      const prev = samples[i - 1]!;
+      const next = samples[i + 1]!;
+      added.push(s.cpuUsPerReq - (prev.cpuUsPerReq + next.cpuUsPerReq) / 2);
+      ratio.push(s.rps / ((prev.rps + next.rps) / 2));
+      p99.push(s.p99Ms - (prev.p99Ms + next.p99Ms) / 2);
+    });
+    const mine = samples.filter((s) => s.name === name);
+    out.push({
+      name,
+      rps: median(mine.map((s) => s.rps)),
+      cpuUsPerReq: median(mine.map((s) => s.cpuUsPerReq)),
+      p99Ms: median(mine.map((s) => s.p99Ms)),
+      addedCpuUs: median(added),
+      throughputRatio: median(ratio),
+      p99AddedMs: median(p99),
+    });
+  }
+  return out;
+}
+
+function table(title: string, rows: Summary[]): string {
+  const lines = [
+    `### ${title}`,
+    '',
+    '| variant | req/s | CPU µs/req | added CPU µs/req vs bare | throughput vs bare | p99 ms | p99 added ms |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const r of rows) {
+    lines.push(
+      `| ${r.name} | ${r.rps.toFixed(0)} | ${r.cpuUsPerReq.toFixed(1)} | ${r.addedCpuUs.toFixed(1)} | ${r.throughputRatio.toFixed(2)}x | ${r.p99Ms.toFixed(0)} | ${r.p99AddedMs.toFixed(1)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const sink = await startSink();
+  const running: Running[] = [];
+  const stopAll = async () => {
+    for (const r of running) {
+      if (r.proc.exitCode === null) {
+        r.proc.kill('SIGTERM');
+        await once(r.proc, 'exit');
+      }
+    }
+  };
+  try {
+    process.stderr.write(
+      `bench:probes  ${ROUNDS} rounds x ${DURATION} s, ${CONNECTIONS} connections, server on core 0, load on core 1\n`,
+    );
+    const specs: ServerSpec[] = [
+      { name: 'bare', variant: 'bare' },
+      { name: 'metrics+logs', variant: 'metrics-logs' },
+      { name: 'full probes', variant: 'full', register: true },
+      { name: 'otel auto', variant: 'otel', register: true, env: { PERFLAB_TRACING: 'auto' } },
+    ];
+    const report: string[] = [];
+    let trivial: Summary[] | undefined;
+    if (WITH_TRIVIAL) {
+      for (const spec of specs) running.push(await start(spec, sink.url));
+      trivial = summarize(await alternate(running[0]!, running.slice(1)), 'bare');
+      report.push(table(`Trivial route (GET /api/items/:id), ${CONNECTIONS} connections`, trivial));
+      await stopAll();
+      running.length = 0;
+    }
+
+    let target: Summary[] | undefined;
+    if (WITH_TARGET) {
+      const tSpecs: ServerSpec[] = [
+        { name: 'target bare', variant: 'target-bare' },
+        { name: 'target full', variant: 'target-full', register: true },
+      ];
+      if (process.env.BENCH_TARGET_DIAG === '1') {
+        tSpecs.push(
+          { name: 'target metrics', variant: 'target-metrics' },
+          { name: 'target ALS only', variant: 'target-als' },
+        );
+      }
+      for (const spec of tSpecs) running.push(await start(spec, sink.url));
+      target = summarize(await alternate(running[0]!, running.slice(1)), 'target bare');
+      report.push(
+        table(`Target app order history (GET /api/orders?limit=20), ${CONNECTIONS} connections`, target),
+      );
+    }
+    process.stdout.write(`\n${report.join('\n\n')}\n\nOTLP bytes received: ${sink.bytes()}\n`);
+    mkdirSync(dirname(OUT), { recursive: true });
+    writeFileSync(
+      OUT,
+      JSON.stringify(
+        { at: new Date().toISOString(), rounds: ROUNDS, duration: DURATION, trivial, target },
+        null,
+        2,
+      ),
+    );
+  } finally {
+    await stopAll();
+    sink.close();
+  }
+}
+
+await main();
