@@ -22,12 +22,24 @@ const server = createServer((_req, res) => {
 server.keepAliveTimeout = 60_000;
 
 if (kind === 'stall') {
-  setInterval(() => {
-    const until = performance.now() + STALL_MS;
-    while (performance.now() < until) {
-      // the stall: a synchronous block, as a big JSON.parse or a sync hash would cause
-    }
-  }, STALL_EVERY_MS);
+  // Stalls start on a fixed grid (not setInterval, which would drift by the
+  // stall length each cycle), so the expected latencies follow from the pattern.
+  const origin = performance.now();
+  let k = 1;
+  const scheduleStall = (): void => {
+    setTimeout(
+      () => {
+        const until = performance.now() + STALL_MS;
+        while (performance.now() < until) {
+          // the stall: a synchronous block, as a big JSON.parse or a sync hash would cause
+        }
+        k++;
+        scheduleStall();
+      },
+      Math.max(0, origin + k * STALL_EVERY_MS - performance.now()),
+    );
+  };
+  scheduleStall();
 }
 
 server.listen(0, '127.0.0.1', () => {
