@@ -9,15 +9,21 @@ const cursor = z
   .string()
   .max(200)
   .regex(/^[A-Za-z0-9_-]+$/, 'must be a cursor returned by the API');
+// PostgreSQL text cannot hold NUL (it would be a 500), and no name or search
+// needs control characters; tab and newlines stay allowed for descriptions.
+// eslint-disable-next-line no-control-regex
+const NO_CONTROL_CHARS = /^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]*$/;
+const text = () => z.string().regex(NO_CONTROL_CHARS, 'must not contain control characters');
+
 const email = z.string().trim().toLowerCase().max(254).pipe(z.email());
 // OWASP: at least 8, allow long passphrases, but cap what the hash function has to chew.
 const password = z.string().min(8).max(128);
 
-export const RegisterBody = z.strictObject({ email, password, name: z.string().trim().min(1).max(100) });
+export const RegisterBody = z.strictObject({ email, password, name: text().trim().min(1).max(100) });
 export const LoginBody = z.strictObject({ email, password: z.string().min(1).max(128) });
 export const IdParams = z.strictObject({ id });
 export const ProductListQuery = z.strictObject({
-  q: z.string().trim().max(100).optional(),
+  q: text().trim().max(100).optional(),
   limit,
   cursor: cursor.optional(),
 });
@@ -33,8 +39,8 @@ export const CreateOrderBody = z.strictObject({
 });
 export const EmptyQuery = z.strictObject({});
 
-const productName = z.string().trim().min(1).max(200);
-const description = z.string().trim().max(2_000);
+const productName = text().trim().min(1).max(200);
+const description = text().trim().max(2_000);
 const priceCents = z.number().int().min(0).max(100_000_000);
 const stock = z.number().int().min(0).max(1_000_000);
 
