@@ -129,11 +129,12 @@ describe('API9 inventory: nothing non-public answers without a token', () => {
   it('answers every secured route with 401 without a token, and with a junk token', async () => {
     for (const e of secured()) {
       const f = await attack.fixture(e);
-      for (const headers of [
+      const attempts: Record<string, string>[] = [
         {},
         { authorization: 'Bearer junk.junk.junk' },
         { authorization: 'Basic YTpi' },
-      ]) {
+      ];
+      for (const headers of attempts) {
         const res = await attack.app.request(
           e.template.replace(':id', String(e.template.includes('orders') ? f.orderId : f.productId)),
           { method: e.method, headers, ...(e.body ? { body: e.body(f) } : {}) },
