@@ -7,7 +7,7 @@
  *   autocannon      raw autocannon, BENCH_CONNECTIONS
  *   autocannon-R    raw autocannon with -R BENCH_RATE (its per-connection cap, shown for contrast)
  *   perflab-memory  perflab closed model for BENCH_REQUESTS requests, peak RSS sampled
- * Env: BENCH_URL, BENCH_DURATION_MS.
+ * Env: BENCH_URL, BENCH_DURATION_MS, BENCH_MAX_CONNECTIONS (open model cap, 1024).
  */
 import autocannon from 'autocannon';
 import { run, urlScenario } from '../../loadtests/index.js';
@@ -18,6 +18,7 @@ const durationMs = Number(process.env.BENCH_DURATION_MS ?? 5000);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const rate = Number(process.env.BENCH_RATE ?? 10_000);
 const requests = Number(process.env.BENCH_REQUESTS ?? 2_000_000);
+const maxConnections = Number(process.env.BENCH_MAX_CONNECTIONS ?? 1024);
 
 function cpuMicros(): number {
   const u = process.cpuUsage();
@@ -36,7 +37,7 @@ async function perflab(model: 'closed' | 'open' | 'memory'): Promise<Record<stri
     scenario,
     model:
       model === 'open'
-        ? { kind: 'open', rate, maxConnections: 256, maxSendLagMs: 2 }
+        ? { kind: 'open', rate, maxConnections: maxConnections, maxSendLagMs: 2 }
         : { kind: 'closed', connections },
     ...(model === 'memory' ? { requests } : { durationMs }),
     // The open model's send-lag bound is about steady state, not JIT warm-up.

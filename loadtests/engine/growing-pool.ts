@@ -51,12 +51,10 @@ export class GrowingPool {
     // A connection whose request failed is kept: undici reconnects it on its next request.
     if (this.closed) return;
     const next = this.waiting.shift();
-    if (next) {
-      next(slot);
-      return;
-    }
-    this.idle.push(slot);
-    // A freed opening budget lets a waiter get a connection of its own.
+    if (next) next(slot);
+    else this.idle.push(slot);
+    // The answer proves the server is back: spend the freed opening budget on
+    // the waiters still queued, so the pool catches up after a stall.
     while (this.waiting.length > 0 && this.slots.length < this.cap && this.opening < this.maxOpening) {
       (this.waiting.shift() as (slot: Slot) => void)(this.open());
     }

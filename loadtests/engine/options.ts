@@ -50,6 +50,9 @@ export function resolveOptions(opts: RunOptions): ResolvedOptions {
       throw invalidOption(E_OPTION, 'rate', 'a positive number', m.rate);
     if (m.stages !== undefined && m.stages.length === 0)
       throw invalidOption(E_OPTION, 'stages', 'at least one stage', m.stages);
+    if (m.startRate !== undefined && !(Number.isFinite(m.startRate) && m.startRate >= 0)) {
+      throw invalidOption(E_OPTION, 'startRate', 'a number >= 0', m.startRate);
+    }
     if (!positiveInt(m.maxConnections)) {
       throw invalidOption(E_OPTION, 'maxConnections', 'a positive integer', m.maxConnections);
     }

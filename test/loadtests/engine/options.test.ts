@@ -40,6 +40,10 @@ describe('resolveOptions', () => {
     [{ model: { ...open, rate: 1, maxConnections: 1.5 } }, 'option "maxConnections"'],
     [{ durationMs: undefined }, 'option "duration" must be a duration or a request count'],
     [{ requests: 2.5 }, 'option "requests" must be a positive integer'],
+    [
+      { model: { ...open, stages: [{ durationMs: 1, target: 1 }], startRate: NaN } },
+      'option "startRate" must be a number >= 0',
+    ],
     [{ timeoutMs: 0 }, 'option "timeout"'],
     [{ warmupMs: -5 }, 'option "warmup"'],
   ])('rejects %j', (patch, message) => {
