@@ -1,4 +1,4 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 
 /** Paths pino blanks out wherever they appear in a log line. */
 export const REDACT_PATHS = [
@@ -17,7 +17,8 @@ export const REDACT_PATHS = [
   'headers.cookie',
 ];
 
-/** The app's own logger when no probes are wired in. */
-export function createLogger(level: string): Logger {
-  return pino({ level, redact: { paths: REDACT_PATHS, censor: '[redacted]' } });
+/** The app's own logger when no probes are wired in; stdout unless given a destination. */
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  const options = { level, redact: { paths: REDACT_PATHS, censor: '[redacted]' } };
+  return destination ? pino(options, destination) : pino(options);
 }
