@@ -49,7 +49,12 @@ export async function startServer({
     }
   }
   // Shared rate-limit counters: connected before listening, closed with the server.
-  const redis = config.redisUrl ? await connectRedis(config.redisUrl) : undefined;
+  const logger = log ?? instrumentation?.logger;
+  const redis = config.redisUrl
+    ? await connectRedis(config.redisUrl, (err) =>
+        logger?.warn({ err: { message: err.message } }, 'redis error'),
+      )
+    : undefined;
   let server: Server;
   try {
     const app = createApp({

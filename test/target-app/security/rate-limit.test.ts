@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   POLICY_API,
@@ -6,6 +7,9 @@ import {
   POLICY_LOGIN_IP,
   RATE_LIMITED,
 } from '../../../target-app/security/rate-limit.js';
+import { createApp } from '../../../target-app/app.js';
+import { loadConfig } from '../../../target-app/config.js';
+import { connectRedis } from '../../../target-app/security/redis-client.js';
 import { startTestApp, testRateLimitPrefix, type TestApp } from '../../helpers/app.js';
 
 // One app with low limits behind a trusted proxy: each test speaks from its
@@ -129,4 +133,33 @@ describe(`the counter store (${redisUrl ? 'Redis' : 'memory'})`, () => {
       }
     },
   );
+});
+
+describe('no silent fallback to per-instance counters', () => {
+  it('refuses to start when REDIS_URL is set but Redis does not answer', async () => {
+    await expect(connectRedis('redis://127.0.0.1:1')).rejects.toMatchObject({
+      code: 'PERFLAB_E_REDIS_UNAVAILABLE',
+    });
+  });
+
+  it('refuses to build the app when REDIS_URL is set but no client is given', () => {
+    const config = loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' });
+    expect(() =>
+      createApp({ db: app.db, config, instrumentation: { logger: pino({ level: 'silent' }) } }),
+    ).toThrow(expect.objectContaining({ code: 'PERFLAB_E_REDIS_UNAVAILABLE' }));
+  });
+
+  it('logs the limits in force at start', () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (s: string) => lines.push(s) });
+    createApp({ db: app.db, config: app.config, instrumentation: { logger } });
+    const line = JSON.parse(lines.find((l) => l.includes('security settings')) ?? '{}');
+    expect(line.rateLimit).toMatchObject({
+      store: 'memory',
+      windowMs: 900_000,
+      apiMaxPerIp: API_MAX,
+      loginFailuresPerIp: LOGIN_MAX,
+      loginFailuresPerAccount: LOGIN_MAX,
+    });
+  });
 });
