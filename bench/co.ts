@@ -12,6 +12,7 @@
  * autocannon), BENCH_OUT (.perflab/bench-co.json).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { dirname } from 'node:path';
 import { firstJsonLine, GENERATOR_CORE, SERVER_CORE, spawnTs, stop } from './lib/pinned.js';
 import { alternation, fmt, median, printTable } from './lib/stats.js';
@@ -72,6 +73,9 @@ async function main(): Promise<void> {
     console.log(
       `${ROUNDS} rounds x ${DURATION_S} s at ${RATE} req/s (autocannon: ${CONNECTIONS} connections), core ${GENERATOR_CORE}\n`,
     );
+    // Other processes on the same two cores skew everything; say how busy the machine was.
+    const loadBefore = loadavg()[0] ?? 0;
+    console.log(`load average at start: ${fmt(loadBefore, 2)}`);
     const samples: Sample[] = [];
     for (const { round, contender } of alternation<Gen>(
       ['perflab-open', 'autocannon', 'autocannon-R'],
@@ -117,10 +121,17 @@ async function main(): Promise<void> {
     console.log(
       `\nperflab open model within 15% of expected: p90 ${within('perflab-open', 'p90')}, p99 ${within('perflab-open', 'p99')}`,
     );
+    const loadAfter = loadavg()[0] ?? 0;
+    console.log(`load average at end: ${fmt(loadAfter, 2)}`);
     mkdirSync(dirname(OUT), { recursive: true });
+    const loadAverage = { start: loadBefore, end: loadAfter };
     writeFileSync(
       OUT,
-      JSON.stringify({ rounds: ROUNDS, durationS: DURATION_S, rate: RATE, expected, samples }, null, 2),
+      JSON.stringify(
+        { loadAverage, rounds: ROUNDS, durationS: DURATION_S, rate: RATE, expected, samples },
+        null,
+        2,
+      ),
     );
     console.log(`written to ${OUT}`);
   } finally {

@@ -14,6 +14,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { dirname } from 'node:path';
 import {
   cpuMicros,
@@ -92,7 +93,10 @@ async function main(): Promise<void> {
   const { url } = await firstJsonLine<{ url: string }>(server);
   try {
     console.log(`bench:engine  server ${url} on core ${SERVER_CORE}, generators on core ${GENERATOR_CORE}`);
-    console.log(`${ROUNDS} rounds x ${DURATION_S} s, ${CONNECTIONS} connections, alternating\n`);
+    console.log(`${ROUNDS} rounds x ${DURATION_S} s, ${CONNECTIONS} connections, alternating`);
+    // Other processes on the same two cores skew everything; say how busy the machine was.
+    const loadBefore = loadavg()[0] ?? 0;
+    console.log(`load average at start: ${fmt(loadBefore, 2)}\n`);
     const samples: Sample[] = [];
     for (const { round, contender } of alternation<Generator>(
       ['perflab-closed', 'autocannon', 'wrk'],
@@ -151,7 +155,10 @@ async function main(): Promise<void> {
     }
 
     mkdirSync(dirname(OUT), { recursive: true });
+    const loadAfter = loadavg()[0] ?? 0;
+    console.log(`\nload average at end: ${fmt(loadAfter, 2)}`);
     const summary = {
+      loadAverage: { start: loadBefore, end: loadAfter },
       rounds: ROUNDS,
       durationS: DURATION_S,
       connections: CONNECTIONS,
