@@ -88,7 +88,12 @@ async function main(): Promise<void> {
         BENCH_RATE: String(RATE),
         BENCH_CONNECTIONS: String(CONNECTIONS),
       });
-      const m = await firstJsonLine<Sample>(child);
+      const m = await firstJsonLine<Sample>(child).catch((err: Error) => {
+        // A run that fails (a starved server on a shared core) is reported and skipped.
+        console.log(`  run failed, skipped: ${err.message.split('\n')[0]}`);
+        return undefined;
+      });
+      if (!m) continue;
       samples.push({ ...m, generator: contender, round });
       console.log(
         `  round ${round + 1} ${contender.padEnd(13)} ${fmt(m.rps)} req/s  p90 ${fmt(m.p90, 1)} ms  p99 ${fmt(m.p99, 1)} ms`,

@@ -87,6 +87,16 @@ async function wrk(url: string): Promise<{ rps: number; cpuUsPerReq: number; p99
   return { rps, cpuUsPerReq: cpu / total, p99: p99m ? Number(p99m[1]) * unit : undefined };
 }
 
+/** A run that fails (a starved server on a shared core) is reported and skipped, not fatal. */
+async function attempt<T>(f: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await f();
+  } catch (err) {
+    console.log(`  run failed, skipped: ${String((err as Error).message).split('\n')[0]}`);
+    return undefined;
+  }
+}
+
 async function main(): Promise<void> {
   if (spawnSync('which', ['wrk']).status !== 0) throw new Error('wrk is missing: apt-get install -y wrk');
   const server = spawnTs(SERVER_CORE, 'bench/lib/servers.ts', { BENCH_SERVER: 'trivial' });
@@ -102,7 +112,8 @@ async function main(): Promise<void> {
       ['perflab-closed', 'autocannon', 'wrk'],
       ROUNDS,
     )) {
-      const m = contender === 'wrk' ? await wrk(url) : await drive(url, contender);
+      const m = await attempt(() => (contender === 'wrk' ? wrk(url) : drive(url, contender)));
+      if (!m) continue;
       samples.push({
         generator: contender,
         round,
@@ -131,7 +142,10 @@ async function main(): Promise<void> {
 
     console.log(`\nopen model at ${RATE} req/s for ${DURATION_S} s, ${ROUNDS} runs`);
     const open: Record<string, number>[] = [];
-    for (let r = 0; r < ROUNDS; r++) open.push(await drive(url, 'perflab-open'));
+    for (let r = 0; r < ROUNDS; r++) {
+      const m = await attempt(() => drive(url, 'perflab-open'));
+      if (m) open.push(m);
+    }
     printTable(
       ['run', 'achieved req/s', 'vs target', 'send lag p99 ms', 'p99 ms', 'CPU µs/req', 'kept up'],
       open.map((o, i) => [
@@ -148,10 +162,11 @@ async function main(): Promise<void> {
     let memory: Record<string, number> | undefined;
     if (MEMORY_REQUESTS > 0) {
       console.log(`\nmemory: closed model, ${fmt(MEMORY_REQUESTS)} requests`);
-      memory = await drive(url, 'perflab-memory', { BENCH_REQUESTS: String(MEMORY_REQUESTS) });
-      console.log(
-        `  ${fmt(memory.requests ?? 0)} requests, peak generator RSS ${fmt(memory.peakRssMb ?? 0, 1)} MB`,
-      );
+      memory = await attempt(() => drive(url, 'perflab-memory', { BENCH_REQUESTS: String(MEMORY_REQUESTS) }));
+      if (memory)
+        console.log(
+          `  ${fmt(memory.requests ?? 0)} requests, peak generator RSS ${fmt(memory.peakRssMb ?? 0, 1)} MB`,
+        );
     }
 
     mkdirSync(dirname(OUT), { recursive: true });
