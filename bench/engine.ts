@@ -112,7 +112,9 @@ async function main(): Promise<void> {
       ['perflab-closed', 'autocannon', 'wrk'],
       ROUNDS,
     )) {
-      const m = await attempt(() => (contender === 'wrk' ? wrk(url) : drive(url, contender)));
+      const m = await attempt<{ rps?: number; cpuUsPerReq?: number; p99?: number }>(() =>
+        contender === 'wrk' ? wrk(url) : drive(url, contender),
+      );
       if (!m) continue;
       samples.push({
         generator: contender,
