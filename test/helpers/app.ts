@@ -69,11 +69,15 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   }
   const instrumentation = options.instrumentation?.(testDb.db);
   const db = instrumentation?.db ?? testDb.db;
+  // A failed start (e.g. REDIS_URL pointing nowhere) must not leak the test schema.
   const running = await startServer({
     config,
     db,
     seedIfEmpty: false,
     ...(instrumentation ? { instrumentation } : {}),
+  }).catch(async (err: unknown) => {
+    await testDb.cleanup();
+    throw err;
   });
 
   const request: TestApp['request'] = async (path, init = {}) => {
