@@ -8,9 +8,13 @@ import { exitWithError } from './exit.js';
  * `npm run demo`: the target app on the embedded database (or DATABASE_URL),
  * seeded on first use, with what to try next. Ctrl-C stops it.
  */
+const DEMO_LIMITS = { RATE_LIMIT_API_MAX: '1000000', RATE_LIMIT_LOGIN_MAX: '1000000' };
+
 async function main(): Promise<void> {
-  // The demo's own output is the guide; the app logs only warnings unless asked.
-  const config = loadConfig({ LOG_LEVEL: 'warn', ...process.env });
+  // The demo's own output is the guide, so the app logs only warnings unless asked. The demo is
+  // the thing people point load tests at, so its rate limits are raised (and said so below);
+  // `npm start` keeps the production defaults. Explicit variables still win.
+  const config = loadConfig({ LOG_LEVEL: 'warn', ...DEMO_LIMITS, ...process.env });
   const out = (line = '') => process.stdout.write(`${line}\n`);
   out(
     `perflab demo: opening ${config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`} ...`,
@@ -30,6 +34,10 @@ async function main(): Promise<void> {
   );
   out(`  curl -s ${running.url}/readyz`);
   out(`  curl -s ${running.url}/metrics`);
+  out();
+  const { apiMax, loginMax } = config.rateLimit;
+  out(`rate limits raised for load testing: ${apiMax} requests and ${loginMax} failed logins per client`);
+  out(`per ${config.rateLimit.windowMs / 60_000} min (npm start keeps 100 and 5).`);
   out();
   out('Ctrl-C to stop.');
 
