@@ -10,7 +10,8 @@
  *
  * Env: BENCH_ROUNDS (3), BENCH_DURATION s (5), BENCH_CONNECTIONS (50),
  * BENCH_RATE (10000) for the open model, BENCH_MEMORY_REQUESTS (0 = skip;
- * the issue's figure is 2000000), BENCH_OUT (.perflab/bench-engine.json).
+ * the issue's figure is 2000000), BENCH_ONLY (closed,open,memory), BENCH_MAX_CONNECTIONS
+ * (open model cap, 256), BENCH_OUT (.perflab/bench-engine.json).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -34,6 +35,8 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const RATE = Number(process.env.BENCH_RATE ?? 10_000);
 const MEMORY_REQUESTS = Number(process.env.BENCH_MEMORY_REQUESTS ?? 0);
 const OUT = process.env.BENCH_OUT ?? '.perflab/bench-engine.json';
+/** Comma-separated parts to run: closed, open, memory (default: all, memory only with BENCH_MEMORY_REQUESTS). */
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'closed,open,memory').split(','));
 
 type Generator = 'perflab-closed' | 'autocannon' | 'wrk';
 interface Sample {
@@ -110,7 +113,7 @@ async function main(): Promise<void> {
     const samples: Sample[] = [];
     for (const { round, contender } of alternation<Generator>(
       ['perflab-closed', 'autocannon', 'wrk'],
-      ROUNDS,
+      ONLY.has('closed') ? ROUNDS : 0,
     )) {
       const m = await attempt<{ rps?: number; cpuUsPerReq?: number; p99?: number }>(() =>
         contender === 'wrk' ? wrk(url) : drive(url, contender),
@@ -130,39 +133,51 @@ async function main(): Promise<void> {
     const med = (g: Generator, k: 'rps' | 'cpuUsPerReq') =>
       median(samples.filter((s) => s.generator === g).map((s) => s[k]));
     const base = { autocannon: med('autocannon', 'rps'), wrk: med('wrk', 'rps') };
-    console.log('\nclosed model, medians');
-    printTable(
-      ['generator', 'req/s', 'vs autocannon', 'vs wrk', 'CPU µs/req'],
-      (['perflab-closed', 'autocannon', 'wrk'] as const).map((g) => [
-        g,
-        fmt(med(g, 'rps')),
-        fmt(med(g, 'rps') / base.autocannon, 3),
-        fmt(med(g, 'rps') / base.wrk, 3),
-        fmt(med(g, 'cpuUsPerReq'), 1),
-      ]),
-    );
+    if (samples.length > 0) console.log('\nclosed model, medians');
+    if (samples.length > 0)
+      printTable(
+        ['generator', 'req/s', 'vs autocannon', 'vs wrk', 'CPU µs/req'],
+        (['perflab-closed', 'autocannon', 'wrk'] as const).map((g) => [
+          g,
+          fmt(med(g, 'rps')),
+          fmt(med(g, 'rps') / base.autocannon, 3),
+          fmt(med(g, 'rps') / base.wrk, 3),
+          fmt(med(g, 'cpuUsPerReq'), 1),
+        ]),
+      );
 
-    console.log(`\nopen model at ${RATE} req/s for ${DURATION_S} s, ${ROUNDS} runs`);
     const open: Record<string, number>[] = [];
-    for (let r = 0; r < ROUNDS; r++) {
+    if (ONLY.has('open')) console.log(`\nopen model at ${RATE} req/s for ${DURATION_S} s, ${ROUNDS} runs`);
+    for (let r = 0; r < (ONLY.has('open') ? ROUNDS : 0); r++) {
       const m = await attempt(() => drive(url, 'perflab-open'));
       if (m) open.push(m);
     }
-    printTable(
-      ['run', 'achieved req/s', 'vs target', 'send lag p99 ms', 'p99 ms', 'CPU µs/req', 'kept up'],
-      open.map((o, i) => [
-        String(i + 1),
-        fmt(o.rps ?? 0),
-        fmt((o.rps ?? 0) / RATE, 4),
-        fmt(o.sendLagP99 ?? NaN, 2),
-        fmt(o.p99 ?? NaN, 2),
-        fmt(o.cpuUsPerReq ?? 0, 1),
-        String(o.keptUp),
-      ]),
-    );
+    if (open.length > 0)
+      printTable(
+        [
+          'run',
+          'achieved req/s',
+          'vs target',
+          'send lag p99 ms',
+          'p99 ms',
+          'CPU µs/req',
+          'connections',
+          'kept up',
+        ],
+        open.map((o, i) => [
+          String(i + 1),
+          fmt(o.rps ?? 0),
+          fmt((o.rps ?? 0) / RATE, 4),
+          fmt(o.sendLagP99 ?? NaN, 2),
+          fmt(o.p99 ?? NaN, 2),
+          fmt(o.cpuUsPerReq ?? 0, 1),
+          String(o.connections),
+          String(o.keptUp),
+        ]),
+      );
 
     let memory: Record<string, number> | undefined;
-    if (MEMORY_REQUESTS > 0) {
+    if (MEMORY_REQUESTS > 0 && ONLY.has('memory')) {
       console.log(`\nmemory: closed model, ${fmt(MEMORY_REQUESTS)} requests`);
       memory = await attempt(() => drive(url, 'perflab-memory', { BENCH_REQUESTS: String(MEMORY_REQUESTS) }));
       if (memory)

@@ -7,7 +7,7 @@
  *   autocannon      raw autocannon, BENCH_CONNECTIONS
  *   autocannon-R    raw autocannon with -R BENCH_RATE (its per-connection cap, shown for contrast)
  *   perflab-memory  perflab closed model for BENCH_REQUESTS requests, peak RSS sampled
- * Env: BENCH_URL, BENCH_DURATION_MS, BENCH_MAX_CONNECTIONS (open model cap, 1024).
+ * Env: BENCH_URL, BENCH_DURATION_MS, BENCH_MAX_CONNECTIONS (open model cap, 256).
  */
 import autocannon from 'autocannon';
 import { run, urlScenario } from '../../loadtests/index.js';
@@ -18,7 +18,7 @@ const durationMs = Number(process.env.BENCH_DURATION_MS ?? 5000);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const rate = Number(process.env.BENCH_RATE ?? 10_000);
 const requests = Number(process.env.BENCH_REQUESTS ?? 2_000_000);
-const maxConnections = Number(process.env.BENCH_MAX_CONNECTIONS ?? 1024);
+const maxConnections = Number(process.env.BENCH_MAX_CONNECTIONS ?? 256);
 
 function cpuMicros(): number {
   const u = process.cpuUsage();
@@ -62,6 +62,8 @@ async function perflab(model: 'closed' | 'open' | 'memory'): Promise<Record<stri
     keptUp: result.generator.keptUp,
     reasons: result.generator.reasons,
     sendLagP99: result.generator.sendLag?.p99,
+    connections: result.generator.connections,
+    dropped: result.generator.dropped,
     peakRssMb: peakRss / 1024 / 1024,
   };
 }
