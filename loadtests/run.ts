@@ -203,6 +203,9 @@ export class LoadRun extends EventEmitter<RunEvents> {
   ): ProgressSnapshot {
     const elapsedMs = Math.max(0, now - windowStart);
     const last = r.series[r.series.length - 1];
+    const total = r.totalHistogram();
+    const p99 = summarize(total).p99;
+    total.destroy();
     return {
       elapsedMs,
       remainingMs: measuredMs === undefined ? undefined : Math.max(0, windowEnd - now),
@@ -210,7 +213,7 @@ export class LoadRun extends EventEmitter<RunEvents> {
       requests: r.requests,
       errors: r.errors,
       rps: last?.requests ?? 0,
-      p99: summarize(r.total).p99,
+      p99,
       inFlight: this.engine?.inFlight() ?? 0,
     };
   }

@@ -45,6 +45,7 @@ export function aggregate(recorder: Recorder, input: AggregateInput): RunResult 
     };
   }
   const seconds = input.durationMs / 1000;
+  const total = recorder.totalHistogram();
   const result: RunResult = {
     formatVersion: FORMAT_VERSION,
     scenario: input.scenario,
@@ -61,13 +62,14 @@ export function aggregate(recorder: Recorder, input: AggregateInput): RunResult 
       errorsByKind,
     },
     endpoints,
-    latency: summarize(recorder.total),
-    histogram: encodeHistogram(recorder.total),
+    latency: summarize(total),
+    histogram: encodeHistogram(total),
     series: recorder.series,
     generator: withRateCheck(input.generator, recorder.requests, seconds),
     server: input.server,
     thresholds: [],
   };
+  total.destroy();
   result.thresholds = evaluateThresholds(input.thresholds, result);
   return result;
 }

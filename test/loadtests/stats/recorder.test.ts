@@ -20,7 +20,7 @@ describe('Recorder', () => {
     expect(a?.errorsByKind.non2xx).toBe(1);
     expect(a?.sample).toBe('GET /a');
     expect(r.endpoints.get('b')?.histogram.totalCount).toBe(0);
-    expect(r.total.totalCount).toBe(2);
+    expect(r.totalHistogram().totalCount).toBe(2);
   });
 
   it('builds a per-second series, with quiet seconds as zeros and no empty trailing second', () => {
