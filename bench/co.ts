@@ -14,7 +14,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname } from 'node:path';
-import { firstJsonLine, GENERATOR_CORE, SERVER_CORE, spawnTs, stop } from './lib/pinned.js';
+import {
+  firstJsonLine,
+  GENERATOR_CORE,
+  SERVER_CORE,
+  spawnTs,
+  stop,
+  waitForQuietMachine,
+} from './lib/pinned.js';
 import { alternation, fmt, median, printTable } from './lib/stats.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -81,6 +88,7 @@ async function main(): Promise<void> {
       ['perflab-open', 'autocannon', 'autocannon-R'],
       ROUNDS,
     )) {
+      await waitForQuietMachine();
       const child = spawnTs(GENERATOR_CORE, 'bench/lib/drive.ts', {
         BENCH_URL: `${url}/`,
         BENCH_DRIVER: contender,

@@ -26,6 +26,7 @@ import {
   spawnTs,
   stdoutOf,
   stop,
+  waitForQuietMachine,
 } from './lib/pinned.js';
 import { alternation, fmt, median, printTable } from './lib/stats.js';
 
@@ -92,6 +93,7 @@ async function wrk(url: string): Promise<{ rps: number; cpuUsPerReq: number; p99
 
 /** A run that fails (a starved server on a shared core) is reported and skipped, not fatal. */
 async function attempt<T>(f: () => Promise<T>): Promise<T | undefined> {
+  await waitForQuietMachine();
   try {
     return await f();
   } catch (err) {

@@ -3,7 +3,7 @@
  * any bench): start processes pinned to a core, read their CPU time, collect
  * one JSON line from them.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
@@ -78,4 +78,25 @@ export async function stop(child: ChildProcess): Promise<void> {
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   child.kill('SIGTERM');
   await exited;
+}
+
+/**
+ * Waits (up to maxWaitMs) until no other bench is running on this shared
+ * machine: other benches pin to the same two cores, and running both at
+ * once measures neither. Returns false when it gave up waiting.
+ */
+export async function waitForQuietMachine(maxWaitMs = 600_000): Promise<boolean> {
+  const busy = (): boolean => {
+    const r = spawnSync('pgrep', ['-f', 'bench/probes']);
+    return r.status === 0;
+  };
+  const until = Date.now() + maxWaitMs;
+  let told = false;
+  while (busy()) {
+    if (Date.now() > until) return false;
+    if (!told) console.log('  (another bench is running on these cores; waiting for it to finish)');
+    told = true;
+    await new Promise((r) => setTimeout(r, 5000));
+  }
+  return true;
 }
