@@ -22,11 +22,15 @@ function parseLabels(text: string, lineNo: number): Record<string, string> {
   return labels;
 }
 
+// Prometheus parses values like Go's ParseFloat: NaN and Inf in any case
+// (prom-client writes "Nan" for an event-loop histogram with no samples yet).
 function parseValue(raw: string, lineNo: number): number {
-  if (raw === '+Inf') return Infinity;
-  if (raw === '-Inf') return -Infinity;
+  const lower = raw.toLowerCase();
+  if (lower === '+inf' || lower === 'inf') return Infinity;
+  if (lower === '-inf') return -Infinity;
+  if (lower === 'nan') return NaN;
   const v = Number(raw);
-  if (raw !== 'NaN' && Number.isNaN(v)) throw new PrometheusParseError(`line ${lineNo}: bad value "${raw}"`);
+  if (Number.isNaN(v)) throw new PrometheusParseError(`line ${lineNo}: bad value "${raw}"`);
   return v;
 }
 

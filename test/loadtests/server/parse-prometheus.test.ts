@@ -10,6 +10,8 @@ describe('parsePrometheus', () => {
       'h_bucket{le="0.1",http_route="/a/:id",q="say \\"hi\\""} 7 1700000000000',
       'h_bucket{le="+Inf",http_route="/a/:id",q=""} 9',
       'g NaN',
+      'prom_client_writes_this Nan',
+      'inf_gauge +inf',
       '',
     ].join('\n');
     expect(parsePrometheus(text)).toEqual([
@@ -17,6 +19,8 @@ describe('parsePrometheus', () => {
       { name: 'h_bucket', labels: { le: '0.1', http_route: '/a/:id', q: 'say "hi"' }, value: 7 },
       { name: 'h_bucket', labels: { le: '+Inf', http_route: '/a/:id', q: '' }, value: 9 },
       { name: 'g', labels: {}, value: NaN },
+      { name: 'prom_client_writes_this', labels: {}, value: NaN },
+      { name: 'inf_gauge', labels: {}, value: Infinity },
     ]);
   });
 
