@@ -40,7 +40,7 @@ async function trivial(): Promise<void> {
 
 async function target(): Promise<void> {
   const { loadConfig } = await import('../target-app/config.js');
-  const { createPgliteDb } = await import('../target-app/db/index.js');
+  const { createPgDb, createPgliteDb } = await import('../target-app/db/index.js');
   const { migrate } = await import('../target-app/db/migrate.js');
   const { seedDatabase } = await import('../target-app/seed.js');
   const { startServer } = await import('../target-app/server.js');
@@ -51,7 +51,23 @@ async function target(): Promise<void> {
     RATE_LIMIT_API_MAX: '100000000',
     RATE_LIMIT_LOGIN_MAX: '100000',
   });
-  const raw = await createPgliteDb();
+  // Embedded PGlite by default; BENCH_DATABASE_URL runs on PostgreSQL, in a
+  // schema of this server's own that is dropped again on exit.
+  const url = process.env.BENCH_DATABASE_URL;
+  const schema = `perflab_bench_${variant.replace(/\W/g, '_')}_${process.pid}`;
+  let dropSchema: (() => Promise<void>) | undefined;
+  let raw;
+  if (url) {
+    const admin = createPgDb({ connectionString: url, poolSize: 1 });
+    await admin.query(`CREATE SCHEMA ${schema}`);
+    raw = createPgDb({ connectionString: url, poolSize: 10, schema });
+    dropSchema = async () => {
+      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+      await admin.close();
+    };
+  } else {
+    raw = await createPgliteDb();
+  }
   await migrate(raw);
   await seedDatabase(raw, {
     seed: 42,
@@ -95,7 +111,11 @@ async function target(): Promise<void> {
   });
   const { token } = (await login.json()) as { token: string };
   ready(running.server, '/api/orders?limit=20', { authorization: `Bearer ${token}` });
-  stopOnSignal(running.server, probes?.shutdown);
+  stopOnSignal(running.server, async () => {
+    await probes?.shutdown();
+    await raw.close();
+    await dropSchema?.();
+  });
 }
 
 function ready(server: Server, path: string, headers: Record<string, string>): void {

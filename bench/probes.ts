@@ -10,6 +10,8 @@
  * report gives the median over rounds.
  *
  * Env: BENCH_ROUNDS (3), BENCH_DURATION s (5), BENCH_CONNECTIONS (50),
+ * BENCH_DATABASE_URL (run the target app on PostgreSQL instead of embedded PGlite),
+ * BENCH_TARGET_DIAG=1 (also: spans without export, metrics only, AsyncLocalStorage only),
  * BENCH_TARGET=0 / BENCH_TRIVIAL=0 to skip the target-app pair / the trivial route, BENCH_OUT (.perflab/bench-probes.json).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -262,14 +264,30 @@ async function main(): Promise<void> {
       ];
       if (process.env.BENCH_TARGET_DIAG === '1') {
         tSpecs.push(
+          {
+            name: 'target spans, no export',
+            variant: 'target-full',
+            register: true,
+            env: { OTEL_TRACES_EXPORTER: 'none' },
+          },
           { name: 'target metrics', variant: 'target-metrics' },
           { name: 'target ALS only', variant: 'target-als' },
+          {
+            name: 'target otel auto',
+            variant: 'target-bare',
+            register: true,
+            env: { PERFLAB_TRACING: 'auto' },
+          },
         );
       }
       for (const spec of tSpecs) running.push(await start(spec, sink.url));
       target = summarize(await alternate(running[0]!, running.slice(1)), 'target bare');
+      const dbName = process.env.BENCH_DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite';
       report.push(
-        table(`Target app order history (GET /api/orders?limit=20), ${CONNECTIONS} connections`, target),
+        table(
+          `Target app order history (GET /api/orders?limit=20) on ${dbName}, ${CONNECTIONS} connections`,
+          target,
+        ),
       );
     }
     process.stdout.write(`\n${report.join('\n\n')}\n\nOTLP bytes received: ${sink.bytes()}\n`);

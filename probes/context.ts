@@ -17,9 +17,17 @@ const als = new AsyncLocalStorage<RequestState>();
  * needs, so there is still only one hop; otherwise our own ALS carries it.
  */
 let otelWorks: boolean | undefined;
+let sinceProbe = 0;
 
+/**
+ * Whether an OTel context manager propagates values. Once true it stays true;
+ * while false it is re-checked every 1024th call, so tracing started after
+ * createProbes is still picked up without probing on every request.
+ */
 export function otelContextActive(): boolean {
-  if (otelWorks === undefined || !otelWorks) {
+  if (otelWorks) return true;
+  if (otelWorks === undefined || ++sinceProbe >= 1024) {
+    sinceProbe = 0;
     const probe = ROOT_CONTEXT.setValue(STATE_KEY, 1);
     otelWorks = context.with(probe, () => context.active().getValue(STATE_KEY) === 1);
   }
