@@ -1,7 +1,7 @@
 export { createProbes } from './probes.js';
 export { startTracing, type StartTracingOptions, type TracingHandle } from './tracing.js';
 export { parseSql, type SqlSummary } from './sql.js';
-export { redactPaths, SECRET_KEYS } from './logger.js';
+export { redactSecrets, SECRET_KEYS } from './logger.js';
 export * as metricNames from './metric-names.js';
 export type {
   CacheInstrument,

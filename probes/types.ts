@@ -76,7 +76,7 @@ export interface ProbesOptions {
   logDestination?: DestinationStream | string | number;
   /** Log one info line per request. Env: PERFLAB_ACCESS_LOG (`true`/`false`). Default false. */
   accessLog?: boolean;
-  /** Extra pino redaction paths on top of the built-in secret keys. Default []. */
+  /** More secrets to redact: key names (any depth, case-insensitive) or pino paths such as `req.body.card`. Default []. */
   redact?: string[];
   /** Memory monitor period in ms; 0 turns it off. Env: PERFLAB_MEMORY_INTERVAL_MS. Default 60000. */
   memoryIntervalMs?: number;

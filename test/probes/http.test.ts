@@ -163,6 +163,14 @@ describe('http metrics', () => {
   }, 60_000);
 });
 
+describe('slow requests', () => {
+  it('neither warns nor counts below the threshold (60 s here; tracing.test.ts uses 0)', async () => {
+    await hit('/hello');
+    expect(sink.find('slow request')).toEqual([]);
+    expect(await scrape()).not.toMatch(/^http_server_slow_requests_total\{/m);
+  });
+});
+
 describe('metrics handler', () => {
   it('serves OpenMetrics when asked and Prometheus text otherwise, counters intact either way', async () => {
     probes.cache.hit('orders');

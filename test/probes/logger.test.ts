@@ -10,29 +10,52 @@ describe('logger', () => {
       logDestination: sink,
       memoryIntervalMs: 0,
       defaultMetrics: false,
-      redact: ['apiKey'],
+      redact: ['apiKey', 'card.number'],
     });
-    probes.logger.info(
-      {
-        password: 'p0',
-        token: 't0',
-        apiKey: 'k0',
-        req: { headers: { authorization: 'Bearer abc', cookie: 'sid=1', 'set-cookie': 'x', host: 'h' } },
-        user: { name: 'ann', password: 'p1', session: { token: 't1', deeper: { cookie: 'c2' } } },
+    const input = {
+      password: 'p0',
+      token: 't0',
+      apiKey: 'k0',
+      card: { number: '4111', brand: 'visa' },
+      req: { headers: { Authorization: 'Bearer abc', cookie: 'sid=1', 'set-cookie': ['x'], host: 'h' } },
+      user: {
+        name: 'ann',
+        password: 'p1',
+        session: { token: 't1', deeper: { cookie: 'c2', more: { passwordHash: 'h3' } } },
       },
-      'hello',
-    );
+      list: [{ refreshToken: 'r4' }, 'plain'],
+    };
+    probes.logger.info(input, 'hello');
     await probes.shutdown();
+    expect(input.password).toBe('p0'); // the caller's object is not mutated
+    expect(input.user.session.token).toBe('t1');
     const [line] = sink.lines;
     const text = JSON.stringify(line);
-    for (const secret of ['p0', 't0', 'k0', 'Bearer abc', 'sid=1', '"x"', 'p1', 't1', 'c2']) {
+    expect(line).toMatchObject({
+      card: { number: '[redacted]', brand: 'visa' },
+      list: [{ refreshToken: '[redacted]' }, 'plain'],
+    });
+    for (const secret of [
+      'p0',
+      't0',
+      'k0',
+      '4111',
+      'Bearer abc',
+      'sid=1',
+      '"x"',
+      'p1',
+      't1',
+      'c2',
+      'h3',
+      'r4',
+    ]) {
       expect(text).not.toContain(secret);
     }
     expect(line).toMatchObject({
       level: 'info',
       service: 'log-test',
       msg: 'hello',
-      req: { headers: { authorization: '[redacted]', host: 'h' } },
+      req: { headers: { Authorization: '[redacted]', host: 'h' } },
       user: { name: 'ann', password: '[redacted]' },
     });
   });

@@ -9,16 +9,19 @@ import {
 } from '../../probes/index.js';
 import type { TestApp } from '../helpers/app.js';
 import { LogSink, RequestWaiter, series } from './helpers.js';
+import { startReceiver } from './otlp-receiver.js';
 
 // The probes wired into the real target app the way target-app/main.ts does
 // (middleware first, /metrics, logger, instrumentDb), on the test database the
 // shared helper picks (embedded PGlite unless PERFLAB_TEST_DB says otherwise),
-// with lean tracing into an in-memory exporter.
+// with lean tracing into an in-memory exporter (for structure) and over
+// OTLP/HTTP to a receiver started here (for the exemplar round trip).
 
 process.env.PERFLAB_TEST_DB ??= 'pglite';
 
 const exporter = new InMemorySpanExporter();
 let tracing: TracingHandle;
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let probes: Probes;
 let app: TestApp;
 let sink: LogSink;
@@ -35,7 +38,10 @@ async function call(path: string, init: Parameters<TestApp['request']>[1] = {}) 
 }
 
 beforeAll(async () => {
+  receiver = await startReceiver();
+  const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-http');
   tracing = await startTracing({
+    exporter: new OTLPTraceExporter({ url: `${receiver.url}/v1/traces` }),
     serviceName: 'target-app',
     mode: 'lean',
     spanProcessors: [new SimpleSpanProcessor(exporter)],
@@ -71,6 +77,7 @@ afterAll(async () => {
   await app?.close();
   await probes?.shutdown();
   await tracing?.shutdown();
+  await receiver?.close();
 });
 
 describe('probes in the target app', () => {
@@ -154,7 +161,21 @@ describe('probes in the target app', () => {
     expect(access).toMatchObject({ http: { method: 'GET', route: '/api/orders', status: 200 } });
 
     const om = await app.request('/metrics', { headers: { accept: 'application/openmetrics-text' } });
-    expect(String(om.body)).toContain('trace_id="7bf92f3577b34da6a3ce929d0e0e4736"');
+    const exemplar = String(om.body)
+      .split('\n')
+      .find(
+        (l) =>
+          l.includes('http_route="/api/orders"') && l.includes('trace_id="7bf92f3577b34da6a3ce929d0e0e4736"'),
+      );
+    const spanId = /span_id="([0-9a-f]{16})"/.exec(exemplar ?? '')?.[1];
+    expect(spanId).toBe(server!.spanContext().spanId);
+    await tracing.forceFlush();
+    const received = await receiver.waitFor((s) => s.spanId === spanId);
+    expect(received).toMatchObject({
+      traceId: '7bf92f3577b34da6a3ce929d0e0e4736',
+      name: 'GET /api/orders',
+      service: 'target-app',
+    });
   });
 
   it('never logs passwords or bearer tokens', async () => {

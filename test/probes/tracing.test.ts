@@ -171,6 +171,11 @@ describe('lean tracing', () => {
     expect(inside).toMatchObject({ trace_id: info.traceId, where: 'handler' });
     const slow = sink.find('slow request').find((l) => l.trace_id === info.traceId);
     expect(slow).toMatchObject({ level: 'warn', http: { method: 'GET', route: '/api/log', status: 200 } });
+    expect(typeof slow!.durationMs).toBe('number');
+    const text = await (await request(`${app.url}/metrics`, { dispatcher: agent })).body.text();
+    expect(text).toMatch(
+      /^http_server_slow_requests_total\{http_request_method="GET",http_route="\/api\/log"\} 1$/m,
+    );
     await tracing.forceFlush();
     const span = await receiver.waitFor((s) => s.traceId === info.traceId);
     expect(inside!.span_id).toBe(span.spanId);
