@@ -78,18 +78,16 @@ export function createMiddleware(deps: MiddlewareDeps): RequestHandler {
       } else if (mode === 'auto') {
         span = trace.getSpan(context.active());
       }
-      let done = false;
-      const finish = (): void => {
-        if (done) return;
-        done = true;
+      // 'close' follows 'finish' for every completed response and also fires
+      // for aborted ones, so one plain listener covers both (cheaper than two
+      // once() wrappers).
+      res.on('close', () => {
         try {
           end(deps, req, res, state, span, mode === 'lean', start);
         } catch (err) {
           diag.report('middleware.finish', err);
         }
-      };
-      res.once('finish', finish);
-      res.once('close', finish);
+      });
     } catch (err) {
       diag.report('middleware.start', err);
       return next();

@@ -136,6 +136,21 @@ describe('http metrics', () => {
     expect(await scrape()).toMatch(/^http_server_active_requests 0$/m);
   });
 
+  it('records a request the client aborted, and the in-flight gauge comes back down', async () => {
+    const controller = new AbortController();
+    const pending = request(server.url + '/wait', { dispatcher: agent, signal: controller.signal }).catch(
+      (err: unknown) => err,
+    );
+    while (gates.length === 0) await new Promise((r) => setImmediate(r));
+    controller.abort();
+    await pending;
+    done += 1;
+    await waiter.until(done);
+    expect(waiter.seen.at(-1)).toMatchObject({ route: '/wait', method: 'GET' });
+    gates.shift()!(); // the handler finishes writing to a closed response: harmless
+    expect(await scrape()).toMatch(/^http_server_active_requests 0$/m);
+  });
+
   it('cardinality guard: 10,000 distinct raw paths, incl. 404s, add no series', async () => {
     await hit('/api/orders/1', '/api/users/1/orders', '/x/1'); // warm every template used below
     const before = await scrape();
