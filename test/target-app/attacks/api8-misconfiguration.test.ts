@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../../../target-app/db/types.js';
 import { HSTS_MAX_AGE_SECONDS } from '../../../target-app/security/headers.js';
+import { failingOn } from '../../helpers/failing-db.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 
 // OWASP API8:2023 Security Misconfiguration: headers, and errors that tell an attacker nothing.
@@ -8,23 +8,14 @@ const FAIL_MARKER = 'perflab-force-failure';
 let app: TestApp;
 let customer: string;
 
-/** Wraps the DB so a product search for FAIL_MARKER runs a broken statement on the real database. */
-function failingOn(db: Db): Db {
-  return {
-    ...db,
-    kind: db.kind,
-    transaction: (fn) => db.transaction(fn),
-    poolStats: () => db.poolStats(),
-    close: () => db.close(),
-    query: (text, params) =>
-      params?.some((p) => typeof p === 'string' && p.includes(FAIL_MARKER))
-        ? db.query('SELECT secret_column FROM secret_table WHERE password_hash = $1', params)
-        : db.query(text, params),
-  };
-}
-
 beforeAll(async () => {
-  app = await startTestApp({ instrumentation: (db) => ({ db: failingOn(db) }) });
+  app = await startTestApp({
+    instrumentation: (db) => ({
+      db: failingOn(db, FAIL_MARKER, {
+        sql: 'SELECT secret_column FROM secret_table WHERE password_hash = $1',
+      }),
+    }),
+  });
   customer = await app.login(1);
 });
 afterAll(() => app?.close());

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProbes, type Probes } from '../../../probes/index.js';
 import type { Db } from '../../../target-app/db/types.js';
 import { REDACT_PATHS, createLogger } from '../../../target-app/logger.js';
+import { failingOn } from '../../helpers/failing-db.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 
 // Logs never carry passwords, hashes, tokens, Authorization or Cookie values,
@@ -30,19 +31,8 @@ function capture() {
 }
 
 /** A product search for FAIL_MARKER runs `SELECT $1::int` with a secret: PostgreSQL quotes it in error 22P02. */
-function failingOn(db: Db): Db {
-  return {
-    ...db,
-    kind: db.kind,
-    transaction: (fn) => db.transaction(fn),
-    poolStats: () => db.poolStats(),
-    close: () => db.close(),
-    query: (text, params) =>
-      params?.some((p) => typeof p === 'string' && p.includes(FAIL_MARKER))
-        ? db.query('SELECT $1::int AS n', [SECRETS.sqlValue])
-        : db.query(text, params),
-  };
-}
+const failing = (db: Db) =>
+  failingOn(db, FAIL_MARKER, { sql: 'SELECT $1::int AS n', params: [SECRETS.sqlValue] });
 
 async function flow(app: TestApp): Promise<string> {
   const reg = await app.request('/api/auth/register', {
@@ -106,7 +96,7 @@ describe('logs through the probes (production wiring)', () => {
     app = await startTestApp({
       env: { RATE_LIMIT_LOGIN_MAX: '2' },
       instrumentation: (db) => ({
-        db: probes.instrumentDb(failingOn(db)),
+        db: probes.instrumentDb(failing(db)),
         middleware: probes.middleware,
         logger: probes.logger,
       }),
@@ -145,7 +135,7 @@ describe("logs through the app's own logger with every request's headers", () =>
     };
     app = await startTestApp({
       env: { RATE_LIMIT_LOGIN_MAX: '2' },
-      instrumentation: (db) => ({ db: failingOn(db), middleware: headerLog, logger }),
+      instrumentation: (db) => ({ db: failing(db), middleware: headerLog, logger }),
     });
   });
   afterAll(() => app?.close());
