@@ -151,12 +151,15 @@ export function startOpenModel(input: OpenModelInput): EngineRun {
     const now = performance.now() - input.startMs;
     let due = input.timeline.timeOf(k);
     while (due !== undefined && due <= now) {
-      if (input.startMs + due >= input.measureFromMs) recordMicros(lag, (now - due) * 1000);
+      // Health is judged on the measured window only: warm-up is where JIT and
+      // connection set-up hiccups belong.
+      const measured = input.startMs + due >= input.measureFromMs;
+      if (measured) recordMicros(lag, (now - due) * 1000);
       if (inFlight >= input.maxConnections) {
-        dropped++;
+        if (measured) dropped++;
       } else {
         inFlight++;
-        if (inFlight > maxInFlight) maxInFlight = inFlight;
+        if (measured && inFlight > maxInFlight) maxInFlight = inFlight;
         iteration(input.startMs + due, k).then(finished, finished);
       }
       k++;
