@@ -49,9 +49,15 @@ export function createInstrumentDb(deps: DbDeps): <D extends DbLike>(db: D, opts
         deps.diag.report('db.query.start', err);
       }
       const run = (): Promise<QueryResultLike> => target.query(text, params);
-      const pending = probe?.ctx ? context.with(probe.ctx, run) : run();
-      if (!probe) return pending;
+      if (!probe) return run();
       const p = probe;
+      let pending: Promise<QueryResultLike>;
+      try {
+        pending = p.ctx ? context.with(p.ctx, run) : run();
+      } catch (error) {
+        finishQuery(deps, p, undefined, error); // a driver that throws synchronously
+        throw error;
+      }
       return pending.then(
         (result) => {
           finishQuery(deps, p, result, undefined);

@@ -61,40 +61,42 @@ export function createMiddleware(deps: MiddlewareDeps): RequestHandler {
   const { options: o, metrics: m, diag, tracer } = deps;
 
   return function perflabProbes(req: Request, res: Response, next: NextFunction): void {
-    let state: RequestState;
-    let span: Span | undefined;
+    let state: RequestState | undefined;
     let ctx: Context | undefined;
     try {
-      if (o.ignorePaths.size > 0 && o.ignorePaths.has(pathOf(req.url))) return next();
-      const start = performance.now();
-      m.active.value++;
-      state = { queries: 0, queryDurationSeconds: 0 };
-      const mode = deps.mode();
-      if (mode === 'lean') {
-        const parent = propagation.extract(ROOT_CONTEXT, req.headers, headerGetter);
-        span = tracer.startSpan(req.method, { kind: SpanKind.SERVER }, parent);
-        if (span.isRecording()) startAttributes(span, req);
-        ctx = trace.setSpan(parent, span);
-      } else if (mode === 'auto') {
-        span = trace.getSpan(context.active());
-      }
-      // 'close' follows 'finish' for every completed response and also fires
-      // for aborted ones, so one plain listener covers both (cheaper than two
-      // once() wrappers).
-      res.on('close', () => {
-        try {
-          end(deps, req, res, state, span, mode === 'lean', start);
-        } catch (err) {
-          diag.report('middleware.finish', err);
+      if (o.ignorePaths.size === 0 || !o.ignorePaths.has(pathOf(req.url))) {
+        const start = performance.now();
+        const s: RequestState = { queries: 0, queryDurationSeconds: 0 };
+        const mode = deps.mode();
+        let span: Span | undefined;
+        if (mode === 'lean') {
+          const parent = propagation.extract(ROOT_CONTEXT, req.headers, headerGetter);
+          span = tracer.startSpan(req.method, { kind: SpanKind.SERVER }, parent);
+          if (span.isRecording()) startAttributes(span, req);
+          ctx = trace.setSpan(parent, span);
+        } else if (mode === 'auto') {
+          span = trace.getSpan(context.active());
         }
-      });
+        // 'close' follows 'finish' for every completed response and also fires
+        // for aborted ones, so one plain listener covers both (cheaper than two
+        // once() wrappers).
+        res.on('close', () => {
+          try {
+            end(deps, req, res, s, span, mode === 'lean', start);
+          } catch (err) {
+            diag.report('middleware.finish', err);
+          }
+        });
+        m.active.value++;
+        state = s;
+      }
     } catch (err) {
       diag.report('middleware.start', err);
-      return next();
+      ctx = undefined;
     }
-    if (ctx || o.requestContext) runWithState(state, ctx, next);
+    if (state && (ctx || o.requestContext)) runWithState(state, ctx, next);
     else {
-      state.queries = -1; // not tracked for this request
+      if (state) state.queries = -1; // not tracked for this request
       next();
     }
   };

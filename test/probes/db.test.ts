@@ -145,6 +145,19 @@ describe('instrumentDb', () => {
     expect(queries[0]).toMatchObject({ operation: 'SELECT', collection: 'missing', error: failure });
   });
 
+  it('passes a synchronous throw from the driver through and still records it', async () => {
+    const { probes, queries } = make(60_000);
+    const failure = new TypeError('client has been closed');
+    const broken: DbLike = {
+      query: () => {
+        throw failure;
+      },
+    };
+    const db = probes.instrumentDb(broken);
+    expect(() => db.query('DELETE FROM sessions')).toThrow(failure);
+    expect(queries[0]).toMatchObject({ operation: 'DELETE', collection: 'sessions', error: failure });
+  });
+
   it('a throwing poolStats() does not break the scrape', async () => {
     const { probes } = make(60_000);
     probes.instrumentDb({
