@@ -71,6 +71,11 @@ export function minimalApp(
   deep.use('/v/:version', deeper);
   app.use('/deep', deep);
 
+  const shared = express.Router();
+  shared.get('/x/:n', (_req, res) => void res.send('shared'));
+  app.use('/a', shared);
+  app.use('/b/:id', shared);
+
   const sub = express();
   sub.get('/status/:code', (_req, res) => void res.send('sub'));
   app.use('/sub', sub);

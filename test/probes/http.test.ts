@@ -90,6 +90,8 @@ describe('http metrics', () => {
       '/deep/v/2/leaf/abc',
       '/sub/status/500',
       '/nope/404',
+      '/a/x/1',
+      '/b/77/x/2',
     );
     const routes = series(await scrape(), `${N.HTTP_SERVER_REQUEST_DURATION}_count`);
     const has = (route: string, status = 200) =>
@@ -100,6 +102,9 @@ describe('http metrics', () => {
     expect(has('/deep/v/:version/leaf/:x')).toBe(true);
     expect(has('/sub/status/:code')).toBe(true);
     expect(has('unmatched', 404)).toBe(true);
+    // one router mounted twice: the concrete baseUrl picks the template
+    expect(has('/a/x/:n')).toBe(true);
+    expect(has('/b/:id/x/:n')).toBe(true);
   });
 
   it('normalizes unknown HTTP methods to _OTHER and errors to their status', async () => {
