@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { context, SpanKind, SpanStatusCode, trace, type Span, type Tracer } from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import {
   ATTR_DB_COLLECTION_NAME,
   ATTR_DB_OPERATION_NAME,
@@ -9,23 +9,12 @@ import {
   DB_SYSTEM_NAME_VALUE_POSTGRESQL,
 } from '@opentelemetry/semantic-conventions';
 import { ATTR_DB_RESPONSE_RETURNED_ROWS } from '@opentelemetry/semantic-conventions/incubating';
-import type { Logger } from 'pino';
 import { currentState } from './context.js';
 import { DB_UNKNOWN, LABEL_DB_COLLECTION, LABEL_DB_OPERATION } from './metric-names.js';
-import { exemplarFor, observe, type ProbeMetrics } from './metrics.js';
-import type { ResolvedOptions } from './options.js';
-import type { Diagnostics } from './safe.js';
+import { exemplarFor, observe } from './metrics.js';
 import { SqlSummarizer, type SqlSummary } from './sql.js';
-import type { DbLike, InstrumentDbOptions, QueryableLike, QueryResultLike, TracingMode } from './types.js';
-
-export interface DbDeps {
-  options: ResolvedOptions;
-  metrics: ProbeMetrics;
-  logger: Logger;
-  diag: Diagnostics;
-  tracer: Tracer;
-  mode: () => TracingMode;
-}
+import type { DbLike, InstrumentDbOptions, QueryableLike, QueryResultLike } from './types.js';
+import type { ProbeDeps } from './deps.js';
 
 const INSTRUMENTED = Symbol.for('perflab.probes.instrumentedDb');
 const MAX_SQL = 2048;
@@ -37,7 +26,9 @@ const MAX_SQL = 2048;
  * parameters) and logged when slow. Everything else passes through untouched;
  * the returned object has the same shape and type as the input.
  */
-export function createInstrumentDb(deps: DbDeps): <D extends DbLike>(db: D, opts?: InstrumentDbOptions) => D {
+export function createInstrumentDb(
+  deps: ProbeDeps,
+): <D extends DbLike>(db: D, opts?: InstrumentDbOptions) => D {
   const summarizer = new SqlSummarizer();
 
   const timed = (target: QueryableLike, system: string) =>
@@ -114,7 +105,7 @@ interface QueryProbe {
   state: ReturnType<typeof currentState>;
 }
 
-function startQuery(deps: DbDeps, summarizer: SqlSummarizer, text: string, system: string): QueryProbe {
+function startQuery(deps: ProbeDeps, summarizer: SqlSummarizer, text: string, system: string): QueryProbe {
   const summary = summarizer.summarize(text);
   const state = currentState();
   if (state) state.queries++;
@@ -142,7 +133,12 @@ function startQuery(deps: DbDeps, summarizer: SqlSummarizer, text: string, syste
   return { text, summary, start: performance.now(), span, ctx, state };
 }
 
-function finishQuery(deps: DbDeps, p: QueryProbe, result: QueryResultLike | undefined, error: unknown): void {
+function finishQuery(
+  deps: ProbeDeps,
+  p: QueryProbe,
+  result: QueryResultLike | undefined,
+  error: unknown,
+): void {
   try {
     const seconds = (performance.now() - p.start) / 1000;
     if (p.state) p.state.queryDurationSeconds += seconds;

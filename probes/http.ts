@@ -9,7 +9,6 @@ import {
   trace,
   type Context,
   type Span,
-  type Tracer,
 } from '@opentelemetry/api';
 import {
   ATTR_CLIENT_ADDRESS,
@@ -25,25 +24,12 @@ import {
   ATTR_USER_AGENT_ORIGINAL,
 } from '@opentelemetry/semantic-conventions';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { Logger } from 'pino';
 import { runWithState, type RequestState } from './context.js';
 import { normalizeMethod } from './http-method.js';
 import { LABEL_METHOD, LABEL_ROUTE, LABEL_STATUS } from './metric-names.js';
-import { exemplarFor, observe, type ProbeMetrics } from './metrics.js';
-import type { ResolvedOptions } from './options.js';
+import { exemplarFor, observe } from './metrics.js';
 import { routeTemplate } from './route.js';
-import type { Diagnostics } from './safe.js';
-import type { TracingMode } from './types.js';
-
-export interface MiddlewareDeps {
-  options: ResolvedOptions;
-  metrics: ProbeMetrics;
-  logger: Logger;
-  diag: Diagnostics;
-  tracer: Tracer;
-  /** Read per request, so tracing started after createProbes is still picked up. */
-  mode: () => TracingMode;
-}
+import type { ProbeDeps } from './deps.js';
 
 const headerGetter = {
   keys: (carrier: IncomingHttpHeaders) => Object.keys(carrier),
@@ -57,7 +43,7 @@ const headerGetter = {
  * queries-per-request histograms (with exemplars when sampled), the
  * slow-request warning and the request hook. It never throws into the app.
  */
-export function createMiddleware(deps: MiddlewareDeps): RequestHandler {
+export function createMiddleware(deps: ProbeDeps): RequestHandler {
   const { options: o, metrics: m, diag, tracer } = deps;
 
   return function perflabProbes(req: Request, res: Response, next: NextFunction): void {
@@ -103,7 +89,7 @@ export function createMiddleware(deps: MiddlewareDeps): RequestHandler {
 }
 
 function end(
-  deps: MiddlewareDeps,
+  deps: ProbeDeps,
   req: Request,
   res: Response,
   state: RequestState,

@@ -1,0 +1,17 @@
+import type { Tracer } from '@opentelemetry/api';
+import type { Logger } from 'pino';
+import type { ProbeMetrics } from './metrics.js';
+import type { ResolvedOptions } from './options.js';
+import type { Diagnostics } from './safe.js';
+import type { TracingMode } from './types.js';
+
+/** What every probe (HTTP middleware, DB wrapper) is built from. Internal. */
+export interface ProbeDeps {
+  options: ResolvedOptions;
+  metrics: ProbeMetrics;
+  logger: Logger;
+  diag: Diagnostics;
+  tracer: Tracer;
+  /** Read per use, so tracing started after createProbes is still picked up. */
+  mode: () => TracingMode;
+}
