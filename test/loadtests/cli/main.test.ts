@@ -79,6 +79,17 @@ describe('perflab CLI', () => {
     expect(ok.stderr.at(-1)).toBe(`result: ${join(dir, 'result.json')}`);
   });
 
+  it('draws live progress in place on a TTY, then clears it', async () => {
+    const io = captureIo({}, true);
+    const args = ['run', `${server.url}/fast`, '-r', '50', '-d', '1500ms', '--no-scrape', '-o', out()];
+    expect(await main(args, io)).toBe(0);
+    expect(io.progressLines.length).toBeGreaterThanOrEqual(2);
+    expect(io.progressLines[0]).toMatch(
+      /^\[#*-*\] \ds\/2s {2}\d+ req\/s {2}p99 [\d.]+ ms {2}errors 0 {2}in flight \d+$/,
+    );
+    expect(io.progressLines.at(-1)).toBe('');
+  });
+
   it('runs the closed model with a request count and takes the target from PERFLAB_TARGET', async () => {
     const dir = out();
     const io = captureIo({ PERFLAB_TARGET: server.url });

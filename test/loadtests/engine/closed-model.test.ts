@@ -116,3 +116,30 @@ describe('closed model', () => {
     expect(m.totals.errorsByKind.non2xx).toBe(50);
   });
 });
+
+describe('closed model, target dying', () => {
+  it('counts connection errors by kind and still returns a result', async () => {
+    let n = 0;
+    const s = await startTestServer((req) => {
+      if (++n === 200) {
+        s.server.close();
+        s.server.closeAllConnections();
+        req.socket.destroy();
+        return true;
+      }
+      return false;
+    });
+    server = s;
+    const r = await run({
+      target: s.url,
+      scenario: single('/fast'),
+      model: closed(2),
+      durationMs: 800,
+      scrape: false,
+    }).finished;
+    expect(r.status).toBe('complete');
+    const { refused, reset } = r.totals.errorsByKind;
+    expect(refused + reset).toBeGreaterThan(0);
+    expect(r.endpoints['/fast']?.statusCodes['200']).toBeGreaterThanOrEqual(190);
+  });
+});
