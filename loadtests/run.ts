@@ -108,13 +108,14 @@ export class LoadRun extends EventEmitter<RunEvents> {
       outcome: Parameters<Recorder['record']>[1],
       sentAt: number,
       now: number,
-    ): void => {
-      if (sentAt < windowStart || sentAt > windowEnd || countReachedAt !== undefined) return;
+    ): boolean => {
+      if (sentAt < windowStart || sentAt > windowEnd || countReachedAt !== undefined) return false;
       recorder.record(step, outcome, now);
       if (o.requests !== undefined && recorder.requests >= o.requests) {
         countReachedAt = now;
         this.engine?.stop();
       }
+      return true;
     };
     const base = { target: o.target, scenario: o.scenario, data, timeoutMs: o.timeoutMs, startMs, onOutcome };
     const totalMs = windowEnd - startMs;

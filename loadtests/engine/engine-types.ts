@@ -15,8 +15,9 @@ export interface EngineInput {
   /**
    * Called for every finished request. `sentAtMs` is the intended send time:
    * the scheduled slot in the open model, the actual write in the closed one.
+   * Returns whether it was recorded (false in warm-up or past the window).
    */
-  onOutcome(step: string, outcome: Outcome, sentAtMs: number, nowMs: number): void;
+  onOutcome(step: string, outcome: Outcome, sentAtMs: number, nowMs: number): boolean;
 }
 
 export interface EngineRun {

@@ -44,8 +44,8 @@ export function startOpenModel(input: OpenModelInput): EngineRun {
   const { origin, basePath } = splitTarget(input.target);
   const pool = new GrowingPool(origin, input.maxConnections, input.timeoutMs);
   const pick = flowPicker(input.scenario.flows);
+  // Steps whose sample request the results already hold: building the string for every request would cost.
   const sampled = new Set<string>();
-  const sampleOf = (name: string, sample: string): string => (sampled.add(name), sample);
   const lag: Histogram = createHistogram();
   let inFlight = 0;
   let maxInFlight = 0;
@@ -97,20 +97,15 @@ export function startOpenModel(input: OpenModelInput): EngineRun {
         vars,
       );
       if (!stopped) {
-        input.onOutcome(
-          step.name,
-          {
-            latencyUs: (now - sentAt) * 1000,
-            status: res.status,
-            error: verdict.error,
-            // One sample per endpoint is all results keep; skip building the string after that.
-            sample: sampled.has(step.name)
-              ? undefined
-              : sampleOf(step.name, `${rendered.method} ${basePath}${rendered.path}`),
-          },
-          sentAt,
-          now,
-        );
+        const sample = sampled.has(step.name) ? undefined : `${rendered.method} ${basePath}${rendered.path}`;
+        const outcome = {
+          latencyUs: (now - sentAt) * 1000,
+          status: res.status,
+          error: verdict.error,
+          sample,
+        };
+        // Warm-up answers are not recorded, so their sample does not count as kept.
+        if (input.onOutcome(step.name, outcome, sentAt, now) && sample !== undefined) sampled.add(step.name);
       }
       return verdict.error === undefined;
     } catch (err) {

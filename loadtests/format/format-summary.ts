@@ -34,7 +34,7 @@ export function formatSummary(r: RunResult): string {
   out.push('');
   const srv = r.server.available ? r.server.routes : undefined;
   const header = ['endpoint', 'reqs', 'rps', 'err%', 'p50', 'p95', 'p99', 'max'];
-  if (srv) header.push('│ srv p50', 'srv p95', 'srv p99');
+  if (srv) header.push('│', 'srv p50', 'srv p95', 'srv p99');
   const seconds = r.durationMs / 1000 || 1;
   const row = (
     name: string,
@@ -51,7 +51,7 @@ export function formatSummary(r: RunResult): string {
       fmtMs(ep.latency.p99),
       fmtMs(ep.latency.max),
     ];
-    if (srv) cells.push(`│ ${fmtMs(s?.p50)}`, fmtMs(s?.p95), fmtMs(s?.p99));
+    if (srv) cells.push('│', fmtMs(s?.p50), fmtMs(s?.p95), fmtMs(s?.p99));
     return cells;
   };
   const rows = Object.entries(r.endpoints).map(([name, ep]) => row(name, ep, serverFor(ep, srv)));

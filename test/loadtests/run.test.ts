@@ -79,6 +79,8 @@ describe('run()', () => {
     expect(events.indexOf('warmupDone')).toBeGreaterThan(0);
     // 100 arrivals in the measured second; the warm-up's 100 are not counted.
     expect(result.totals.requests).toBe(100);
+    // The sample request (matched to server routes) survives the warm-up being ignored.
+    expect(result.endpoints['/fast']?.sample).toBe('GET /fast');
     expect(server.hits.get('/fast')).toBe(200);
   });
 

@@ -81,12 +81,13 @@ describe('perflab CLI', () => {
 
   it('draws live progress in place on a TTY, then clears it', async () => {
     const io = captureIo({}, true);
-    const args = ['run', `${server.url}/fast`, '-r', '50', '-d', '1500ms', '--no-scrape', '-o', out()];
+    const args = ['run', `${server.url}/fast`, '-r', '50', '-d', '2500ms', '--no-scrape', '-o', out()];
     expect(await main(args, io)).toBe(0);
-    expect(io.progressLines.length).toBeGreaterThanOrEqual(2);
-    expect(io.progressLines[0]).toMatch(
-      /^\[#*-*\] \ds\/2s {2}\d+ req\/s {2}p99 [\d.]+ ms {2}errors 0 {2}in flight \d+$/,
-    );
+    const drawn = io.progressLines.filter((l) => l !== '');
+    expect(drawn.length).toBeGreaterThanOrEqual(1);
+    for (const line of drawn) {
+      expect(line).toMatch(/^\[#*-*\] \d+s\/3s {2}\d+ req\/s {2}p99 [\d.]+ ms {2}errors 0 {2}in flight \d+$/);
+    }
     expect(io.progressLines.at(-1)).toBe('');
   });
 
