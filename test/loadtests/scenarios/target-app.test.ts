@@ -1,6 +1,7 @@
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProbes } from '../../../probes/index.js';
+import { formatSummary } from '../../../loadtests/format/format-summary.js';
 import { run } from '../../../loadtests/run.js';
 import { BUNDLED_SCENARIOS, loadScenario } from '../../../loadtests/scenario/load-scenario.js';
 import type { TestApp } from '../../helpers/app.js';
@@ -68,5 +69,10 @@ describe('bundled scenarios against the real target app', () => {
     expect(r.server.requests).toBeGreaterThanOrEqual(r.totals.requests);
     expect(r.server.peakRssBytes).toBeGreaterThan(0);
     expect(r.server.cpuSeconds).toBeGreaterThan(0);
+    // The summary puts the server's percentiles beside the step whose request matches the route.
+    const row = formatSummary(r)
+      .split('\n')
+      .find((l) => l.startsWith('products.get'));
+    expect(row).toMatch(/│\s+[\d.]+\s+[\d.]+\s+[\d.]+$/);
   });
 });
