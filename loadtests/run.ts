@@ -140,6 +140,7 @@ export class LoadRun extends EventEmitter<RunEvents> {
         maxConnections: model.maxConnections,
         maxSendLagMs: model.maxSendLagMs,
         measureFromMs: windowStart,
+        preciseTiming: model.preciseTiming ?? false,
         ...(model.rate !== undefined ? { targetRps: model.rate } : {}),
       });
     }

@@ -117,6 +117,8 @@ export type LoadModel =
       maxConnections: number;
       /** Send lag p99 above this marks the generator as not keeping up. */
       maxSendLagMs: number;
+      /** Spin instead of sleeping when the next arrival is under 1 ms away: lower send lag, a busy core. */
+      preciseTiming?: boolean;
     };
 
 export interface RunOptions {

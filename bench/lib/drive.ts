@@ -7,7 +7,8 @@
  *   autocannon      raw autocannon, BENCH_CONNECTIONS
  *   autocannon-R    raw autocannon with -R BENCH_RATE (its per-connection cap, shown for contrast)
  *   perflab-memory  perflab closed model for BENCH_REQUESTS requests, peak RSS sampled
- * Env: BENCH_URL, BENCH_DURATION_MS, BENCH_MAX_CONNECTIONS (open model cap, 256).
+ * Env: BENCH_URL, BENCH_DURATION_MS, BENCH_MAX_CONNECTIONS (open model cap, 256),
+ * BENCH_PRECISE=1 (open model with preciseTiming).
  */
 import autocannon from 'autocannon';
 import { run, urlScenario } from '../../loadtests/index.js';
@@ -37,7 +38,13 @@ async function perflab(model: 'closed' | 'open' | 'memory'): Promise<Record<stri
     scenario,
     model:
       model === 'open'
-        ? { kind: 'open', rate, maxConnections: maxConnections, maxSendLagMs: 2 }
+        ? {
+            kind: 'open',
+            rate,
+            maxConnections,
+            maxSendLagMs: 2,
+            preciseTiming: process.env.BENCH_PRECISE === '1',
+          }
         : { kind: 'closed', connections },
     ...(model === 'memory' ? { requests } : { durationMs }),
     // The open model's send-lag bound is about steady state, not JIT warm-up.

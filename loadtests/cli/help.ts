@@ -27,6 +27,7 @@ Load model (closed unless --rate or --stages is given)
       --start-rate <n>       open model: rate the first stage ramps from (default 0)
       --max-connections <n>  open model: cap on connections and iterations in flight (default 512)
       --max-send-lag <dur>   open model: send lag p99 above this flags the generator (default 5ms)
+      --precise-timing       open model: spin between close arrivals (sub-ms send lag, one busy core)
 
 Length
   -d, --duration <dur>       measured duration, e.g. 30s, 2m (default 10s unless --requests)

@@ -21,6 +21,7 @@ const OPTIONS = {
   'start-rate': { type: 'string' },
   'max-connections': { type: 'string' },
   'max-send-lag': { type: 'string' },
+  'precise-timing': { type: 'boolean' },
   duration: { type: 'string', short: 'd' },
   requests: { type: 'string', short: 'n' },
   warmup: { type: 'string', short: 'w' },
@@ -72,6 +73,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
           ...(v['start-rate'] !== undefined ? { startRate: Number(v['start-rate']) } : {}),
           maxConnections: numberFlag('max-connections', v['max-connections'], true) ?? 512,
           maxSendLagMs: durationFlag('max-send-lag', v['max-send-lag']) ?? 5,
+          ...(v['precise-timing'] ? { preciseTiming: true } : {}),
         }
       : { kind: 'closed', connections: numberFlag('connections', v.connections, true) ?? 10 };
   if (model.kind === 'open' && v.connections !== undefined) {

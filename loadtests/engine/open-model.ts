@@ -22,6 +22,7 @@ export interface OpenModelInput extends EngineInput {
   maxSendLagMs: number;
   /** Send lag is judged from here on (performance.now()); warm-up lag is JIT noise. */
   measureFromMs: number;
+  preciseTiming: boolean;
   /** Nominal rate for the health report (constant-rate runs). */
   targetRps?: number;
 }
@@ -53,6 +54,7 @@ export function startOpenModel(input: OpenModelInput): EngineRun {
   let k = 0;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
+  let immediate: NodeJS.Immediate | undefined;
   let resolveDone!: () => void;
   const settled = new Promise<void>((r) => (resolveDone = r));
 
@@ -142,6 +144,7 @@ export function startOpenModel(input: OpenModelInput): EngineRun {
 
   const pump = (): void => {
     timer = undefined;
+    immediate = undefined;
     if (stopped) return;
     const now = performance.now() - input.startMs;
     let due = input.timeline.timeOf(k);
@@ -164,12 +167,17 @@ export function startOpenModel(input: OpenModelInput): EngineRun {
       maybeFinish();
       return;
     }
-    timer = setTimeout(pump, Math.max(0, due - now - 0.5));
+    // Timers have 1 ms resolution. With preciseTiming an arrival due sooner
+    // than that is started from the check phase, right after pending I/O:
+    // sub-millisecond send lag, for the price of a busy core.
+    if (input.preciseTiming && due - now < 1) immediate = setImmediate(pump);
+    else timer = setTimeout(pump, due - now - 0.5);
   };
   timer = setTimeout(pump, Math.max(0, input.startMs - performance.now()));
 
   const done = settled.then(async (): Promise<GeneratorHealth> => {
     if (timer) clearTimeout(timer);
+    if (immediate) clearImmediate(immediate);
     const connections = pool.size;
     await pool.close();
     const s = summarize(lag);
@@ -198,6 +206,7 @@ export function startOpenModel(input: OpenModelInput): EngineRun {
       if (stopped) return;
       stopped = true;
       if (timer) clearTimeout(timer);
+      if (immediate) clearImmediate(immediate);
       resolveDone();
     },
     inFlight: () => inFlight,

@@ -32,6 +32,7 @@ const model = z.discriminatedUnion('kind', [
     startRate: num.optional(),
     maxConnections: num,
     maxSendLagMs: num,
+    preciseTiming: z.boolean().optional(),
   }),
 ]);
 const nullableNum = num.nullable();

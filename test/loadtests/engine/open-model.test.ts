@@ -33,6 +33,16 @@ describe('open model', () => {
     expect(r.series.length).toBeGreaterThanOrEqual(2);
   });
 
+  it('holds its rate with preciseTiming too (arrivals under 1 ms apart started without a timer)', async () => {
+    server = await startTestServer();
+    const model = { ...openModel(2000), preciseTiming: true };
+    const r = await run({ ...common, target: server.url, scenario: single('/fast'), model, durationMs: 500 })
+      .finished;
+    expect(r.totals.requests).toBeGreaterThanOrEqual(r.generator.keptUp ? 1000 : 900);
+    expect(r.totals.requests).toBeLessThanOrEqual(1000);
+    expect(r.config.model).toMatchObject({ preciseTiming: true });
+  });
+
   it('shows a 200 ms server stall in its percentiles (coordinated-omission correction)', async () => {
     let n = 0;
     server = await startTestServer((req) => {
