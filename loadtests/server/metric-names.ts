@@ -11,6 +11,7 @@ export const LABEL_ROUTE = 'http_route';
 export const LABEL_METHOD = 'http_request_method';
 export const LABEL_LE = 'le';
 export const SLOW_QUERIES = 'db_client_slow_queries_total';
+export const DB_DURATION_COUNT = 'db_client_operation_duration_seconds_count';
 export const EVENT_LOOP_LAG_P99 = 'nodejs_eventloop_lag_p99_seconds';
 export const HEAP_USED = 'nodejs_heap_size_used_bytes';
 export const RSS = 'process_resident_memory_bytes';

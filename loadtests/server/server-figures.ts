@@ -70,6 +70,17 @@ export function updatePeaks(peaks: Peaks, samples: readonly Sample[]): Peaks {
   };
 }
 
+/**
+ * A labelled counter has no series until its first increment, so an app with an
+ * instrumented database (its query histogram is there) and no slow-query series
+ * had none: that is 0, not "unknown".
+ */
+function slowQueries(first: readonly Sample[], last: readonly Sample[]): number | null {
+  const delta = sumDelta(first, last, M.SLOW_QUERIES);
+  if (delta !== null) return delta;
+  return last.some((s) => s.name === M.DB_DURATION_COUNT) ? 0 : null;
+}
+
 const ms = (seconds: number | null): number | null =>
   seconds === null ? null : Math.round(seconds * 1e6) / 1e3;
 
@@ -108,7 +119,7 @@ export function serverFigures(
     scrapes,
     requests,
     routes,
-    slowQueries: sumDelta(first, last, M.SLOW_QUERIES),
+    slowQueries: slowQueries(first, last),
     eventLoopLagP99Ms: ms(peaks.eventLoopLagP99),
     peakHeapBytes: peaks.heap,
     peakRssBytes: peaks.rss,

@@ -61,6 +61,17 @@ describe('serverFigures', () => {
     expect(f).toMatchObject({ requests: 0, slowQueries: null, cpuSeconds: null, peakRssBytes: null });
   });
 
+  it('counts no slow queries as 0 when the database is instrumented, and as unknown when it is not', () => {
+    const dbCount: Sample = {
+      name: 'db_client_operation_duration_seconds_count',
+      labels: { db_operation_name: 'SELECT', db_collection_name: 'orders' },
+      value: 12,
+    };
+    const peaks = { eventLoopLagP99: null, heap: null, rss: null };
+    expect(serverFigures([], [dbCount], peaks, 2).slowQueries).toBe(0);
+    expect(serverFigures([], [bucket('/a', '+Inf', 3)], peaks, 2).slowQueries).toBeNull();
+  });
+
   it('keeps gauge peaks across scrapes', () => {
     const g = (name: string, value: number): Sample => ({ name, labels: {}, value });
     let p = updatePeaks({ eventLoopLagP99: null, heap: null, rss: null }, [
