@@ -76,3 +76,11 @@ export const OpenApiDocument = z.looseObject({
   openapi: z.string(),
   paths: z.record(z.string(), z.unknown()),
 });
+
+export const InfoResponse = z.strictObject({
+  name: z.string(),
+  version: z.string(),
+  db: z.enum(['postgres', 'pglite']),
+  node: z.string(),
+  flags: z.record(z.string(), z.boolean()),
+});

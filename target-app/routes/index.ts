@@ -6,6 +6,7 @@ import { defineRoute, type AnyRoute } from '../http/route-table.js';
 import { buildOpenApiSpec } from '../openapi/spec.js';
 import { authRoutes } from './auth.js';
 import { healthRoutes } from './health.js';
+import { infoRoutes } from './info.js';
 import { openApiRoute } from './openapi.js';
 import { orderRoutes } from './orders.js';
 import { productAdminRoutes } from './product-admin.js';
@@ -27,6 +28,7 @@ export interface RouteTableDeps {
 export function buildRouteTable({ db, tokens, loginLimiters, metricsHandler }: RouteTableDeps): AnyRoute[] {
   const routes: AnyRoute[] = [
     ...healthRoutes(db),
+    ...infoRoutes(db),
     ...authRoutes({ db, tokens, loginLimiters }),
     ...userRoutes(db),
     ...productRoutes(db),

@@ -24,6 +24,8 @@ beforeAll(async () => {
         registry: new Registry(),
         logLevel: 'silent',
         memoryIntervalMs: 0,
+        // No query on a busy machine takes a minute: the slow-query count below is a certain 0.
+        slowQueryMs: 60_000,
       });
       shutdown = () => probes.shutdown();
       return {
@@ -68,6 +70,10 @@ describe('bundled scenarios against the real target app', () => {
     expect(routes.some((route) => /^GET \/api\/products\/:\w+$/.test(route))).toBe(true);
     expect(r.server.requests).toBeGreaterThanOrEqual(r.totals.requests);
     expect(r.server.peakRssBytes).toBeGreaterThan(0);
+    // The app's queries are instrumented and none was slow: a known 0, not "unknown".
+    expect(r.server.slowQueries).toBe(0);
+    // The result says which build of the target it measured (GET /api/info).
+    expect(r.environment.target).toMatchObject({ url: app.url, version: expect.any(String), flags: {} });
     expect(r.server.cpuSeconds).toBeGreaterThan(0);
     // The summary puts the server's percentiles beside the step whose request matches the route.
     const row = formatSummary(r)

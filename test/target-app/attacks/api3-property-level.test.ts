@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import {
   ErrorResponse,
   HealthResponse,
+  InfoResponse,
   OpenApiDocument,
   OrderPage,
   OrderResponse,
@@ -46,6 +47,7 @@ const SUCCESS_SHAPES: Record<string, z.ZodType> = {
   'GET /healthz': HealthResponse,
   'GET /readyz': ReadyResponse,
   'GET /api/openapi.json': OpenApiDocument,
+  'GET /api/info': InfoResponse,
   'POST /api/auth/register': UserResponse,
   'POST /api/auth/login': TokenResponse,
   'GET /api/users/me': UserResponse,

@@ -37,6 +37,7 @@ export const ENDPOINTS: Endpoint[] = [
   { method: 'GET', template: '/healthz', caller: 'anon', inputs: [] },
   { method: 'GET', template: '/readyz', caller: 'anon', inputs: [] },
   { method: 'GET', template: '/api/openapi.json', caller: 'anon', inputs: [] },
+  { method: 'GET', template: '/api/info', caller: 'anon', inputs: [] },
   {
     method: 'POST',
     template: '/api/auth/register',

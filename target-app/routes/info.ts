@@ -1,0 +1,39 @@
+import { readFileSync } from 'node:fs';
+import type { Db } from '../db/types.js';
+import { defineRoute, type AnyRoute } from '../http/route-table.js';
+import { InfoResponse } from '../response-schemas.js';
+
+export const APP_NAME = 'perflab-target-app';
+
+function appVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version?: unknown;
+    };
+    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/**
+ * What a load test records about the system under test, so results are never
+ * compared blind: the version, the storage, the runtime and the switchable
+ * performance flags (none yet; the optimization lab adds them here).
+ */
+export function infoRoutes(db: Db, flags: Readonly<Record<string, boolean>> = {}): AnyRoute[] {
+  const version = appVersion();
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/api/info',
+      access: 'public',
+      tag: 'meta',
+      summary: 'Version, storage, runtime and performance flags of this instance',
+      responses: { 200: { description: 'instance facts', schema: InfoResponse } },
+      handler: ({ res }) => {
+        res.json({ name: APP_NAME, version, db: db.kind, node: process.version, flags });
+      },
+    }),
+  ];
+}
