@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { run } from '../../../loadtests/run.js';
 import { authFlow, openModel, single } from '../helpers/scenarios.js';
 import type { TestServer } from '../helpers/test-server.js';
-import { startTestServer } from '../helpers/test-server.js';
+import { startDyingServer, startTestServer } from '../helpers/test-server.js';
 
 let server: TestServer | undefined;
 afterEach(async () => {
@@ -119,16 +119,7 @@ describe('closed model', () => {
 
 describe('closed model, target dying', () => {
   it('counts connection errors by kind and still returns a result', async () => {
-    let n = 0;
-    const s = await startTestServer((req) => {
-      if (++n === 200) {
-        s.server.close();
-        s.server.closeAllConnections();
-        req.socket.destroy();
-        return true;
-      }
-      return false;
-    });
+    const s = await startDyingServer(200);
     server = s;
     const r = await run({
       target: s.url,

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { run } from '../../../loadtests/run.js';
 import { authFlow, openModel, single } from '../helpers/scenarios.js';
 import type { TestServer } from '../helpers/test-server.js';
-import { startTestServer } from '../helpers/test-server.js';
+import { startDyingServer, startTestServer } from '../helpers/test-server.js';
 
 let server: TestServer | undefined;
 afterEach(async () => {
@@ -127,16 +127,7 @@ describe('open model', () => {
   });
 
   it('keeps counting when the target dies mid-run, and still returns a result', async () => {
-    let n = 0;
-    const s = await startTestServer((req) => {
-      if (++n === 60) {
-        s.server.close();
-        s.server.closeAllConnections();
-        req.socket.destroy();
-        return true;
-      }
-      return false;
-    });
+    const s = await startDyingServer(60);
     server = s;
     const r = await run({
       ...common,

@@ -87,3 +87,16 @@ export async function startTestServer(
       }),
   };
 }
+
+/** A test server that dies on its n-th request: it stops listening and resets every connection. */
+export async function startDyingServer(n: number): Promise<TestServer> {
+  let seen = 0;
+  const s = await startTestServer((req) => {
+    if (++seen !== n) return false;
+    s.server.close();
+    s.server.closeAllConnections();
+    req.socket.destroy();
+    return true;
+  });
+  return s;
+}
