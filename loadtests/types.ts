@@ -122,7 +122,10 @@ export type LoadModel =
     };
 
 export interface RunOptions {
+  /** Base URL. A host other than loopback (localhost, 127.0.0.0/8, ::1) also needs `allowRemote`. */
   target: string;
+  /** Consent to send load to a host that is not this machine's loopback. Default false. */
+  allowRemote?: boolean;
   scenario: Scenario;
   model: LoadModel;
   /** Measured duration, after warm-up. Optional when `requests` is given. */

@@ -19,6 +19,7 @@ A bare URL (http://127.0.0.1:3000/api/products) runs a one-request scenario.
 
 Target
   -t, --target <url>         base URL of the API (default: $PERFLAB_TARGET)
+      --allow-remote         allow a target that is not loopback (localhost, 127.x, ::1)
 
 Load model (closed unless --rate or --stages is given)
   -c, --connections <n>      closed model: virtual users, each waiting for its answer (default 10)

@@ -15,6 +15,7 @@ const PLAIN_PROGRESS_EVERY = 5;
 
 const OPTIONS = {
   target: { type: 'string', short: 't' },
+  'allow-remote': { type: 'boolean' },
   connections: { type: 'string', short: 'c' },
   rate: { type: 'string', short: 'r' },
   stages: { type: 'string' },
@@ -89,6 +90,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   const controller = new AbortController();
   const loadRun = run({
     target,
+    ...(v['allow-remote'] ? { allowRemote: true } : {}),
     scenario,
     model,
     durationMs,

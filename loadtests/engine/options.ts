@@ -1,5 +1,5 @@
-import { invalidOption } from '../../common/perflab-error.js';
-import { E_OPTION } from '../error-codes.js';
+import { PerflabError, invalidOption } from '../../common/perflab-error.js';
+import { E_OPTION, E_REMOTE_TARGET } from '../error-codes.js';
 import type { LoadModel, RunOptions, Scenario } from '../types.js';
 
 export interface ResolvedOptions {
@@ -24,6 +24,16 @@ export const MAX_RUN_MS = 6 * 3_600_000;
 const positive = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0;
 const positiveInt = (v: unknown): v is number => positive(v) && Number.isInteger(v);
 
+/**
+ * Loopback by name or literal address only: resolving a name would already
+ * talk to the network, and a typo in a host name should not become a load test.
+ */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost') || host === '[::1]') return true;
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
 /** Fails fast, naming the option and what it expects, before any socket is opened. */
 export function resolveOptions(opts: RunOptions): ResolvedOptions {
   let url: URL;
@@ -34,6 +44,13 @@ export function resolveOptions(opts: RunOptions): ResolvedOptions {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw invalidOption(E_OPTION, 'target', 'an http:// or https:// URL', opts.target);
+  }
+  if (!opts.allowRemote && !isLoopbackHost(url.hostname)) {
+    throw new PerflabError(
+      E_REMOTE_TARGET,
+      `target ${url.host} is not a loopback address: a load test sends real traffic, so a remote target ` +
+        'needs explicit consent (allowRemote: true, or --allow-remote on the command line)',
+    );
   }
   if (opts.scenario?.kind !== 'perflab-scenario') {
     throw invalidOption(E_OPTION, 'scenario', 'a scenario from defineScenario()', opts.scenario);

@@ -51,6 +51,9 @@ describe('perflab CLI', () => {
     [['run', 'http://127.0.0.1:9/x', '--rate', '0'], '--rate must be a positive number'],
     [['run', 'http://127.0.0.1:9/x', '--stages', '30s'], 'option "stages"'],
     [['run', 'http://127.0.0.1:9/x', '--frobnicate'], "Unknown option '--frobnicate'"],
+    // .invalid never resolves: even if the guard broke, no load could leave this machine.
+    [['run', 'http://perflab.invalid/x', '-d', '1s'], 'PERFLAB_E_REMOTE_TARGET'],
+    [['run', 'smoke', '--target', 'http://perflab.invalid'], 'needs explicit consent'],
     [['merge'], 'needs result.json files'],
     [['merge', '/nonexistent/result.json'], '/nonexistent/result.json: cannot read'],
   ])('exits 2 for %j with a message naming the problem', async (argv, message) => {

@@ -19,6 +19,26 @@ describe('resolveOptions', () => {
     expect(o.thresholds).toEqual(['p95<1s']);
   });
 
+  it('sends load to loopback only, unless a remote target is explicitly allowed', () => {
+    for (const target of [
+      'http://localhost:3000',
+      'http://127.0.0.2:8080',
+      'http://[::1]:3000',
+      'http://api.localhost',
+    ]) {
+      expect(resolveOptions({ ...base, target }).target).toBe(target);
+    }
+    for (const target of [
+      'http://192.0.2.1',
+      'http://10.0.0.1:3000',
+      'https://example.com',
+      'http://127.0.0.1.nip.io',
+    ]) {
+      expect(() => resolveOptions({ ...base, target }), target).toThrow(/not a loopback address/);
+      expect(resolveOptions({ ...base, target, allowRemote: true }).target).toBe(target.replace(/\/$/, ''));
+    }
+  });
+
   it('takes the measured duration from stages', () => {
     const o = resolveOptions({
       ...base,
