@@ -1,17 +1,6 @@
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
+import { packageVersion } from '../common/package-version.js';
 import type { EnvironmentInfo } from './types.js';
-
-function perflabVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
-      version?: string;
-    };
-    return pkg.version ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
 
 /** Where the numbers came from, so that results from different machines are never compared blind. */
 export function collectEnvironment(target: EnvironmentInfo['target']): EnvironmentInfo {
@@ -23,7 +12,7 @@ export function collectEnvironment(target: EnvironmentInfo['target']): Environme
     cpuModel: cpus[0]?.model.trim() ?? 'unknown',
     cores: cpus.length,
     hostname: os.hostname(),
-    perflabVersion: perflabVersion(),
+    perflabVersion: packageVersion(),
     target,
   };
 }

@@ -1,20 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { packageVersion } from '../../common/package-version.js';
 import type { Db } from '../db/types.js';
 import { defineRoute, type AnyRoute } from '../http/route-table.js';
 import { InfoResponse } from '../response-schemas.js';
 
 export const APP_NAME = 'perflab-target-app';
-
-function appVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-      version?: unknown;
-    };
-    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
 
 /**
  * What a load test records about the system under test, so results are never
@@ -22,7 +11,7 @@ function appVersion(): string {
  * performance flags (none yet; the optimization lab adds them here).
  */
 export function infoRoutes(db: Db, flags: Readonly<Record<string, boolean>> = {}): AnyRoute[] {
-  const version = appVersion();
+  const version = packageVersion();
   return [
     defineRoute({
       method: 'get',
