@@ -6,6 +6,9 @@
  *   otel          bare Express under OpenTelemetry auto-instrumentation
  *                 (load with --import ./probes/register.ts, PERFLAB_TRACING=auto)
  *   target-bare / target-full   the target app's order-history route, bare or with full probes
+ *   target-metrics / target-als probes without tracing / an AsyncLocalStorage hop and nothing else
+ * BENCH_BURN_US=n adds an n µs busy-wait per request to a target-bare server: a
+ * known cost that shows how the method reports one.
  * Prints one JSON line `{"url": ..., "path": ..., "headers": ...}` once listening.
  */
 import type { Server } from 'node:http';
@@ -89,11 +92,18 @@ async function target(): Promise<void> {
   const als = new AsyncLocalStorage<object>();
   const alsOnly: RequestHandler = (_req, _res, next) => als.run({}, next);
   const db = probes ? probes.instrumentDb(raw) : raw;
+  const burnUs = Number(process.env.BENCH_BURN_US ?? 0);
+  const burn: RequestHandler = (_req, _res, next) => {
+    const until = performance.now() + burnUs / 1000;
+    while (performance.now() < until);
+    next();
+  };
   const running = await startServer({
     config,
     db,
     seedIfEmpty: false,
     ...(variant === 'target-als' ? { instrumentation: { middleware: alsOnly } } : {}),
+    ...(burnUs > 0 ? { instrumentation: { middleware: burn } } : {}),
     ...(probes
       ? {
           instrumentation: {

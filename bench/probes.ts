@@ -9,26 +9,39 @@
  * cost is its CPU/request minus the mean of those two neighbours, and the
  * report gives the median over rounds.
  *
- * Env: BENCH_ROUNDS (3), BENCH_DURATION s (5), BENCH_CONNECTIONS (50),
+ * Every server is warmed up for BENCH_WARMUP seconds first: PGlite's
+ * WebAssembly and V8's JIT keep tiering up for several seconds, and a short
+ * warm-up biased the first rounds against whichever server ran less. A second
+ * bare server ("bare (control)") runs as one more variant: its distance from
+ * bare is the method's own noise floor on this machine.
+ *
+ * On a local PostgreSQL, the postmaster and its backends are pinned to the load
+ * core for the run (and restored after), so the database does not compete with
+ * the server under test for core 0.
+ *
+ * Env: BENCH_ROUNDS (5), BENCH_DURATION s (5), BENCH_WARMUP s (6), BENCH_CONNECTIONS (50),
  * BENCH_DATABASE_URL (run the target app on PostgreSQL instead of embedded PGlite),
- * BENCH_TARGET_DIAG=1 (also: spans without export, metrics only, AsyncLocalStorage only),
+ * BENCH_TARGET_DIAG=1 (also: spans without export, metrics only, AsyncLocalStorage only,
+ * and bare with a 50 µs busy-wait per request to calibrate the method),
+ * BENCH_TARGET_EXTRA (a JSON array of more target variants: {name, variant, register?, env?}),
  * BENCH_TARGET=0 / BENCH_TRIVIAL=0 to skip the target-app pair / the trivial route, BENCH_OUT (.perflab/bench-probes.json).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
 import autocannon from 'autocannon';
+import { cpuMicros, GENERATOR_CORE, pinLocalPostgres } from './lib/pinned.js';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 6);
 const DURATION = Number(process.env.BENCH_DURATION ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const WITH_TARGET = process.env.BENCH_TARGET !== '0';
 const WITH_TRIVIAL = process.env.BENCH_TRIVIAL !== '0';
 const OUT = process.env.BENCH_OUT ?? '.perflab/bench-probes.json';
-const CLK_TCK = 100; // getconf CLK_TCK on Linux
 
 interface ServerSpec {
   name: string;
@@ -105,12 +118,6 @@ async function start(spec: ServerSpec, otlp: string): Promise<Running> {
   return { spec, proc, pid: proc.pid!, ...info };
 }
 
-function cpuTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15)
-}
-
 async function load(server: Running, seconds: number): Promise<autocannon.Result> {
   return autocannon({
     url: server.url + server.path,
@@ -121,16 +128,16 @@ async function load(server: Running, seconds: number): Promise<autocannon.Result
 }
 
 async function measure(server: Running, round: number): Promise<Sample> {
-  const before = cpuTicks(server.pid);
+  const before = cpuMicros(server.pid);
   const result = await load(server, DURATION);
-  const after = cpuTicks(server.pid);
+  const after = cpuMicros(server.pid);
   const requests = result.requests.total;
   const sample = {
     name: server.spec.name,
     round,
     rps: result.requests.average,
     requests,
-    cpuUsPerReq: (((after - before) / CLK_TCK) * 1e6) / Math.max(1, requests),
+    cpuUsPerReq: (after - before) / Math.max(1, requests),
     p99Ms: result.latency.p99,
     errors: result.errors + result.non2xx,
   };
@@ -149,7 +156,7 @@ const median = (xs: number[]): number => {
 /** Runs bare, v1, bare, v2, bare ... per round; returns every sample. */
 async function alternate(bare: Running, variants: Running[]): Promise<Sample[]> {
   const samples: Sample[] = [];
-  for (const s of [bare, ...variants]) await load(s, 2); // warm-up: JIT, caches, pools
+  for (const s of [bare, ...variants]) await load(s, WARMUP); // JIT, WebAssembly tiers, caches, pools
   for (let round = 1; round <= ROUNDS; round++) {
     samples.push(await measure(bare, round));
     for (const v of variants) {
@@ -227,6 +234,9 @@ function table(title: string, rows: Summary[]): string {
 
 async function main(): Promise<void> {
   const sink = await startSink();
+  const unpin = process.env.BENCH_DATABASE_URL
+    ? pinLocalPostgres(process.env.BENCH_DATABASE_URL, GENERATOR_CORE, (m) => process.stderr.write(`${m}\n`))
+    : () => {};
   const running: Running[] = [];
   const stopAll = async () => {
     for (const r of running) {
@@ -242,6 +252,7 @@ async function main(): Promise<void> {
     );
     const specs: ServerSpec[] = [
       { name: 'bare', variant: 'bare' },
+      { name: 'bare (control)', variant: 'bare' },
       { name: 'metrics+logs', variant: 'metrics-logs' },
       { name: 'full probes', variant: 'full', register: true },
       { name: 'otel auto', variant: 'otel', register: true, env: { PERFLAB_TRACING: 'auto' } },
@@ -260,6 +271,7 @@ async function main(): Promise<void> {
     if (WITH_TARGET) {
       const tSpecs: ServerSpec[] = [
         { name: 'target bare', variant: 'target-bare' },
+        { name: 'target bare (control)', variant: 'target-bare' },
         { name: 'target full', variant: 'target-full', register: true },
       ];
       if (process.env.BENCH_TARGET_DIAG === '1') {
@@ -272,6 +284,7 @@ async function main(): Promise<void> {
           },
           { name: 'target metrics', variant: 'target-metrics' },
           { name: 'target ALS only', variant: 'target-als' },
+          { name: 'target bare + 50 µs busy-wait', variant: 'target-bare', env: { BENCH_BURN_US: '50' } },
           {
             name: 'target otel auto',
             variant: 'target-bare',
@@ -279,6 +292,9 @@ async function main(): Promise<void> {
             env: { PERFLAB_TRACING: 'auto' },
           },
         );
+      }
+      if (process.env.BENCH_TARGET_EXTRA) {
+        tSpecs.push(...(JSON.parse(process.env.BENCH_TARGET_EXTRA) as ServerSpec[]));
       }
       for (const spec of tSpecs) running.push(await start(spec, sink.url));
       target = summarize(await alternate(running[0]!, running.slice(1)), 'target bare');
@@ -303,6 +319,7 @@ async function main(): Promise<void> {
   } finally {
     await stopAll();
     sink.close();
+    unpin();
   }
 }
 

@@ -100,3 +100,38 @@ export async function waitForQuietMachine(maxWaitMs = 600_000): Promise<boolean>
   }
   return true;
 }
+
+/**
+ * Pins a PostgreSQL on this machine (the postmaster and every backend, present
+ * and future: backends inherit the postmaster's affinity) to `core`, so the
+ * database shares the load generator's core rather than the server's. Only for
+ * a loopback URL, and only where this user may change those processes' affinity;
+ * otherwise it says why it did nothing. Returns a function that restores the
+ * original affinity of the processes it changed.
+ */
+export function pinLocalPostgres(url: string, core: number, say: (message: string) => void): () => void {
+  let host: string;
+  try {
+    host = new URL(url).hostname;
+  } catch {
+    return () => {};
+  }
+  if (!['127.0.0.1', 'localhost', '[::1]', '::1'].includes(host)) return () => {};
+  const pids = spawnSync('pgrep', ['-x', 'postgres'], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .filter(Boolean);
+  const restore: Array<[string, string]> = [];
+  for (const pid of pids) {
+    const before = /affinity mask: (\w+)/.exec(spawnSync('taskset', ['-p', pid], { encoding: 'utf8' }).stdout);
+    const set = spawnSync('taskset', ['-a', '-p', '-c', String(core), pid], { encoding: 'utf8' });
+    if (set.status === 0 && before?.[1]) restore.push([pid, before[1]]);
+  }
+  say(
+    restore.length > 0
+      ? `local PostgreSQL (${restore.length} processes) pinned to core ${core} for this run`
+      : `local PostgreSQL left unpinned (no postgres process this user may pin): it competes with the server for core ${SERVER_CORE}`,
+  );
+  return () => {
+    for (const [pid, mask] of restore) spawnSync('taskset', ['-a', '-p', mask, pid]);
+  };
+}
