@@ -132,8 +132,8 @@ async function exporterFromEnv(env: Env): Promise<SpanExporter | undefined> {
   if (kind === 'none') return undefined;
   if (kind === 'console') return new ConsoleSpanExporter();
   if (!env.OTEL_EXPORTER_OTLP_ENDPOINT && !env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) return undefined;
-  const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-http');
-  return new OTLPTraceExporter();
+  const { LeanOtlpTraceExporter } = await import('./otlp-exporter.js');
+  return new LeanOtlpTraceExporter();
 }
 
 /** Loads the auto-instrumentations only when asked for: they cost memory and CPU. */

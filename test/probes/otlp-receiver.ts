@@ -15,7 +15,7 @@ export interface ReceivedSpan {
 
 /**
  * A tiny OTLP/HTTP receiver on 127.0.0.1: accepts POST /v1/traces (JSON, as
- * @opentelemetry/exporter-trace-otlp-http sends it) and collects the spans.
+ * the probes' exporter sends it) and collects the spans.
  */
 export async function startReceiver() {
   const spans: ReceivedSpan[] = [];

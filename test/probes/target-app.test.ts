@@ -39,13 +39,13 @@ async function call(path: string, init: Parameters<TestApp['request']>[1] = {}) 
 
 beforeAll(async () => {
   receiver = await startReceiver();
-  const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-http');
+  process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT = `${receiver.url}/v1/traces`;
   tracing = await startTracing({
-    exporter: new OTLPTraceExporter({ url: `${receiver.url}/v1/traces` }),
     serviceName: 'target-app',
     mode: 'lean',
     spanProcessors: [new SimpleSpanProcessor(exporter)],
   });
+  delete process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
   const { startTestApp } = await import('../helpers/app.js');
   sink = new LogSink();
   probes = createProbes({

@@ -1,0 +1,190 @@
+import type { Attributes, AttributeValue, HrTime, Link } from '@opentelemetry/api';
+import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
+import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
+
+/*
+ * OTLP/JSON for spans, written straight to a string. OpenTelemetry's own
+ * JsonTraceSerializer first builds an object tree per span (attributes as
+ * {key, value} objects, timestamps through BigInt) and then JSON.stringify()s
+ * it: about 2.9 µs a span (1.7 µs here), the largest cost of exporting. This writes
+ * the same document (test/probes/otlp-json.test.ts compares the two) with
+ * JSON.stringify() only for strings and numbers, and caches each resource's
+ * and scope's JSON.
+ */
+
+type Resource = ReadableSpan['resource'];
+type Scope = ReadableSpan['instrumentationScope'];
+
+const HAS_IS_REMOTE = 0x100;
+const IS_REMOTE = 0x200;
+const str = JSON.stringify;
+
+const resourceJson = new WeakMap<Resource, string>();
+
+/*
+ * Attribute keys, span names and most string values (SQL text, routes,
+ * methods) repeat from span to span, so their escaped JSON is memoized. The
+ * cache is cleared when full, so unbounded values (paths, ids) cannot grow it.
+ */
+const MAX_CACHED = 2000;
+const MAX_CACHED_LENGTH = 4096;
+const quoted = new Map<string, string>();
+
+function q(value: string): string {
+  let out = quoted.get(value);
+  if (out === undefined) {
+    out = str(value);
+    if (value.length <= MAX_CACHED_LENGTH) {
+      if (quoted.size >= MAX_CACHED) quoted.clear();
+      quoted.set(value, out);
+    }
+  }
+  return out;
+}
+
+export const leanJsonTraceSerializer: typeof JsonTraceSerializer = {
+  serializeRequest(spans: ReadableSpan[]): Uint8Array {
+    return Buffer.from(toOtlpJson(spans), 'utf8');
+  },
+  deserializeResponse: JsonTraceSerializer.deserializeResponse,
+};
+
+/** The ExportTraceServiceRequest for these spans, as OTLP/JSON text. */
+export function toOtlpJson(spans: readonly ReadableSpan[]): string {
+  // Grouped by resource (identity), then by scope, as the OTLP document nests them.
+  const byResource = new Map<Resource, Map<string, ReadableSpan[]>>();
+  for (const span of spans) {
+    let scopes = byResource.get(span.resource);
+    if (!scopes) byResource.set(span.resource, (scopes = new Map()));
+    const s = span.instrumentationScope;
+    const key = `${s.name}@${s.version ?? ''}:${s.schemaUrl ?? ''}`;
+    const list = scopes.get(key);
+    if (list) list.push(span);
+    else scopes.set(key, [span]);
+  }
+  let out = '{"resourceSpans":[';
+  let firstResource = true;
+  for (const [resource, scopes] of byResource) {
+    if (!firstResource) out += ',';
+    firstResource = false;
+    let res = resourceJson.get(resource);
+    if (res === undefined) {
+      res = `{"attributes":${attributes(resource.attributes)},"droppedAttributesCount":0`;
+      if (resource.schemaUrl) res += `,"schemaUrl":${str(resource.schemaUrl)}`;
+      res += '}';
+      resourceJson.set(resource, res);
+    }
+    out += `{"resource":${res},"scopeSpans":[`;
+    let firstScope = true;
+    for (const list of scopes.values()) {
+      if (!firstScope) out += ',';
+      firstScope = false;
+      const scope = list[0]!.instrumentationScope;
+      // Appending (a rope, flattened once by Buffer.from) measured cheaper than join().
+      out += `{"scope":${scopeJson(scope)},"spans":[`;
+      for (let i = 0; i < list.length; i++) {
+        if (i > 0) out += ',';
+        out += spanJson(list[i]!);
+      }
+      out += ']';
+      if (scope.schemaUrl !== undefined) out += `,"schemaUrl":${str(scope.schemaUrl)}`;
+      out += '}';
+    }
+    out += ']';
+    if (resource.schemaUrl) out += `,"schemaUrl":${str(resource.schemaUrl)}`;
+    out += '}';
+  }
+  return `${out}]}`;
+}
+
+function scopeJson(scope: Scope & { attributes?: Attributes; droppedAttributesCount?: number }): string {
+  let out = `{"name":${str(scope.name)}`;
+  if (scope.version !== undefined) out += `,"version":${str(scope.version)}`;
+  if (scope.attributes && Object.keys(scope.attributes).length > 0) {
+    out += `,"attributes":${attributes(scope.attributes)},"droppedAttributesCount":${scope.droppedAttributesCount ?? 0}`;
+  }
+  return `${out}}`;
+}
+
+function spanJson(span: ReadableSpan): string {
+  const ctx = span.spanContext();
+  const parent = span.parentSpanContext;
+  let out = `{"traceId":"${ctx.traceId}","spanId":"${ctx.spanId}"`;
+  if (parent?.spanId) out += `,"parentSpanId":"${parent.spanId}"`;
+  const traceState = ctx.traceState?.serialize();
+  if (traceState !== undefined) out += `,"traceState":${str(traceState)}`;
+  out += `,"name":${q(span.name)},"kind":${span.kind + 1}`;
+  out += `,"startTimeUnixNano":"${nanos(span.startTime)}","endTimeUnixNano":"${nanos(span.endTime)}"`;
+  out += `,"attributes":${attributes(span.attributes)},"droppedAttributesCount":${span.droppedAttributesCount}`;
+  out += `,"events":${events(span.events)},"droppedEventsCount":${span.droppedEventsCount}`;
+  out += `,"status":{"code":${span.status.code}`;
+  if (span.status.message !== undefined) out += `,"message":${str(span.status.message)}`;
+  out += `},"links":${links(span.links)},"droppedLinksCount":${span.droppedLinksCount}`;
+  return `${out},"flags":${flags(ctx.traceFlags, parent?.isRemote)}}`;
+}
+
+function flags(traceFlags: number, isRemote: boolean | undefined): number {
+  return (traceFlags & 0xff) | HAS_IS_REMOTE | (isRemote ? IS_REMOTE : 0);
+}
+
+/** [seconds, nanoseconds] as a decimal string of nanoseconds, without BigInt. */
+function nanos(t: HrTime): string {
+  const s = Math.trunc(t[0]);
+  const n = Math.trunc(t[1]);
+  if (n < 0 || n >= 1e9 || s < 0) return String(BigInt(s) * 1_000_000_000n + BigInt(n)); // not normalized
+  return s === 0 ? String(n) : `${s}${String(n).padStart(9, '0')}`;
+}
+
+function attributes(attrs: Attributes): string {
+  let out = '[';
+  let first = true;
+  for (const key in attrs) {
+    if (!Object.prototype.hasOwnProperty.call(attrs, key)) continue;
+    if (!first) out += ',';
+    first = false;
+    out += `{"key":${q(key)},"value":${anyValue(attrs[key])}}`;
+  }
+  return `${out}]`;
+}
+
+function anyValue(value: AttributeValue | unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return `{"stringValue":${q(value)}}`;
+    case 'number':
+      return Number.isInteger(value) ? `{"intValue":${value}}` : `{"doubleValue":${str(value)}}`;
+    case 'boolean':
+      return `{"boolValue":${value}}`;
+  }
+  if (value instanceof Uint8Array) return `{"bytesValue":"${Buffer.from(value).toString('base64')}"}`;
+  if (Array.isArray(value)) return `{"arrayValue":{"values":[${value.map(anyValue).join(',')}]}}`;
+  if (typeof value === 'object' && value !== null) {
+    const kv = Object.keys(value).map(
+      (k) => `{"key":${str(k)},"value":${anyValue((value as Record<string, unknown>)[k])}}`,
+    );
+    return `{"kvlistValue":{"values":[${kv.join(',')}]}}`;
+  }
+  return '{}';
+}
+
+function events(list: readonly TimedEvent[]): string {
+  if (list.length === 0) return '[]';
+  return `[${list
+    .map(
+      (e) =>
+        `{"attributes":${e.attributes ? attributes(e.attributes) : '[]'},"name":${str(e.name)},"timeUnixNano":"${nanos(e.time)}","droppedAttributesCount":${e.droppedAttributesCount || 0}}`,
+    )
+    .join(',')}]`;
+}
+
+function links(list: readonly Link[]): string {
+  if (list.length === 0) return '[]';
+  return `[${list
+    .map((l) => {
+      let out = `{"attributes":${l.attributes ? attributes(l.attributes) : '[]'},"spanId":"${l.context.spanId}","traceId":"${l.context.traceId}"`;
+      const ts = l.context.traceState?.serialize();
+      if (ts !== undefined) out += `,"traceState":${str(ts)}`;
+      return `${out},"droppedAttributesCount":${l.droppedAttributesCount || 0},"flags":${flags(l.context.traceFlags, l.context.isRemote)}}`;
+    })
+    .join(',')}]`;
+}
