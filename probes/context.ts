@@ -1,20 +1,50 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { context, createContextKey, ROOT_CONTEXT, type Context } from '@opentelemetry/api';
+import type { IncomingMessage } from 'node:http';
+import { context, createContextKey, ROOT_CONTEXT, type Context, type Span } from '@opentelemetry/api';
+import type { Logger } from 'pino';
 
-/** Mutable per-request state the DB wrapper and hooks update. */
+/** Per-request state: what the DB wrapper counts into and what spans and logs hang off. */
 export interface RequestState {
   queries: number;
   queryDurationSeconds: number;
+  /** Whether queries can be attributed to this request (ALS mode, or a db bound through forRequest). */
+  tracked: boolean;
+  /** The request's server span (lean) or the instrumentation's (auto). */
+  span: Span | undefined;
+  /** The context this request's child spans start from: the server span set in it. */
+  ctx: Context | undefined;
+  /** forRequest(req) caches, so repeated calls allocate nothing new. */
+  logger?: Logger;
+  dbSource?: object;
+  dbView?: unknown;
+}
+
+export function newRequestState(tracked: boolean): RequestState {
+  return { queries: 0, queryDurationSeconds: 0, tracked, span: undefined, ctx: undefined };
+}
+
+// A symbol-keyed field rather than OpenTelemetry's context.bind(req): binding
+// wraps every listener of the emitter, which costs on each event.
+const STATE = Symbol('perflab.probes.requestState');
+
+export function attachState(req: IncomingMessage, state: RequestState): void {
+  (req as unknown as Record<symbol, RequestState>)[STATE] = state;
+}
+
+export function stateOf(req: IncomingMessage): RequestState | undefined {
+  return (req as unknown as Record<symbol, RequestState | undefined>)[STATE];
 }
 
 const STATE_KEY = createContextKey('perflab.probes.request');
 const als = new AsyncLocalStorage<RequestState>();
 
 /*
- * One AsyncLocalStorage hop per request is the cost of knowing "the current
- * request" (about 4 µs). When an OpenTelemetry context manager is registered
- * (tracing on), the state rides in the OTel Context the server span already
- * needs, so there is still only one hop; otherwise our own ALS carries it.
+ * In `async-local-storage` mode there is one hop per request. When an
+ * OpenTelemetry context manager is registered (tracing on), the state rides in
+ * the OTel Context the server span already needs; otherwise our own
+ * AsyncLocalStorage carries it. Either way, on Node 20 the hop taxes every
+ * promise created afterwards in the whole process, which is why `explicit`
+ * mode never makes one.
  */
 let otelWorks: boolean | undefined;
 let sinceProbe = 0;
@@ -34,13 +64,15 @@ export function otelContextActive(): boolean {
   return otelWorks;
 }
 
-/** Runs fn with state (and ctx, when OTel is active) as the current request. */
-export function runWithState<T>(state: RequestState, ctx: Context | undefined, fn: () => T): T {
-  if (otelContextActive()) return context.with((ctx ?? context.active()).setValue(STATE_KEY, state), fn);
+/** Runs fn with state (and its ctx, when OTel is active) as the current request. */
+export function runWithState<T>(state: RequestState, fn: () => T): T {
+  if (otelContextActive())
+    return context.with((state.ctx ?? context.active()).setValue(STATE_KEY, state), fn);
   return als.run(state, fn);
 }
 
+/** The request the caller runs inside, in `async-local-storage` mode. */
 export function currentState(): RequestState | undefined {
   if (otelWorks) return context.active().getValue(STATE_KEY) as RequestState | undefined;
-  return als.getStore();
+  return otelWorks === undefined ? undefined : als.getStore();
 }

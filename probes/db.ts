@@ -9,7 +9,7 @@ import {
   DB_SYSTEM_NAME_VALUE_POSTGRESQL,
 } from '@opentelemetry/semantic-conventions';
 import { ATTR_DB_RESPONSE_RETURNED_ROWS } from '@opentelemetry/semantic-conventions/incubating';
-import { currentState } from './context.js';
+import { currentState, type RequestState } from './context.js';
 import { DB_UNKNOWN, LABEL_DB_COLLECTION, LABEL_DB_OPERATION } from './metric-names.js';
 import { exemplarFor, observe } from './metrics.js';
 import { SqlSummarizer, type SqlSummary } from './sql.js';
@@ -17,6 +17,16 @@ import type { DbLike, InstrumentDbOptions, QueryableLike, QueryResultLike } from
 import type { ProbeDeps } from './deps.js';
 
 const INSTRUMENTED = Symbol.for('perflab.probes.instrumentedDb');
+/** On an instrumented db: makes a view of it bound to one request (RequestScope.db). */
+const BIND = Symbol('perflab.probes.bindDb');
+
+type Bind = (state: RequestState) => unknown;
+
+/** The view of `db` bound to `state`, or undefined when `db` did not come from instrumentDb. */
+export function bindDb<D>(db: D, state: RequestState): D | undefined {
+  const bind = (db as Record<symbol, unknown> | null | undefined)?.[BIND];
+  return typeof bind === 'function' ? ((bind as Bind)(state) as D) : undefined;
+}
 const MAX_SQL = 2048;
 
 /**
@@ -31,11 +41,11 @@ export function createInstrumentDb(
 ): <D extends DbLike>(db: D, opts?: InstrumentDbOptions) => D {
   const summarizer = new SqlSummarizer();
 
-  const timed = (target: QueryableLike, system: string) =>
+  const timed = (target: QueryableLike, system: string, bound: RequestState | undefined) =>
     function query(text: string, params?: readonly unknown[]): Promise<QueryResultLike> {
       let probe: QueryProbe | undefined;
       try {
-        probe = startQuery(deps, summarizer, text, system);
+        probe = startQuery(deps, summarizer, text, system, bound);
       } catch (err) {
         deps.diag.report('db.query.start', err);
       }
@@ -61,20 +71,36 @@ export function createInstrumentDb(
       );
     };
 
-  const wrapQueryable = <Q extends QueryableLike>(q: Q, system: string): Q =>
-    wrap(q, { query: timed(q, system) });
+  const wrapQueryable = <Q extends QueryableLike>(q: Q, system: string, bound: RequestState | undefined): Q =>
+    wrap(q, { query: timed(q, system, bound) });
+
+  const transaction =
+    (db: DbLike, system: string, bound: RequestState | undefined) =>
+    <T>(fn: (tx: QueryableLike) => Promise<T>): Promise<T> =>
+      db.transaction!((tx) => fn(wrapQueryable(tx, system, bound)));
 
   return function instrumentDb<D extends DbLike>(db: D, opts: InstrumentDbOptions = {}): D {
     if ((db as Record<symbol, unknown>)[INSTRUMENTED]) return db;
     const system = opts.system ?? DB_SYSTEM_NAME_VALUE_POSTGRESQL;
     const poolName = opts.poolName ?? (typeof db.kind === 'string' ? db.kind : 'default');
     if (typeof db.poolStats === 'function') deps.metrics.pools.set(poolName, () => db.poolStats!());
-    const overrides: Record<PropertyKey, unknown> = { query: timed(db, system), [INSTRUMENTED]: true };
-    if (typeof db.transaction === 'function') {
-      overrides.transaction = <T>(fn: (tx: QueryableLike) => Promise<T>): Promise<T> =>
-        db.transaction!((tx) => fn(wrapQueryable(tx, system)));
-    }
-    return wrap(db, overrides);
+    const hasTransaction = typeof db.transaction === 'function';
+    // A request's view: an object whose prototype is the instrumented db, with
+    // its own query/transaction that know the request (cheaper than a Proxy per request).
+    const bind: Bind = (state) => {
+      const view = Object.create(instrumented as object) as Record<string, unknown>;
+      view.query = timed(db, system, state);
+      if (hasTransaction) view.transaction = transaction(db, system, state);
+      return view;
+    };
+    const overrides: Record<PropertyKey, unknown> = {
+      query: timed(db, system, undefined),
+      [INSTRUMENTED]: true,
+      [BIND]: bind,
+    };
+    if (hasTransaction) overrides.transaction = transaction(db, system, undefined);
+    const instrumented = wrap(db, overrides);
+    return instrumented;
   };
 }
 
@@ -102,18 +128,27 @@ interface QueryProbe {
   start: number;
   span: Span | undefined;
   ctx: ReturnType<typeof context.active> | undefined;
-  state: ReturnType<typeof currentState>;
+  state: RequestState | undefined;
 }
 
-function startQuery(deps: ProbeDeps, summarizer: SqlSummarizer, text: string, system: string): QueryProbe {
+function startQuery(
+  deps: ProbeDeps,
+  summarizer: SqlSummarizer,
+  text: string,
+  system: string,
+  bound: RequestState | undefined,
+): QueryProbe {
   const summary = summarizer.summarize(text);
-  const state = currentState();
+  const state = bound ?? currentState();
   if (state) state.queries++;
   let span: Span | undefined;
   let ctx: QueryProbe['ctx'];
   const mode = deps.mode();
   if (mode !== 'off') {
-    const parent = context.active();
+    // The active span wins (an app's own span around the query); a request
+    // passed explicitly is the parent when nothing is active.
+    let parent = context.active();
+    if (!trace.getSpan(parent) && state?.ctx) parent = state.ctx;
     if (trace.getSpan(parent)) {
       const name =
         summary.collection === DB_UNKNOWN ? summary.operation : `${summary.operation} ${summary.collection}`;
@@ -145,7 +180,7 @@ function finishQuery(
     const labels = { [LABEL_DB_OPERATION]: p.summary.operation, [LABEL_DB_COLLECTION]: p.summary.collection };
     let traceId: string | undefined;
     let spanId: string | undefined;
-    const sc = (p.span ?? trace.getActiveSpan())?.spanContext();
+    const sc = (p.span ?? trace.getActiveSpan() ?? p.state?.span)?.spanContext();
     if (sc && sc.traceFlags & 1) {
       traceId = sc.traceId;
       spanId = sc.spanId;

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { ProbeMetrics } from './metrics.js';
 import type { ResolvedOptions } from './options.js';
 import type { Diagnostics } from './safe.js';
-import type { TracingMode } from './types.js';
+import type { ContextMode, TracingMode } from './types.js';
 
 /** What every probe (HTTP middleware, DB wrapper) is built from. Internal. */
 export interface ProbeDeps {
@@ -14,4 +14,6 @@ export interface ProbeDeps {
   tracer: Tracer;
   /** Read per use, so tracing started after createProbes is still picked up. */
   mode: () => TracingMode;
+  /** Likewise read per use: the context mode startTracing chose, unless options say otherwise. */
+  context: () => ContextMode;
 }

@@ -7,7 +7,6 @@ import {
   SpanKind,
   SpanStatusCode,
   trace,
-  type Context,
   type Span,
 } from '@opentelemetry/api';
 import {
@@ -24,9 +23,9 @@ import {
   ATTR_USER_AGENT_ORIGINAL,
 } from '@opentelemetry/semantic-conventions';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { runWithState, type RequestState } from './context.js';
+import { attachState, newRequestState, runWithState, type RequestState } from './context.js';
 import { normalizeMethod } from './http-method.js';
-import { LABEL_METHOD, LABEL_ROUTE, LABEL_STATUS } from './metric-names.js';
+import { ATTR_PERFLAB_DB_QUERY_COUNT, LABEL_METHOD, LABEL_ROUTE, LABEL_STATUS } from './metric-names.js';
 import { exemplarFor, observe } from './metrics.js';
 import { routeTemplate } from './route.js';
 import type { ProbeDeps } from './deps.js';
@@ -48,43 +47,43 @@ export function createMiddleware(deps: ProbeDeps): RequestHandler {
 
   return function perflabProbes(req: Request, res: Response, next: NextFunction): void {
     let state: RequestState | undefined;
-    let ctx: Context | undefined;
+    let implicit = false;
     try {
       if (o.ignorePaths.size === 0 || !o.ignorePaths.has(pathOf(req.url))) {
         const start = performance.now();
-        const s: RequestState = { queries: 0, queryDurationSeconds: 0 };
+        implicit = deps.context() === 'async-local-storage';
+        const s = newRequestState(implicit);
         const mode = deps.mode();
-        let span: Span | undefined;
         if (mode === 'lean') {
           const parent = propagation.extract(ROOT_CONTEXT, req.headers, headerGetter);
-          span = tracer.startSpan(req.method, { kind: SpanKind.SERVER }, parent);
+          const span = tracer.startSpan(req.method, { kind: SpanKind.SERVER }, parent);
           if (span.isRecording()) startAttributes(span, req);
-          ctx = trace.setSpan(parent, span);
+          s.span = span;
+          s.ctx = trace.setSpan(parent, span);
         } else if (mode === 'auto') {
-          span = trace.getSpan(context.active());
+          s.ctx = context.active();
+          s.span = trace.getSpan(s.ctx);
         }
         // 'close' follows 'finish' for every completed response and also fires
         // for aborted ones, so one plain listener covers both (cheaper than two
         // once() wrappers).
         res.on('close', () => {
           try {
-            end(deps, req, res, s, span, mode === 'lean', start);
+            end(deps, req, res, s, mode === 'lean', start);
           } catch (err) {
             diag.report('middleware.finish', err);
           }
         });
+        attachState(req, s);
         m.active.value++;
         state = s;
       }
     } catch (err) {
       diag.report('middleware.start', err);
-      ctx = undefined;
+      state = undefined;
     }
-    if (state && (ctx || o.requestContext)) runWithState(state, ctx, next);
-    else {
-      if (state) state.queries = -1; // not tracked for this request
-      next();
-    }
+    if (state && implicit) runWithState(state, next);
+    else next();
   };
 }
 
@@ -93,10 +92,10 @@ function end(
   req: Request,
   res: Response,
   state: RequestState,
-  span: Span | undefined,
   ownSpan: boolean,
   start: number,
 ): void {
+  const span = state.span;
   const { options: o, metrics: m, logger, diag } = deps;
   const seconds = (performance.now() - start) / 1000;
   m.active.value--;
@@ -128,14 +127,15 @@ function end(
   if (reqSize >= 0) m.httpRequestSize.observe(short, reqSize);
   const resSize = Number(res.getHeader('content-length'));
   if (resSize >= 0) m.httpResponseSize.observe(labels, resSize);
-  if (state.queries >= 0) m.httpQueries.observe(short, state.queries);
+  const queries = state.tracked ? state.queries : -1;
+  if (queries >= 0) m.httpQueries.observe(short, queries);
 
   if (ownSpan && span) {
     if (span.isRecording()) {
       span.updateName(route === 'unmatched' ? method : `${method} ${route}`);
       if (route !== 'unmatched') span.setAttribute(ATTR_HTTP_ROUTE, route);
       span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
-      if (state.queries >= 0) span.setAttribute('perflab.db.query_count', state.queries);
+      if (queries >= 0) span.setAttribute(ATTR_PERFLAB_DB_QUERY_COUNT, queries);
       if (status >= 500 || aborted) {
         span.setAttribute(ATTR_ERROR_TYPE, aborted ? 'aborted' : String(status));
         span.setStatus({ code: SpanStatusCode.ERROR });
@@ -151,7 +151,7 @@ function end(
       {
         http: { method, route, status },
         durationMs: ms,
-        queries: state.queries,
+        queries,
         trace_id: traceId,
         span_id: spanId,
       },
@@ -171,7 +171,7 @@ function end(
         route,
         statusCode: status,
         durationSeconds: seconds,
-        queries: state.queries,
+        queries,
         traceId,
       });
     } catch (err) {

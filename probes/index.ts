@@ -5,6 +5,7 @@ export { redactSecrets, SECRET_KEYS } from './logger.js';
 export * as metricNames from './metric-names.js';
 export type {
   CacheInstrument,
+  ContextMode,
   DbLike,
   InstrumentDbOptions,
   PoolStatsLike,
@@ -14,6 +15,7 @@ export type {
   QueryInfo,
   QueryResultLike,
   RequestInfo,
+  RequestScope,
   RequestStats,
   TracingMode,
 } from './types.js';

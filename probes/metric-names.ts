@@ -52,3 +52,6 @@ export const METHOD_OTHER = '_OTHER';
 export const DB_UNKNOWN = 'unknown';
 /** Label value used once a label has too many distinct values. */
 export const LABEL_OVERFLOW = 'other';
+
+/** Span attribute on the server span: queries the request ran (our own, outside semconv). */
+export const ATTR_PERFLAB_DB_QUERY_COUNT = 'perflab.db.query_count';

@@ -1,11 +1,12 @@
 import { getHeapStatistics } from 'node:v8';
 import { Registry } from 'prom-client';
 import { invalidOption, PerflabError } from '../common/perflab-error.js';
-import type { ProbesOptions, TracingMode } from './types.js';
+import type { ContextMode, ProbesOptions, TracingMode } from './types.js';
 
 const CODE = 'PERFLAB_E_PROBES_OPTION';
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const MODES: readonly TracingMode[] = ['lean', 'auto', 'off'];
+export const CONTEXT_MODES: readonly ContextMode[] = ['async-local-storage', 'explicit'];
 
 const KNOWN = new Set<string>([
   'serviceName',
@@ -18,7 +19,7 @@ const KNOWN = new Set<string>([
   'redact',
   'memoryIntervalMs',
   'heapThresholdBytes',
-  'requestContext',
+  'context',
   'defaultMetrics',
   'registry',
   'exemplars',
@@ -39,7 +40,7 @@ export interface ResolvedOptions {
   redact: string[];
   memoryIntervalMs: number;
   heapThresholdBytes: number;
-  requestContext: boolean;
+  context: ContextMode | undefined;
   defaultMetrics: boolean;
   registry: Registry;
   exemplars: boolean;
@@ -77,6 +78,16 @@ export function resolveOptions(input: unknown, env: Env = process.env): Resolved
   const tracing = o.tracing ?? nonEmpty(env.PERFLAB_TRACING);
   if (tracing !== undefined && !MODES.includes(tracing as TracingMode)) {
     throw invalidOption(CODE, 'tracing', `one of ${MODES.join(', ')}`, tracing);
+  }
+
+  const context = o.context ?? nonEmpty(env.PERFLAB_CONTEXT);
+  if (context !== undefined && !CONTEXT_MODES.includes(context as ContextMode)) {
+    throw invalidOption(
+      CODE,
+      o.context === undefined ? 'PERFLAB_CONTEXT' : 'context',
+      `one of ${CONTEXT_MODES.join(', ')}`,
+      context,
+    );
   }
 
   const logLevel = o.logLevel ?? nonEmpty(env.LOG_LEVEL) ?? 'info';
@@ -130,7 +141,7 @@ export function resolveOptions(input: unknown, env: Env = process.env): Resolved
       'PERFLAB_HEAP_THRESHOLD_BYTES',
       Math.floor(getHeapStatistics().heap_size_limit * 0.9),
     ),
-    requestContext: bool(o, env, 'requestContext', 'PERFLAB_REQUEST_CONTEXT', true),
+    context: context as ContextMode | undefined,
     defaultMetrics: bool(o, env, 'defaultMetrics', undefined, true),
     registry,
     exemplars: bool(o, env, 'exemplars', undefined, true),

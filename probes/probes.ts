@@ -7,16 +7,18 @@ import { createLogger } from './logger.js';
 import { startMemoryMonitor } from './memory.js';
 import { createMetricsHandler } from './metrics-handler.js';
 import { createMetrics } from './metrics.js';
+import { createForRequest } from './request-scope.js';
 import { resolveOptions } from './options.js';
 import { createDiagnostics } from './safe.js';
 import { getTracingState, TRACER_NAME } from './tracing-state.js';
-import type { Probes, ProbesOptions, TracingMode } from './types.js';
+import type { ContextMode, Probes, ProbesOptions, TracingMode } from './types.js';
 
 /**
  * Creates the probes an Express app wires in: `app.use(probes.middleware)`
  * first, `app.get('/metrics', probes.metricsHandler)`, `probes.logger` as the
  * app logger, `probes.instrumentDb(db)` around the database and `probes.cache`
- * for cache outcomes. Options are validated here (PerflabError on a bad one).
+ * for cache outcomes; in `explicit` context mode, `probes.forRequest(req).db(db)`
+ * in handlers. Options are validated here (PerflabError on a bad one).
  * Tracing itself is started separately, before express loads (probes/register.ts
  * or startTracing()); without it, no spans are made and the rest still works.
  */
@@ -27,7 +29,8 @@ export function createProbes(options: ProbesOptions): Probes {
   const metrics = createMetrics(o.registry, o.exemplars, o.defaultMetrics);
   const tracer = trace.getTracer(TRACER_NAME);
   const mode = (): TracingMode => o.tracing ?? getTracingState()?.mode ?? 'lean';
-  const deps = { options: o, metrics, logger, diag, tracer, mode };
+  const context = (): ContextMode => o.context ?? getTracingState()?.context ?? 'async-local-storage';
+  const deps = { options: o, metrics, logger, diag, tracer, mode, context };
   const memory = startMemoryMonitor(logger, diag, o.memoryIntervalMs, o.heapThresholdBytes);
   let closed: Promise<void> | undefined;
 
@@ -39,6 +42,7 @@ export function createProbes(options: ProbesOptions): Probes {
     registry: o.registry,
     cache: createCacheInstrument(metrics, diag),
     instrumentDb: createInstrumentDb(deps),
+    forRequest: createForRequest(deps),
     currentRequest() {
       const s = currentState();
       return s ? { queries: s.queries, queryDurationSeconds: s.queryDurationSeconds } : undefined;

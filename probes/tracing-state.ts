@@ -1,8 +1,9 @@
-import type { TracingMode } from './types.js';
+import type { ContextMode, TracingMode } from './types.js';
 
 /** What startTracing left behind; kept on globalThis so duplicate module copies agree. */
 export interface TracingState {
   mode: Exclude<TracingMode, 'off'>;
+  context: ContextMode;
   forceFlush(): Promise<void>;
   shutdown(): Promise<void>;
 }

@@ -16,7 +16,9 @@ import {
 } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import { invalidOption, PerflabError } from '../common/perflab-error.js';
+import { CONTEXT_MODES } from './options.js';
 import { getTracingState, setTracingState, TRACER_NAME, type TracingState } from './tracing-state.js';
+import type { ContextMode } from './types.js';
 import { subscribeUndici } from './undici.js';
 
 export interface StartTracingOptions {
@@ -36,10 +38,19 @@ export interface StartTracingOptions {
   spanProcessors?: SpanProcessor[];
   /** Default: from OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG (parentbased_always_on). */
   sampler?: Sampler;
+  /**
+   * `async-local-storage` registers OpenTelemetry's AsyncLocalStorage context
+   * manager; `explicit` registers none (lean mode only), so nothing in the
+   * process pays Node 20's per-promise async-hook cost, and the app passes
+   * the request through `probes.forRequest(req)`. createProbes follows this
+   * choice unless told otherwise. Env: PERFLAB_CONTEXT. Default `async-local-storage`.
+   */
+  context?: ContextMode;
 }
 
 export interface TracingHandle {
   readonly mode: 'lean' | 'auto' | 'off';
+  readonly context: ContextMode;
   readonly provider: NodeTracerProvider | undefined;
   forceFlush(): Promise<void>;
   shutdown(): Promise<void>;
@@ -49,8 +60,8 @@ const CODE = 'PERFLAB_E_PROBES_TRACING';
 type Env = Record<string, string | undefined>;
 
 /**
- * Registers the global tracer provider, context manager (AsyncLocalStorage)
- * and W3C propagators; in `lean` mode it subscribes client spans for undici
+ * Registers the global tracer provider, context manager (AsyncLocalStorage,
+ * unless `context` is `explicit`) and W3C propagators; in `lean` mode it subscribes client spans for undici
  * and fetch, in `auto` mode it loads OpenTelemetry's instrumentations (http,
  * express, pg, ioredis, undici, pino). Call it before express and pg are
  * loaded, as probes/register.ts does. A second call returns the first handle.
@@ -59,16 +70,27 @@ export async function startTracing(
   options: StartTracingOptions = {},
   env: Env = process.env,
 ): Promise<TracingHandle> {
-  const existing = getTracingState();
-  if (existing) return { ...existing, provider: undefined };
-
   const mode =
     options.mode ?? (env.OTEL_SDK_DISABLED === 'true' ? 'off' : env.PERFLAB_TRACING?.trim() || 'lean');
   if (mode !== 'lean' && mode !== 'auto' && mode !== 'off') {
     throw invalidOption(CODE, 'mode (PERFLAB_TRACING)', 'one of lean, auto, off', mode);
   }
+  const contextMode = options.context ?? (env.PERFLAB_CONTEXT?.trim() || 'async-local-storage');
+  if (!CONTEXT_MODES.includes(contextMode as ContextMode)) {
+    throw invalidOption(CODE, 'context (PERFLAB_CONTEXT)', `one of ${CONTEXT_MODES.join(', ')}`, contextMode);
+  }
+  const context = contextMode as ContextMode;
+  if (context === 'explicit' && mode === 'auto') {
+    throw new PerflabError(
+      CODE,
+      'context "explicit" needs tracing mode "lean": the auto-instrumentations find their parent spans through AsyncLocalStorage',
+    );
+  }
+  // Validated before the already-started check, so a bad value is never ignored.
+  const existing = getTracingState();
+  if (existing) return { ...existing, provider: undefined };
   if (mode === 'off')
-    return { mode, provider: undefined, forceFlush: async () => {}, shutdown: async () => {} };
+    return { mode, context, provider: undefined, forceFlush: async () => {}, shutdown: async () => {} };
 
   if (env.OTEL_LOG_LEVEL) {
     const level = DiagLogLevel[env.OTEL_LOG_LEVEL.toUpperCase() as keyof typeof DiagLogLevel];
@@ -92,7 +114,9 @@ export async function startTracing(
     spanProcessors: processors,
     ...(options.sampler ? { sampler: options.sampler } : {}),
   });
-  provider.register();
+  // Without a context manager, context.with() is a plain call: even the batch
+  // processor's export must not switch AsyncLocalStorage on in explicit mode.
+  provider.register(context === 'explicit' ? { contextManager: null } : {});
   const global = trace.getTracerProvider() as { getDelegate?: () => unknown };
   if (global.getDelegate?.() !== provider) {
     throw new PerflabError(
@@ -104,8 +128,10 @@ export async function startTracing(
   let unsubscribe: (() => void) | undefined;
   let disable: (() => void) | undefined;
   if (mode === 'lean') {
-    unsubscribe = subscribeUndici(provider.getTracer(TRACER_NAME), (hook, err) =>
-      diag.warn(`perflab probe hook ${hook} failed`, err),
+    unsubscribe = subscribeUndici(
+      provider.getTracer(TRACER_NAME),
+      (hook, err) => diag.warn(`perflab probe hook ${hook} failed`, err),
+      context === 'explicit',
     );
   } else {
     disable = await registerAuto();
@@ -114,6 +140,7 @@ export async function startTracing(
   let stopped = false;
   const state: TracingState = {
     mode,
+    context,
     forceFlush: () => provider.forceFlush().catch((err: unknown) => diag.warn('span flush failed', err)),
     shutdown: async () => {
       if (stopped) return;

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { RequestHandler } from 'express';
 import type { Logger, DestinationStream } from 'pino';
 import type { Registry } from 'prom-client';
@@ -39,13 +40,22 @@ export interface InstrumentDbOptions {
 /** Tracing modes: `lean` (our own spans), `auto` (OpenTelemetry auto-instrumentation), `off`. */
 export type TracingMode = 'lean' | 'auto' | 'off';
 
+/**
+ * How a query, log line or outgoing call finds the request it belongs to.
+ * `async-local-storage` finds it implicitly, wherever the code runs; on Node 20
+ * that taxes every promise in the process (see docs/probes.md). `explicit`
+ * uses no AsyncLocalStorage at all: the app passes the request, through
+ * `probes.forRequest(req)`.
+ */
+export type ContextMode = 'async-local-storage' | 'explicit';
+
 /** What the request hook sees once a response has finished. */
 export interface RequestInfo {
   method: string;
   route: string;
   statusCode: number;
   durationSeconds: number;
-  /** Queries this request ran; -1 when not tracked (requestContext false and tracing off). */
+  /** Queries this request ran (those the app's DB calls could attribute to it). */
   queries: number;
   traceId: string | undefined;
 }
@@ -83,13 +93,11 @@ export interface ProbesOptions {
   /** heapUsed above this logs an error line. Env: PERFLAB_HEAP_THRESHOLD_BYTES. Default: 90% of the V8 heap limit. */
   heapThresholdBytes?: number;
   /**
-   * Carry per-request state (queries per request) in AsyncLocalStorage even
-   * when tracing is off. With tracing on it rides in the OTel context for free;
-   * off, it costs one AsyncLocalStorage hop, which on Node 20 taxes every
-   * promise (measurable on promise-heavy stacks such as PGlite).
-   * Env: PERFLAB_REQUEST_CONTEXT. Default true.
+   * How queries, log lines and outgoing calls find their request (see
+   * ContextMode). Env: PERFLAB_CONTEXT. Default: the mode `startTracing` used,
+   * else `async-local-storage`.
    */
-  requestContext?: boolean;
+  context?: ContextMode;
   /** Collect prom-client's default Node.js metrics. Default true. */
   defaultMetrics?: boolean;
   /** Registry to register into. Default: a new one (not prom-client's global). */
@@ -114,10 +122,31 @@ export interface CacheInstrument {
   wrap<T>(name: string, lookup: () => Promise<T | undefined>): Promise<T | undefined>;
 }
 
-/** Per-request figures available while a request runs (AsyncLocalStorage-backed). */
+/** Per-request figures available while a request runs. */
 export interface RequestStats {
   queries: number;
   queryDurationSeconds: number;
+}
+
+/** One request's view of the probes, for apps that pass the request explicitly. */
+export interface RequestScope {
+  /**
+   * `db` (as returned by `instrumentDb`) bound to this request: its queries,
+   * including those inside `transaction()`, count into this request and their
+   * spans sit under its server span, with no AsyncLocalStorage involved. Any
+   * other object is returned unchanged.
+   */
+  db<D extends DbLike>(db: D): D;
+  /** The probes' logger; its lines carry this request's `trace_id` and `span_id`. */
+  readonly logger: Logger;
+  /**
+   * W3C trace-context headers (`traceparent`, `tracestate`) that continue this
+   * request's trace in an outgoing call; `{}` when the request is not traced.
+   * Lean tracing turns a fetch/undici call carrying them into a client span.
+   */
+  traceHeaders(): Record<string, string>;
+  /** Queries so far, or undefined for a request the middleware did not see. */
+  stats(): RequestStats | undefined;
 }
 
 export interface Probes {
@@ -128,7 +157,12 @@ export interface Probes {
   readonly registry: Registry;
   readonly cache: CacheInstrument;
   instrumentDb<D extends DbLike>(db: D, options?: InstrumentDbOptions): D;
-  /** Stats of the request the caller runs inside, or undefined outside a request. */
+  /** The probes' view of one request (any context mode). */
+  forRequest(req: IncomingMessage): RequestScope;
+  /**
+   * Stats of the request the caller runs inside (found through
+   * AsyncLocalStorage), or undefined outside a request and in `explicit` context mode.
+   */
   currentRequest(): RequestStats | undefined;
   /** Stops timers, flushes logs and (if started) spans. Idempotent; never throws. */
   shutdown(): Promise<void>;

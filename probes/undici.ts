@@ -2,6 +2,7 @@ import diagnosticsChannel from 'node:diagnostics_channel';
 import {
   context,
   propagation,
+  ROOT_CONTEXT,
   SpanKind,
   SpanStatusCode,
   trace,
@@ -22,14 +23,55 @@ import { normalizeMethod } from './http-method.js';
  * Lean client spans for undici and global fetch, from undici's
  * diagnostics_channel events (no monkey-patching): a CLIENT span per request
  * made inside an active span, with W3C traceparent injected into the request.
+ * In explicit context mode (no active span, ever), a request that already carries
+ * a traceparent (from probes.forRequest(req).traceHeaders()) is the parent,
+ * and its header is rewritten to name the client span.
  */
 
 interface UndiciRequest {
   method?: string;
   origin?: string | URL;
   path?: string;
+  /** undici 6+: a flat [name, value, name, value, ...] array; older: raw header lines. */
+  headers?: unknown;
   addHeader?(name: string, value: string): unknown;
 }
+
+/** A header of the outgoing request, whichever shape undici keeps them in. */
+function getHeader(request: UndiciRequest, name: string): string | undefined {
+  const h = request.headers;
+  if (Array.isArray(h)) {
+    for (let i = 0; i + 1 < h.length; i += 2) {
+      if (String(h[i]).toLowerCase() === name) return String(h[i + 1]);
+    }
+  } else if (typeof h === 'string') {
+    const m = new RegExp(`(?:^|\\r\\n)${name}:\\s*([^\\r\\n]*)`, 'i').exec(h);
+    if (m) return m[1];
+  }
+  return undefined;
+}
+
+/** Replaces a header in place when present (no duplicate traceparent), else adds it. */
+function setHeader(request: UndiciRequest, name: string, value: string): void {
+  const h = request.headers;
+  if (Array.isArray(h)) {
+    for (let i = 0; i + 1 < h.length; i += 2) {
+      if (String(h[i]).toLowerCase() === name) {
+        h[i + 1] = value;
+        return;
+      }
+    }
+  } else if (typeof h === 'string' && getHeader(request, name) !== undefined) {
+    request.headers = h.replace(new RegExp(`(^|\\r\\n)${name}:[^\\r\\n]*`, 'i'), `$1${name}: ${value}`);
+    return;
+  }
+  request.addHeader?.(name, value);
+}
+
+const headerGetter = {
+  keys: () => ['traceparent', 'tracestate'],
+  get: (request: UndiciRequest, key: string) => getHeader(request, key),
+};
 interface CreateMessage {
   request: UndiciRequest;
 }
@@ -42,14 +84,22 @@ interface ErrorMessage {
   error: unknown;
 }
 
-export function subscribeUndici(tracer: Tracer, onError: (hook: string, err: unknown) => void): () => void {
+export function subscribeUndici(
+  tracer: Tracer,
+  onError: (hook: string, err: unknown) => void,
+  parentFromHeaders: boolean,
+): () => void {
   const spans = new WeakMap<UndiciRequest, Span>();
 
   const onCreate = (message: unknown): void => {
     try {
       const { request } = message as CreateMessage;
-      const parent = context.active();
-      if (!trace.getSpan(parent)) return;
+      let parent = context.active();
+      if (!trace.getSpan(parent)) {
+        if (!parentFromHeaders) return;
+        parent = propagation.extract(ROOT_CONTEXT, request, headerGetter);
+        if (!trace.getSpan(parent)) return;
+      }
       const method = normalizeMethod(request.method ?? 'GET');
       const span = tracer.startSpan(method, { kind: SpanKind.CLIENT }, parent);
       if (span.isRecording()) {
@@ -62,11 +112,9 @@ export function subscribeUndici(tracer: Tracer, onError: (hook: string, err: unk
         });
       }
       spans.set(request, span);
-      if (typeof request.addHeader === 'function') {
-        propagation.inject(trace.setSpan(parent, span), request, {
-          set: (carrier, key, value) => void (carrier as UndiciRequest).addHeader?.(key, value),
-        });
-      }
+      propagation.inject(trace.setSpan(parent, span), request, {
+        set: (carrier, key, value) => setHeader(carrier as UndiciRequest, key, value),
+      });
     } catch (err) {
       onError('undici:request:create', err);
     }

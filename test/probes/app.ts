@@ -36,6 +36,29 @@ export function minimalApp(
     });
     res.json(probes.currentRequest());
   });
+  // The same work with the request passed explicitly (context mode `explicit`).
+  app.get('/api/explicit/n-plus-one', async (req, res) => {
+    const scope = probes.forRequest(req);
+    const rdb = scope.db(db);
+    for (let i = 0; i < 3; i++)
+      await rdb.query('SELECT * FROM "public"."order_items" WHERE order_id = $1', [i]);
+    await rdb.transaction(async (tx) => {
+      await tx.query('UPDATE orders SET total = $1 WHERE id = $2', [1, 2]);
+      await tx.query('INSERT INTO audit_log (msg) VALUES ($1)', ['secret-param']);
+    });
+    await db.query('SELECT 1 FROM unbound'); // not through the scope: not this request's
+    res.json({ stats: scope.stats(), current: probes.currentRequest() ?? null, same: scope.db(db) === rdb });
+  });
+  app.get('/api/explicit/log', (req, res) => {
+    probes.forRequest(req).logger.info({ where: 'handler' }, 'inside handler');
+    res.send('logged');
+  });
+  app.get('/api/explicit/proxy', async (req, res) => {
+    const headers = probes.forRequest(req).traceHeaders();
+    const viaFetch = await fetch(`${downstream}/down/fetch`, { headers });
+    const viaUndici = await request(`${downstream}/down/undici`, { headers });
+    res.json({ fetch: await viaFetch.text(), undici: await viaUndici.body.text() });
+  });
   app.post('/api/echo', (req, res) => {
     res.json(req.body);
   });

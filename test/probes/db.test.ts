@@ -17,7 +17,7 @@ afterAll(async () => {
   await agent.close();
 });
 
-function make(slowQueryMs: number, requestContext = true) {
+function make(slowQueryMs: number, context: 'async-local-storage' | 'explicit' = 'async-local-storage') {
   const sink = new LogSink();
   const waiter = new RequestWaiter();
   const queries: QueryInfo[] = [];
@@ -27,7 +27,7 @@ function make(slowQueryMs: number, requestContext = true) {
     memoryIntervalMs: 0,
     defaultMetrics: false,
     slowQueryMs,
-    requestContext,
+    context,
     tracing: 'off',
     onRequest: waiter.hook,
     onQuery: (q) => queries.push(q),
@@ -85,8 +85,31 @@ describe('instrumentDb', () => {
     expect(probes.currentRequest()).toBeUndefined(); // outside any request
   });
 
-  it('skips per-request counting (and its AsyncLocalStorage hop) when requestContext is false', async () => {
-    const { probes, waiter } = make(60_000, false);
+  it('in explicit context mode, counts only the queries made through forRequest(req).db()', async () => {
+    const { probes, waiter } = make(60_000, 'explicit');
+    const srv = await listen(minimalApp(probes, new FakeDb()));
+    cleanup.push(() => srv.close());
+    const res = await request(`${srv.url}/api/explicit/n-plus-one`, { dispatcher: agent });
+    // No AsyncLocalStorage: currentRequest() cannot see the request, the scope can.
+    expect(await res.body.json()).toEqual({
+      stats: { queries: 5, queryDurationSeconds: expect.any(Number) as number },
+      current: null,
+      same: true,
+    });
+    await waiter.until(1);
+    expect(waiter.seen[0]).toMatchObject({ route: '/api/explicit/n-plus-one', queries: 5 });
+    const text = await probes.registry.metrics();
+    expect(text).toContain(
+      `${N.HTTP_SERVER_DB_QUERIES}_bucket{le="5",http_request_method="GET",http_route="/api/explicit/n-plus-one"} 1`,
+    );
+    // The unbound query is still timed, just not attributed to the request.
+    expect(text).toContain(
+      `${N.DB_CLIENT_OPERATION_DURATION}_count{db_operation_name="SELECT",db_collection_name="unbound"} 1`,
+    );
+  });
+
+  it('in explicit context mode, a request whose db was never bound reports queries as untracked', async () => {
+    const { probes, waiter } = make(60_000, 'explicit');
     const srv = await listen(minimalApp(probes, new FakeDb()));
     cleanup.push(() => srv.close());
     const res = await request(`${srv.url}/api/n-plus-one`, { dispatcher: agent });
@@ -98,6 +121,20 @@ describe('instrumentDb', () => {
     expect(text).toContain(
       `${N.DB_CLIENT_OPERATION_DURATION}_count{db_operation_name="SELECT",db_collection_name="public.order_items"} 3`,
     );
+  });
+
+  it('forRequest on a request the middleware never saw changes nothing', async () => {
+    const { probes } = make(60_000, 'explicit');
+    const db = probes.instrumentDb(new FakeDb());
+    const { IncomingMessage } = await import('node:http');
+    const { Socket } = await import('node:net');
+    const scope = probes.forRequest(new IncomingMessage(new Socket()));
+    expect(scope.db(db)).toBe(db);
+    expect(scope.logger).toBe(probes.logger);
+    expect(scope.traceHeaders()).toEqual({});
+    expect(scope.stats()).toBeUndefined();
+    const plain = { query: async () => ({ rows: [], rowCount: 0 }) };
+    expect(probes.forRequest(new IncomingMessage(new Socket())).db(plain)).toBe(plain);
   });
 
   it('logs and counts a slow query past the threshold, with SQL text but no parameter values', async () => {

@@ -8,6 +8,7 @@ describe('resolveOptions', () => {
     expect(o).toMatchObject({
       serviceName: 'svc',
       tracing: undefined,
+      context: undefined, // follows startTracing, else async-local-storage
       slowRequestSeconds: 1,
       slowQuerySeconds: 0.1,
       logLevel: 'info',
@@ -27,6 +28,7 @@ describe('resolveOptions', () => {
       PERFLAB_SLOW_QUERY_MS: '5',
       LOG_LEVEL: 'debug',
       PERFLAB_TRACING: 'off',
+      PERFLAB_CONTEXT: 'explicit',
       PERFLAB_ACCESS_LOG: 'true',
       PERFLAB_MEMORY_INTERVAL_MS: '0',
       PERFLAB_HEAP_THRESHOLD_BYTES: '1000',
@@ -37,6 +39,7 @@ describe('resolveOptions', () => {
       slowQuerySeconds: 0.005,
       logLevel: 'debug',
       tracing: 'off',
+      context: 'explicit',
       accessLog: true,
       memoryIntervalMs: 0,
       heapThresholdBytes: 1000,
@@ -59,6 +62,10 @@ describe('resolveOptions', () => {
     ],
     [{ serviceName: 'x', tracing: 'full' }, /option "tracing" must be one of lean, auto, off/],
     [{ serviceName: 'x', logLevel: 'loud' }, /option "logLevel" must be one of/],
+    [
+      { serviceName: 'x', context: 'zone' },
+      /option "context" must be one of async-local-storage, explicit, got "zone"/,
+    ],
     [{ serviceName: 'x', redact: 'password' }, /option "redact" must be an array of non-empty strings/],
     [{ serviceName: 'x', ignorePaths: ['metrics'] }, /option "ignorePaths" must be an array of paths/],
     [{ serviceName: 'x', onRequest: 1 }, /option "onRequest" must be a function/],
@@ -88,6 +95,9 @@ describe('resolveOptions', () => {
     );
     expect(() => resolveOptions({ serviceName: 'x' }, { PERFLAB_ACCESS_LOG: 'maybe' })).toThrow(
       /PERFLAB_ACCESS_LOG/,
+    );
+    expect(() => resolveOptions({ serviceName: 'x' }, { PERFLAB_CONTEXT: 'als' })).toThrow(
+      /option "PERFLAB_CONTEXT" must be one of async-local-storage, explicit, got "als"/,
     );
   });
 });

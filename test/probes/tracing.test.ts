@@ -181,6 +181,20 @@ describe('lean tracing', () => {
     expect(inside!.span_id).toBe(span.spanId);
   });
 
+  it('rejects a bad context mode, and explicit context with auto-instrumentation, even once started', async () => {
+    await expect(startTracing({}, { PERFLAB_CONTEXT: 'thread-local' })).rejects.toMatchObject({
+      code: 'PERFLAB_E_PROBES_TRACING',
+      message: expect.stringMatching(
+        /PERFLAB_CONTEXT.*async-local-storage, explicit.*thread-local/,
+      ) as string,
+    });
+    await expect(startTracing({ mode: 'auto', context: 'explicit' })).rejects.toMatchObject({
+      code: 'PERFLAB_E_PROBES_TRACING',
+      message: expect.stringContaining('needs tracing mode "lean"') as string,
+    });
+    expect((await startTracing()).context).toBe('async-local-storage'); // the running one, unchanged
+  });
+
   it('marks 5xx server spans as errors', async () => {
     await get('/boom');
     await tracing.forceFlush();
