@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { PerflabError } from '../common/perflab-error.js';
@@ -22,6 +23,12 @@ export interface AppInstrumentation {
   /** Served at GET /metrics. */
   metricsHandler?: RequestHandler;
   logger?: Logger;
+  /**
+   * The probes' per-request view (probes.forRequest): handlers get the db
+   * bound to their request, and error logs carry the request's trace id,
+   * with no AsyncLocalStorage involved.
+   */
+  forRequest?: (req: IncomingMessage) => { db<D extends Db>(db: D): D; readonly logger: Logger };
 }
 
 export interface AppDeps {
@@ -68,9 +75,10 @@ export function createApp({ db, config, instrumentation = {}, tokens, redis }: A
     loginLimiters: limiters.login,
     ...(instrumentation.metricsHandler ? { metricsHandler: instrumentation.metricsHandler } : {}),
   });
-  mountRoutes(app, routes, tokenService);
+  const scope = instrumentation.forRequest;
+  mountRoutes(app, routes, tokenService, scope ? (req) => scope(req).db(db) : () => db);
   app.use(unknownRoute);
-  app.use(errorHandler(logger));
+  app.use(errorHandler(logger, scope && ((req) => scope(req).logger)));
 
   // Limits are never switched off silently: whatever is in force is in the log.
   logger.info(

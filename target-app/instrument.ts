@@ -25,6 +25,9 @@ export function instrumentApp(config: AppConfig, db: Db, env: NodeJS.ProcessEnv 
   const probes = createProbes({
     serviceName: env.OTEL_SERVICE_NAME ?? 'target-app',
     logLevel: config.logLevel as ProbesOptions['logLevel'],
+    // The app passes each request to its queries and logs (forRequest), so it
+    // needs no AsyncLocalStorage; PERFLAB_CONTEXT=async-local-storage opts back in.
+    context: (env.PERFLAB_CONTEXT?.trim() || 'explicit') as ProbesOptions['context'],
   });
   return {
     db: probes.instrumentDb(db),
@@ -32,6 +35,7 @@ export function instrumentApp(config: AppConfig, db: Db, env: NodeJS.ProcessEnv 
       middleware: probes.middleware,
       metricsHandler: probes.metricsHandler,
       logger: probes.logger,
+      forRequest: probes.forRequest,
     },
     probes,
     shutdown: () => probes.shutdown(),

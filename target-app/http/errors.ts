@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { loggableError } from './error-log.js';
 
@@ -40,9 +40,10 @@ interface BodyParserError {
 /**
  * The last middleware. Known errors become their 4xx; anything else is logged
  * (type, code, message and stack, never driver detail or values; see
- * error-log.ts) and the client gets a generic 500 with the request id to quote.
+ * error-log.ts), through the request's own logger when there is one (its lines
+ * carry the trace id), and the client gets a generic 500 with the request id to quote.
  */
-export function errorHandler(logger: Logger): ErrorRequestHandler {
+export function errorHandler(logger: Logger, loggerFor?: (req: Request) => Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     if (res.headersSent) {
       res.destroy();
@@ -65,7 +66,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       sendError(res, bodyError.status, 'BAD_REQUEST', 'the request could not be read');
       return;
     }
-    logger.error({ err: loggableError(err), reqId: req.id }, 'unhandled error');
+    (loggerFor ? loggerFor(req) : logger).error(
+      { err: loggableError(err), reqId: req.id },
+      'unhandled error',
+    );
     res.status(500).json({
       error: { code: 'INTERNAL', message: 'internal server error', requestId: String(req.id ?? '') },
     });

@@ -1,6 +1,7 @@
-import type { Express, RequestHandler } from 'express';
+import type { Express, Request, RequestHandler } from 'express';
 import { requireAuth, requireRole } from '../auth/middleware.js';
 import type { TokenService } from '../auth/tokens.js';
+import type { Db } from '../db/types.js';
 import { EmptyQuery } from '../schemas.js';
 import type { AnyRoute } from './route-table.js';
 import { parse } from './validate.js';
@@ -12,7 +13,12 @@ import { parse } from './validate.js';
  * leak), role (403), the route's own middleware, then validation of params,
  * query and body, and the handler.
  */
-export function mountRoutes(app: Express, routes: readonly AnyRoute[], tokens: TokenService): void {
+export function mountRoutes(
+  app: Express,
+  routes: readonly AnyRoute[],
+  tokens: TokenService,
+  requestDb: (req: Request) => Db,
+): void {
   const auth = requireAuth(tokens);
   const admin = requireRole('admin');
   for (const route of routes) {
@@ -24,7 +30,7 @@ export function mountRoutes(app: Express, routes: readonly AnyRoute[], tokens: T
       const params: unknown = route.params ? parse(route.params, req.params, 'params') : {};
       const query: unknown = parse(route.query ?? EmptyQuery, req.query, 'query');
       const body: unknown = route.body ? parse(route.body, req.body, 'body') : undefined;
-      await route.handler({ params, query, body, req, res, next });
+      await route.handler({ db: requestDb(req), params, query, body, req, res, next });
     });
     app[route.method](route.path, ...chain);
   }

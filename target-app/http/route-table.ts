@@ -1,5 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
+import type { Db } from '../db/types.js';
 
 /**
  * One declarative entry per endpoint. The same table mounts the routes on the
@@ -21,6 +22,8 @@ export interface RouteResponse {
 }
 
 export interface RouteContext<P, Q, B> {
+  /** The database, bound to this request (its queries are this request's spans and counts). */
+  db: Db;
   params: P;
   query: Q;
   body: B;

@@ -1,7 +1,6 @@
 import type { RequestHandler } from 'express';
 import { hashPassword, verifyPassword } from '../auth/password.js';
 import { TOKEN_TTL_SECONDS, type Role, type TokenService } from '../auth/tokens.js';
-import type { Db } from '../db/types.js';
 import { HttpError } from '../http/errors.js';
 import { defineRoute, errorResponses, type AnyRoute } from '../http/route-table.js';
 import { ErrorResponse, TokenResponse, UserResponse } from '../response-schemas.js';
@@ -12,13 +11,12 @@ const UNIQUE_VIOLATION = '23505';
 const TAG = 'auth';
 
 export interface AuthRouteDeps {
-  db: Db;
   tokens: TokenService;
   /** The per-IP and per-account failed-login limiters. */
   loginLimiters: RequestHandler[];
 }
 
-export function authRoutes({ db, tokens, loginLimiters }: AuthRouteDeps): AnyRoute[] {
+export function authRoutes({ tokens, loginLimiters }: AuthRouteDeps): AnyRoute[] {
   const register = defineRoute({
     method: 'post',
     path: '/api/auth/register',
@@ -30,7 +28,7 @@ export function authRoutes({ db, tokens, loginLimiters }: AuthRouteDeps): AnyRou
       201: { description: 'created', schema: UserResponse },
       ...errorResponses(ErrorResponse, 400, 409, 413, 429),
     },
-    handler: async ({ body, res }) => {
+    handler: async ({ db, body, res }) => {
       const passwordHash = await hashPassword(body.password);
       try {
         const { rows } = await db.query<UserRow>(
@@ -60,7 +58,7 @@ export function authRoutes({ db, tokens, loginLimiters }: AuthRouteDeps): AnyRou
       200: { description: 'signed in', schema: TokenResponse },
       ...errorResponses(ErrorResponse, 400, 401, 413, 429),
     },
-    handler: async ({ body, res }) => {
+    handler: async ({ db, body, res }) => {
       const { rows } = await db.query<{ id: number; role: Role; password_hash: string }>(
         'SELECT id, role, password_hash FROM users WHERE email = $1',
         [body.email],

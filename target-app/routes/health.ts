@@ -1,10 +1,9 @@
-import type { Db } from '../db/types.js';
 import { defineRoute, type AnyRoute } from '../http/route-table.js';
 import { HealthResponse, ReadyResponse } from '../response-schemas.js';
 
 const TAG = 'health';
 
-export function healthRoutes(db: Db): AnyRoute[] {
+export function healthRoutes(): AnyRoute[] {
   return [
     defineRoute({
       method: 'get',
@@ -27,7 +26,7 @@ export function healthRoutes(db: Db): AnyRoute[] {
         200: { description: 'ready', schema: ReadyResponse },
         503: { description: 'the database does not answer', schema: ReadyResponse },
       },
-      handler: async ({ res }) => {
+      handler: async ({ db, res }) => {
         try {
           await db.query('SELECT 1');
           res.json({ status: 'ready', db: db.kind });

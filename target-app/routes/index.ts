@@ -27,13 +27,13 @@ export interface RouteTableDeps {
 /** Every route the app serves, in one table: it mounts them and documents them. */
 export function buildRouteTable({ db, tokens, loginLimiters, metricsHandler }: RouteTableDeps): AnyRoute[] {
   const routes: AnyRoute[] = [
-    ...healthRoutes(db),
-    ...infoRoutes(db),
-    ...authRoutes({ db, tokens, loginLimiters }),
-    ...userRoutes(db),
-    ...productRoutes(db),
-    ...productAdminRoutes(db),
-    ...orderRoutes(db),
+    ...healthRoutes(),
+    ...infoRoutes(db.kind),
+    ...authRoutes({ tokens, loginLimiters }),
+    ...userRoutes(),
+    ...productRoutes(),
+    ...productAdminRoutes(),
+    ...orderRoutes(),
   ];
   if (metricsHandler) routes.push(metricsRoute(metricsHandler));
   let spec: object | undefined;

@@ -1,5 +1,4 @@
 import { packageVersion } from '../../common/package-version.js';
-import type { Db } from '../db/types.js';
 import { defineRoute, type AnyRoute } from '../http/route-table.js';
 import { InfoResponse } from '../response-schemas.js';
 
@@ -10,7 +9,7 @@ export const APP_NAME = 'perflab-target-app';
  * compared blind: the version, the storage, the runtime and the switchable
  * performance flags (none yet; the optimization lab adds them here).
  */
-export function infoRoutes(db: Db, flags: Readonly<Record<string, boolean>> = {}): AnyRoute[] {
+export function infoRoutes(dbKind: string, flags: Readonly<Record<string, boolean>> = {}): AnyRoute[] {
   const version = packageVersion();
   return [
     defineRoute({
@@ -21,7 +20,7 @@ export function infoRoutes(db: Db, flags: Readonly<Record<string, boolean>> = {}
       summary: 'Version, storage, runtime and performance flags of this instance',
       responses: { 200: { description: 'instance facts', schema: InfoResponse } },
       handler: ({ res }) => {
-        res.json({ name: APP_NAME, version, db: db.kind, node: process.version, flags });
+        res.json({ name: APP_NAME, version, db: dbKind, node: process.version, flags });
       },
     }),
   ];

@@ -1,5 +1,4 @@
 import { principalOf } from '../auth/middleware.js';
-import type { Db } from '../db/types.js';
 import { notFound } from '../http/errors.js';
 import { defineRoute, errorResponses, type AnyRoute } from '../http/route-table.js';
 import { ErrorResponse, OrderPage, OrderResponse } from '../response-schemas.js';
@@ -8,7 +7,7 @@ import { createOrder, findOrder, listOrders } from './order-store.js';
 
 const TAG = 'orders';
 
-export function orderRoutes(db: Db): AnyRoute[] {
+export function orderRoutes(): AnyRoute[] {
   const create = defineRoute({
     method: 'post',
     path: '/api/orders',
@@ -20,7 +19,7 @@ export function orderRoutes(db: Db): AnyRoute[] {
       201: { description: 'placed', schema: OrderResponse },
       ...errorResponses(ErrorResponse, 400, 401, 409, 413, 422, 429),
     },
-    handler: async ({ body, res }) => {
+    handler: async ({ db, body, res }) => {
       const order = await createOrder(db, principalOf(res).userId, body.items);
       res.status(201).location(`/api/orders/${order.id}`).json(order);
     },
@@ -37,7 +36,7 @@ export function orderRoutes(db: Db): AnyRoute[] {
       200: { description: 'a page of orders', schema: OrderPage },
       ...errorResponses(ErrorResponse, 400, 401, 429),
     },
-    handler: async ({ query, res }) => {
+    handler: async ({ db, query, res }) => {
       res.json(await listOrders(db, principalOf(res).userId, query.limit, query.cursor));
     },
   });
@@ -53,7 +52,7 @@ export function orderRoutes(db: Db): AnyRoute[] {
       200: { description: 'the order', schema: OrderResponse },
       ...errorResponses(ErrorResponse, 400, 401, 404, 429),
     },
-    handler: async ({ params, res }) => {
+    handler: async ({ db, params, res }) => {
       const order = await findOrder(db, principalOf(res).userId, params.id);
       if (!order) throw notFound('order');
       res.json(order);

@@ -1,4 +1,3 @@
-import type { Db } from '../db/types.js';
 import { notFound } from '../http/errors.js';
 import { defineRoute, errorResponses, type AnyRoute } from '../http/route-table.js';
 import { ErrorResponse, ProductResponse } from '../response-schemas.js';
@@ -6,7 +5,7 @@ import { CreateProductBody, IdParams, UpdateProductBody } from '../schemas.js';
 import { LIVE_PRODUCT, PRODUCT_COLUMNS, PRODUCT_TAG, toProduct, type ProductRow } from './products.js';
 
 /** Product writes: admin only (OWASP API5, function-level authorization). */
-export function productAdminRoutes(db: Db): AnyRoute[] {
+export function productAdminRoutes(): AnyRoute[] {
   const create = defineRoute({
     method: 'post',
     path: '/api/products',
@@ -18,7 +17,7 @@ export function productAdminRoutes(db: Db): AnyRoute[] {
       201: { description: 'created', schema: ProductResponse },
       ...errorResponses(ErrorResponse, 400, 401, 403, 413, 429),
     },
-    handler: async ({ body, res }) => {
+    handler: async ({ db, body, res }) => {
       const { rows } = await db.query<ProductRow>(
         `INSERT INTO products (name, description, price_cents, stock) VALUES ($1, $2, $3, $4)
          RETURNING ${PRODUCT_COLUMNS}`,
@@ -41,7 +40,7 @@ export function productAdminRoutes(db: Db): AnyRoute[] {
       200: { description: 'the updated product', schema: ProductResponse },
       ...errorResponses(ErrorResponse, 400, 401, 403, 404, 413, 429),
     },
-    handler: async ({ params, body, res }) => {
+    handler: async ({ db, params, body, res }) => {
       // COALESCE keeps a column when the field is absent; every value is a parameter.
       const { rows } = await db.query<ProductRow>(
         `UPDATE products SET name = COALESCE($2, name), description = COALESCE($3, description),
@@ -65,7 +64,7 @@ export function productAdminRoutes(db: Db): AnyRoute[] {
       204: { description: 'archived' },
       ...errorResponses(ErrorResponse, 400, 401, 403, 404, 429),
     },
-    handler: async ({ params, res }) => {
+    handler: async ({ db, params, res }) => {
       const { rowCount } = await db.query(
         `UPDATE products SET archived_at = now() WHERE id = $1 AND ${LIVE_PRODUCT}`,
         [params.id],

@@ -1,4 +1,3 @@
-import type { Db } from '../db/types.js';
 import { decodeCursor, encodeCursor } from '../http/cursor.js';
 import { notFound } from '../http/errors.js';
 import { defineRoute, errorResponses, type AnyRoute } from '../http/route-table.js';
@@ -29,7 +28,7 @@ export const toProduct = (r: ProductRow) => ({
 /** Escapes LIKE wildcards so a search for "50%" matches the text, not everything. */
 const likePattern = (q: string): string => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
-export function productRoutes(db: Db): AnyRoute[] {
+export function productRoutes(): AnyRoute[] {
   const list = defineRoute({
     method: 'get',
     path: '/api/products',
@@ -41,7 +40,7 @@ export function productRoutes(db: Db): AnyRoute[] {
       200: { description: 'a page of products', schema: ProductPage },
       ...errorResponses(ErrorResponse, 400, 429),
     },
-    handler: async ({ query, res }) => {
+    handler: async ({ db, query, res }) => {
       const afterId = query.cursor ? (decodeCursor(query.cursor, ['number'])[0] as number) : 0;
       const params: unknown[] = [afterId, query.limit + 1];
       let where = `id > $1 AND ${LIVE_PRODUCT}`;
@@ -73,7 +72,7 @@ export function productRoutes(db: Db): AnyRoute[] {
       200: { description: 'the product', schema: ProductResponse },
       ...errorResponses(ErrorResponse, 400, 404, 429),
     },
-    handler: async ({ params, res }) => {
+    handler: async ({ db, params, res }) => {
       const { rows } = await db.query<ProductRow>(
         `SELECT ${PRODUCT_COLUMNS} FROM products WHERE id = $1 AND ${LIVE_PRODUCT}`,
         [params.id],

@@ -1,5 +1,4 @@
 import { principalOf } from '../auth/middleware.js';
-import type { Db } from '../db/types.js';
 import { notFound } from '../http/errors.js';
 import { defineRoute, errorResponses, type AnyRoute } from '../http/route-table.js';
 import { ErrorResponse, UserResponse } from '../response-schemas.js';
@@ -21,7 +20,7 @@ export const toUser = (r: UserRow) => ({
   createdAt: r.created_at.toISOString(),
 });
 
-export function userRoutes(db: Db): AnyRoute[] {
+export function userRoutes(): AnyRoute[] {
   return [
     defineRoute({
       method: 'get',
@@ -33,7 +32,7 @@ export function userRoutes(db: Db): AnyRoute[] {
         200: { description: 'the caller', schema: UserResponse },
         ...errorResponses(ErrorResponse, 400, 401, 404, 429),
       },
-      handler: async ({ res }) => {
+      handler: async ({ db, res }) => {
         const { rows } = await db.query<UserRow>(
           'SELECT id, email, name, role, created_at FROM users WHERE id = $1',
           [principalOf(res).userId],

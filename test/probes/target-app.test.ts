@@ -12,7 +12,8 @@ import { LogSink, RequestWaiter, series } from './helpers.js';
 import { startReceiver } from './otlp-receiver.js';
 
 // The probes wired into the real target app the way target-app/main.ts does
-// (middleware first, /metrics, logger, instrumentDb), on the test database the
+// (middleware first, /metrics, logger, instrumentDb, forRequest in explicit
+// context mode: no AsyncLocalStorage anywhere), on the test database the
 // shared helper picks (embedded PGlite unless PERFLAB_TEST_DB says otherwise),
 // with lean tracing into an in-memory exporter (for structure) and over
 // OTLP/HTTP to a receiver started here (for the exemplar round trip).
@@ -43,6 +44,7 @@ beforeAll(async () => {
   tracing = await startTracing({
     serviceName: 'target-app',
     mode: 'lean',
+    context: 'explicit',
     spanProcessors: [new SimpleSpanProcessor(exporter)],
   });
   delete process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
@@ -65,6 +67,7 @@ beforeAll(async () => {
       middleware: probes.middleware,
       metricsHandler: probes.metricsHandler,
       logger: probes.logger,
+      forRequest: probes.forRequest,
       db: probes.instrumentDb(db),
     }),
   });
@@ -144,8 +147,12 @@ describe('probes in the target app', () => {
       .getFinishedSpans()
       .filter((s) => s.spanContext().traceId === '7bf92f3577b34da6a3ce929d0e0e4736');
     const server = spans.find((s) => s.name === 'GET /api/orders');
-    expect(server?.parentSpanContext?.spanId).toBe('00f067aa0ba902b7');
-    const db = spans.filter((s) => s !== server);
+    // This test's own call leaves this process carrying a traceparent, so in
+    // explicit mode it is a CLIENT span of the trace, and the server's parent.
+    const client = spans.find((s) => s.attributes['url.full'] !== undefined);
+    expect(client?.parentSpanContext?.spanId).toBe('00f067aa0ba902b7');
+    expect(server?.parentSpanContext?.spanId).toBe(client!.spanContext().spanId);
+    const db = spans.filter((s) => s !== server && s !== client);
     expect(db.length).toBeGreaterThan(0);
     for (const s of db) expect(s.parentSpanContext?.spanId).toBe(server!.spanContext().spanId);
     expect(db.map((s) => s.name)).toContain('SELECT orders');

@@ -13,7 +13,7 @@ function start(env: Record<string, string>) {
   const { DATABASE_URL: _ignored, ...rest } = process.env;
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', '--import', './probes/register.ts', 'target-app/main.ts'],
+    ['--import', 'tsx', '--import', './target-app/register.ts', 'target-app/main.ts'],
     {
       env: { ...rest, PORT: '0', PERFLAB_DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -48,6 +48,10 @@ describe('npm start (target-app/main.ts)', () => {
     const metrics = await (await fetch(`${url}/metrics`)).text();
     expect(metrics).toMatch(
       /http_server_request_duration_seconds_count\{[^}]*http_route="\/api\/products"[^}]*\} 1/,
+    );
+    // Explicit context: the handler's db is bound to its request, so its query is counted there.
+    expect(metrics).toMatch(
+      /perflab_http_server_db_queries_per_request_sum\{[^}]*http_route="\/api\/products"[^}]*\} 1$/m,
     );
     app.child.kill('SIGTERM');
     expect(await app.exited).toBe(0);
