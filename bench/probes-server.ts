@@ -3,6 +3,7 @@
  *   bare          Express 5, no probes
  *   metrics-logs  probes with tracing off (metrics + pino to a file)
  *   full          probes with lean tracing (load with --import ./probes/register.ts)
+ *   target-*      load with --import ./target-app/register.ts for explicit context, as `npm start` does
  *   otel          bare Express under OpenTelemetry auto-instrumentation
  *                 (load with --import ./probes/register.ts, PERFLAB_TRACING=auto)
  *   target-bare / target-full   the target app's order-history route, bare or with full probes
@@ -87,6 +88,8 @@ async function target(): Promise<void> {
           logDestination: logFile,
           logLevel: 'warn',
           tracing: variant === 'target-full' ? 'lean' : 'off',
+          defaultMetrics: process.env.BENCH_NO_DEFAULT_METRICS !== '1',
+          // No `context` option: it follows the register module (or PERFLAB_CONTEXT).
         })
       : undefined;
   const als = new AsyncLocalStorage<object>();
@@ -110,6 +113,7 @@ async function target(): Promise<void> {
             middleware: probes.middleware,
             metricsHandler: probes.metricsHandler,
             logger: probes.logger,
+            forRequest: probes.forRequest,
           },
         }
       : {}),

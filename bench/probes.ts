@@ -9,7 +9,8 @@
  * cost is its CPU/request minus the mean of those two neighbours, and the
  * report gives the median over rounds.
  *
- * Every server is warmed up for BENCH_WARMUP seconds first: PGlite's
+ * Every round starts its servers afresh (one process's JIT luck must not decide
+ * a variant's figure) and warms each up for BENCH_WARMUP seconds first: PGlite's
  * WebAssembly and V8's JIT keep tiering up for several seconds, and a short
  * warm-up biased the first rounds against whichever server ran less. A second
  * bare server ("bare (control)") runs as one more variant: its distance from
@@ -23,7 +24,8 @@
  * BENCH_DATABASE_URL (run the target app on PostgreSQL instead of embedded PGlite),
  * BENCH_TARGET_DIAG=1 (also: spans without export, metrics only, AsyncLocalStorage only,
  * and bare with a 50 µs busy-wait per request to calibrate the method),
- * BENCH_TARGET_EXTRA (a JSON array of more target variants: {name, variant, register?, env?}),
+ * BENCH_TARGET_EXTRA (a JSON array of more target variants: {name, variant, register?, env?}; register is
+ * a module loaded with --import, e.g. ./probes/register.ts),
  * BENCH_TARGET=0 / BENCH_TRIVIAL=0 to skip the target-app pair / the trivial route, BENCH_OUT (.perflab/bench-probes.json).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -42,11 +44,14 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const WITH_TARGET = process.env.BENCH_TARGET !== '0';
 const WITH_TRIVIAL = process.env.BENCH_TRIVIAL !== '0';
 const OUT = process.env.BENCH_OUT ?? '.perflab/bench-probes.json';
+const PROBES_REGISTER = './probes/register.ts';
+const TARGET_REGISTER = './target-app/register.ts';
 
 interface ServerSpec {
   name: string;
   variant: string;
-  register?: boolean;
+  /** Loaded with --import before the server: where tracing starts. */
+  register?: string;
   env?: Record<string, string>;
 }
 
@@ -87,7 +92,7 @@ async function startSink(): Promise<{ url: string; bytes: () => number; close: (
 
 async function start(spec: ServerSpec, otlp: string): Promise<Running> {
   const args = ['-c', '0', process.execPath, '--import', 'tsx'];
-  if (spec.register) args.push('--import', './probes/register.ts');
+  if (spec.register) args.push('--import', spec.register);
   args.push('bench/probes-server.ts');
   const proc = spawn('taskset', args, {
     env: {
@@ -153,18 +158,60 @@ const median = (xs: number[]): number => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
-/** Runs bare, v1, bare, v2, bare ... per round; returns every sample. */
-async function alternate(bare: Running, variants: Running[]): Promise<Sample[]> {
+/**
+ * Runs bare, v1, bare, v2, bare ... per round, on servers started afresh for
+ * each round: two processes of the same code can differ by 10% in CPU per
+ * request (JIT decisions, heap layout), so a variant's median must span
+ * several processes. Returns every sample.
+ */
+async function alternate(specs: ServerSpec[], otlp: string): Promise<Sample[]> {
   const samples: Sample[] = [];
-  for (const s of [bare, ...variants]) await load(s, WARMUP); // JIT, WebAssembly tiers, caches, pools
   for (let round = 1; round <= ROUNDS; round++) {
-    samples.push(await measure(bare, round));
-    for (const v of variants) {
-      samples.push(await measure(v, round));
-      samples.push(await measure(bare, round));
+    const servers: Running[] = [];
+    try {
+      for (const spec of specs) {
+        const s = await start(spec, otlp);
+        servers.push(s);
+        await load(s, WARMUP); // JIT, WebAssembly tiers, caches, pools
+        s.proc.kill('SIGSTOP');
+      }
+      const [bare, ...variants] = servers;
+      samples.push(await measureAwake(bare!, round));
+      for (const v of variants) {
+        samples.push(await measureAwake(v, round));
+        samples.push(await measureAwake(bare!, round));
+      }
+    } finally {
+      await stopAll(servers);
     }
   }
   return samples;
+}
+
+/*
+ * Servers not under measurement are stopped (SIGSTOP): all share core 0, and
+ * an idle server's timers (the event-loop-delay monitor wakes 100 times a
+ * second) preempt the one being measured. With nine servers awake, a 50 µs
+ * busy-wait measured as +147 µs; stopped, the figures stay near what was added.
+ */
+async function measureAwake(server: Running, round: number): Promise<Sample> {
+  server.proc.kill('SIGCONT');
+  try {
+    await load(server, 1); // let the resumed process catch up on its timers first
+    return await measure(server, round);
+  } finally {
+    server.proc.kill('SIGSTOP');
+  }
+}
+
+async function stopAll(servers: Running[]): Promise<void> {
+  for (const r of servers) {
+    if (r.proc.exitCode === null) {
+      r.proc.kill('SIGCONT');
+      r.proc.kill('SIGTERM');
+      await once(r.proc, 'exit');
+    }
+  }
 }
 
 interface Summary {
@@ -237,15 +284,6 @@ async function main(): Promise<void> {
   const unpin = process.env.BENCH_DATABASE_URL
     ? pinLocalPostgres(process.env.BENCH_DATABASE_URL, GENERATOR_CORE, (m) => process.stderr.write(`${m}\n`))
     : () => {};
-  const running: Running[] = [];
-  const stopAll = async () => {
-    for (const r of running) {
-      if (r.proc.exitCode === null) {
-        r.proc.kill('SIGTERM');
-        await once(r.proc, 'exit');
-      }
-    }
-  };
   try {
     process.stderr.write(
       `bench:probes  ${ROUNDS} rounds x ${DURATION} s, ${CONNECTIONS} connections, server on core 0, load on core 1\n`,
@@ -254,17 +292,14 @@ async function main(): Promise<void> {
       { name: 'bare', variant: 'bare' },
       { name: 'bare (control)', variant: 'bare' },
       { name: 'metrics+logs', variant: 'metrics-logs' },
-      { name: 'full probes', variant: 'full', register: true },
-      { name: 'otel auto', variant: 'otel', register: true, env: { PERFLAB_TRACING: 'auto' } },
+      { name: 'full probes', variant: 'full', register: PROBES_REGISTER },
+      { name: 'otel auto', variant: 'otel', register: PROBES_REGISTER, env: { PERFLAB_TRACING: 'auto' } },
     ];
     const report: string[] = [];
     let trivial: Summary[] | undefined;
     if (WITH_TRIVIAL) {
-      for (const spec of specs) running.push(await start(spec, sink.url));
-      trivial = summarize(await alternate(running[0]!, running.slice(1)), 'bare');
+      trivial = summarize(await alternate(specs, sink.url), 'bare');
       report.push(table(`Trivial route (GET /api/items/:id), ${CONNECTIONS} connections`, trivial));
-      await stopAll();
-      running.length = 0;
     }
 
     let target: Summary[] | undefined;
@@ -272,23 +307,29 @@ async function main(): Promise<void> {
       const tSpecs: ServerSpec[] = [
         { name: 'target bare', variant: 'target-bare' },
         { name: 'target bare (control)', variant: 'target-bare' },
-        { name: 'target full', variant: 'target-full', register: true },
+        // As `npm start` runs it: explicit context, no AsyncLocalStorage.
+        { name: 'target full', variant: 'target-full', register: TARGET_REGISTER },
       ];
       if (process.env.BENCH_TARGET_DIAG === '1') {
         tSpecs.push(
           {
+            name: 'target full, AsyncLocalStorage context',
+            variant: 'target-full',
+            register: PROBES_REGISTER,
+          },
+          {
             name: 'target spans, no export',
             variant: 'target-full',
-            register: true,
+            register: TARGET_REGISTER,
             env: { OTEL_TRACES_EXPORTER: 'none' },
           },
-          { name: 'target metrics', variant: 'target-metrics' },
+          { name: 'target metrics', variant: 'target-metrics', env: { PERFLAB_CONTEXT: 'explicit' } },
           { name: 'target ALS only', variant: 'target-als' },
           { name: 'target bare + 50 µs busy-wait', variant: 'target-bare', env: { BENCH_BURN_US: '50' } },
           {
             name: 'target otel auto',
             variant: 'target-bare',
-            register: true,
+            register: PROBES_REGISTER,
             env: { PERFLAB_TRACING: 'auto' },
           },
         );
@@ -296,8 +337,7 @@ async function main(): Promise<void> {
       if (process.env.BENCH_TARGET_EXTRA) {
         tSpecs.push(...(JSON.parse(process.env.BENCH_TARGET_EXTRA) as ServerSpec[]));
       }
-      for (const spec of tSpecs) running.push(await start(spec, sink.url));
-      target = summarize(await alternate(running[0]!, running.slice(1)), 'target bare');
+      target = summarize(await alternate(tSpecs, sink.url), 'target bare');
       const dbName = process.env.BENCH_DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite';
       report.push(
         table(
@@ -317,7 +357,6 @@ async function main(): Promise<void> {
       ),
     );
   } finally {
-    await stopAll();
     sink.close();
     unpin();
   }

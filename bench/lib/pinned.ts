@@ -122,7 +122,9 @@ export function pinLocalPostgres(url: string, core: number, say: (message: strin
     .filter(Boolean);
   const restore: Array<[string, string]> = [];
   for (const pid of pids) {
-    const before = /affinity mask: (\w+)/.exec(spawnSync('taskset', ['-p', pid], { encoding: 'utf8' }).stdout);
+    const before = /affinity mask: (\w+)/.exec(
+      spawnSync('taskset', ['-p', pid], { encoding: 'utf8' }).stdout,
+    );
     const set = spawnSync('taskset', ['-a', '-p', '-c', String(core), pid], { encoding: 'utf8' });
     if (set.status === 0 && before?.[1]) restore.push([pid, before[1]]);
   }
