@@ -41,20 +41,22 @@ export function createInstrumentDb(
 ): <D extends DbLike>(db: D, opts?: InstrumentDbOptions) => D {
   const summarizer = new SqlSummarizer();
 
-  const timed = (target: QueryableLike, system: string, bound: RequestState | undefined) =>
-    function query(text: string, params?: readonly unknown[]): Promise<QueryResultLike> {
+  // An anonymous function: one is made per request view, and a named one gets
+  // a runtime name-setting call from tsx/esbuild (measured at 3 µs a request).
+  const timed =
+    (target: QueryableLike, system: string, bound: RequestState | undefined) =>
+    (text: string, params?: readonly unknown[]): Promise<QueryResultLike> => {
       let probe: QueryProbe | undefined;
       try {
         probe = startQuery(deps, summarizer, text, system, bound);
       } catch (err) {
         deps.diag.report('db.query.start', err);
       }
-      const run = (): Promise<QueryResultLike> => target.query(text, params);
-      if (!probe) return run();
+      if (!probe) return target.query(text, params);
       const p = probe;
       let pending: Promise<QueryResultLike>;
       try {
-        pending = p.ctx ? context.with(p.ctx, run) : run();
+        pending = p.ctx ? context.with(p.ctx, () => target.query(text, params)) : target.query(text, params);
       } catch (error) {
         finishQuery(deps, p, undefined, error); // a driver that throws synchronously
         throw error;

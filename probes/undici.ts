@@ -68,6 +68,10 @@ function setHeader(request: UndiciRequest, name: string, value: string): void {
   request.addHeader?.(name, value);
 }
 
+const headerSetter = {
+  set: (request: UndiciRequest, key: string, value: string) => setHeader(request, key, value),
+};
+
 const headerGetter = {
   keys: () => ['traceparent', 'tracestate'],
   get: (request: UndiciRequest, key: string) => getHeader(request, key),
@@ -112,9 +116,7 @@ export function subscribeUndici(
         });
       }
       spans.set(request, span);
-      propagation.inject(trace.setSpan(parent, span), request, {
-        set: (carrier, key, value) => setHeader(carrier as UndiciRequest, key, value),
-      });
+      propagation.inject(trace.setSpan(parent, span), request, headerSetter);
     } catch (err) {
       onError('undici:request:create', err);
     }
