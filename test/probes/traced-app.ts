@@ -1,0 +1,80 @@
+import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Agent, request } from 'undici';
+import {
+  createProbes,
+  startTracing,
+  type ProbesOptions,
+  type StartTracingOptions,
+} from '../../probes/index.js';
+import { minimalApp } from './app.js';
+import { FakeDb, listen, LogSink, RequestWaiter } from './helpers.js';
+import { startReceiver } from './otlp-receiver.js';
+
+/**
+ * The minimal app under lean tracing, exported over OTLP/HTTP (configured by
+ * the standard env var, as an app would) to a receiver started here, with a
+ * downstream server that records the headers outgoing calls carry. The OTel
+ * globals can be registered once per process: one per test file.
+ */
+export async function startTracedApp(
+  tracingOptions: StartTracingOptions,
+  probesOptions: Partial<ProbesOptions>,
+) {
+  const receiver = await startReceiver();
+  process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT = `${receiver.url}/v1/traces`;
+  const tracing = await startTracing({ mode: 'lean', ...tracingOptions });
+  delete process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
+
+  const downstreamHeaders: IncomingHttpHeaders[] = [];
+  const downstream = await listen(((req: IncomingMessage, res: ServerResponse) => {
+    downstreamHeaders.push(req.headers);
+    res.end(`down:${req.url}`);
+  }) as never);
+  const sink = new LogSink();
+  const waiter = new RequestWaiter();
+  const probes = createProbes({
+    serviceName: tracingOptions.serviceName ?? 'traced-app',
+    logDestination: sink,
+    memoryIntervalMs: 0,
+    onRequest: waiter.hook,
+    ...probesOptions,
+  });
+  const app = await listen(minimalApp(probes, new FakeDb(), undefined, downstream.url));
+  const agent = new Agent({ connections: 4 });
+  let done = 0;
+
+  return {
+    receiver,
+    tracing,
+    probes,
+    app,
+    sink,
+    waiter,
+    downstreamHeaders,
+    agent,
+    /** GET through undici; resolves once the probes have finished the request. */
+    async get(path: string, headers: Record<string, string> = {}) {
+      const res = await request(app.url + path, { dispatcher: agent, headers });
+      const body = await res.body.text();
+      await waiter.until(++done);
+      return { status: res.statusCode, body };
+    },
+    /** GET through node:http: this process's own undici calls can become client spans. */
+    async getPlain(path: string, headers: Record<string, string>) {
+      await new Promise<void>((resolve, reject) => {
+        http.get(app.url + path, { headers }, (res) => res.resume().on('end', resolve)).on('error', reject);
+      });
+      await waiter.until(++done);
+    },
+    async close() {
+      await app.close();
+      await downstream.close();
+      await agent.close();
+      await probes.shutdown();
+      await tracing.shutdown();
+      await receiver.close();
+    },
+  };
+}
+
+export type TracedApp = Awaited<ReturnType<typeof startTracedApp>>;
