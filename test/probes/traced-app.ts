@@ -66,6 +66,26 @@ export async function startTracedApp(
       });
       await waiter.until(++done);
     },
+    /**
+     * GETs `path` (which calls downstream twice) with a sampled traceparent for
+     * `traceId`; returns the server span and, per downstream call, the span id
+     * its traceparent named and the span the receiver got under that id.
+     */
+    async outgoingCalls(path: string, traceId: string, via: 'undici' | 'node:http') {
+      downstreamHeaders.length = 0;
+      const traceparent = `00-${traceId}-b7ad6b7169203331-01`;
+      if (via === 'undici') await this.get(path, { traceparent });
+      else await this.getPlain(path, { traceparent });
+      await tracing.forceFlush();
+      const server = await receiver.waitFor((s) => s.traceId === traceId && s.kind === 2);
+      const calls = [];
+      for (const headers of downstreamHeaders) {
+        const tp = /^00-([0-9a-f]{32})-([0-9a-f]{16})-01$/.exec(String(headers.traceparent));
+        if (tp?.[1] !== traceId) throw new Error(`downstream got traceparent ${String(headers.traceparent)}`);
+        calls.push({ spanId: tp[2]!, client: await receiver.waitFor((s) => s.spanId === tp[2]) });
+      }
+      return { server, calls };
+    },
     async close() {
       await app.close();
       await downstream.close();
