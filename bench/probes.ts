@@ -35,7 +35,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
 import autocannon from 'autocannon';
-import { cpuMicros, GENERATOR_CORE, pinLocalPostgres } from './lib/pinned.js';
+import { cpuMicros, GENERATOR_CORE, pinLocalPostgres, stop } from './lib/pinned.js';
+import { median } from './lib/stats.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 6);
@@ -152,12 +153,6 @@ async function measure(server: Running, round: number): Promise<Sample> {
   return sample;
 }
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-
 /**
  * Runs bare, v1, bare, v2, bare ... per round, on servers started afresh for
  * each round: two processes of the same code can differ by 10% in CPU per
@@ -206,11 +201,8 @@ async function measureAwake(server: Running, round: number): Promise<Sample> {
 
 async function stopAll(servers: Running[]): Promise<void> {
   for (const r of servers) {
-    if (r.proc.exitCode === null) {
-      r.proc.kill('SIGCONT');
-      r.proc.kill('SIGTERM');
-      await once(r.proc, 'exit');
-    }
+    if (r.proc.exitCode === null) r.proc.kill('SIGCONT'); // a stopped process would never see SIGTERM
+    await stop(r.proc);
   }
 }
 
