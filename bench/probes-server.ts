@@ -15,6 +15,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import express, { type RequestHandler } from 'express';
 import { createProbes } from '../probes/index.js';
 
@@ -144,4 +146,28 @@ function stopOnSignal(server: Server, shutdown?: () => Promise<void>): void {
   });
 }
 
+/**
+ * BENCH_PROFILE=<file>: SIGUSR2 starts a CPU profile and the next SIGUSR2 writes
+ * it to <file>, so a profile covers only the load window (not startup or seeding).
+ */
+function profileOnSignal(file: string): void {
+  let session: Session | undefined;
+  process.on('SIGUSR2', () => {
+    if (!session) {
+      const s = new Session();
+      s.connect();
+      s.post('Profiler.enable', () => s.post('Profiler.start'));
+      session = s;
+      return;
+    }
+    const s = session;
+    session = undefined;
+    s.post('Profiler.stop', (err, res) => {
+      if (!err) writeFileSync(file, JSON.stringify(res.profile));
+      s.disconnect();
+    });
+  });
+}
+
+if (process.env.BENCH_PROFILE) profileOnSignal(process.env.BENCH_PROFILE);
 await (variant.startsWith('target') ? target() : trivial());

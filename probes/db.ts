@@ -11,7 +11,6 @@ import {
 import { ATTR_DB_RESPONSE_RETURNED_ROWS } from '@opentelemetry/semantic-conventions/incubating';
 import { currentState, type RequestState } from './context.js';
 import { DB_UNKNOWN, LABEL_DB_COLLECTION, LABEL_DB_OPERATION } from './metric-names.js';
-import { exemplarFor, observe } from './metrics.js';
 import { SqlSummarizer, type SqlSummary } from './sql.js';
 import type { DbLike, InstrumentDbOptions, QueryableLike, QueryResultLike } from './types.js';
 import type { ProbeDeps } from './deps.js';
@@ -179,7 +178,6 @@ function finishQuery(
   try {
     const seconds = (performance.now() - p.start) / 1000;
     if (p.state) p.state.queryDurationSeconds += seconds;
-    const labels = { [LABEL_DB_OPERATION]: p.summary.operation, [LABEL_DB_COLLECTION]: p.summary.collection };
     let traceId: string | undefined;
     let spanId: string | undefined;
     const sc = (p.span ?? trace.getActiveSpan() ?? p.state?.span)?.spanContext();
@@ -187,7 +185,8 @@ function finishQuery(
       traceId = sc.traceId;
       spanId = sc.spanId;
     }
-    observe(deps.metrics.dbDuration, deps.metrics.exemplars, labels, seconds, exemplarFor(traceId, spanId));
+    const h = deps.metrics.dbDuration;
+    h.observe(h.series(p.summary.operation, p.summary.collection), seconds, traceId, spanId);
     const rowCount = result ? (result.rowCount ?? result.rows?.length ?? null) : null;
     if (p.span) {
       if (p.span.isRecording()) {
@@ -203,7 +202,10 @@ function finishQuery(
       p.span.end();
     }
     if (seconds >= deps.options.slowQuerySeconds) {
-      deps.metrics.dbSlow.inc(labels);
+      deps.metrics.dbSlow.inc({
+        [LABEL_DB_OPERATION]: p.summary.operation,
+        [LABEL_DB_COLLECTION]: p.summary.collection,
+      });
       deps.logger.warn(
         {
           db: {

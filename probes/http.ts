@@ -25,8 +25,7 @@ import {
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { attachState, newRequestState, runWithState, type RequestState } from './context.js';
 import { normalizeMethod } from './http-method.js';
-import { ATTR_PERFLAB_DB_QUERY_COUNT, LABEL_METHOD, LABEL_ROUTE, LABEL_STATUS } from './metric-names.js';
-import { exemplarFor, observe } from './metrics.js';
+import { ATTR_PERFLAB_DB_QUERY_COUNT, LABEL_METHOD, LABEL_ROUTE } from './metric-names.js';
 import { routeTemplate } from './route.js';
 import type { ProbeDeps } from './deps.js';
 
@@ -119,16 +118,13 @@ function end(
       spanId = sc.spanId;
     }
   }
-  const exemplar = exemplarFor(traceId, spanId);
-  const labels = { [LABEL_METHOD]: method, [LABEL_ROUTE]: route, [LABEL_STATUS]: status };
-  observe(m.httpDuration, m.exemplars, labels, seconds, exemplar);
-  const short = { [LABEL_METHOD]: method, [LABEL_ROUTE]: route };
+  m.httpDuration.observe(m.httpDuration.series(method, route, status), seconds, traceId, spanId);
   const reqSize = Number(req.headers['content-length']);
-  if (reqSize >= 0) m.httpRequestSize.observe(short, reqSize);
+  if (reqSize >= 0) m.httpRequestSize.observe(m.httpRequestSize.series(method, route), reqSize);
   const resSize = Number(res.getHeader('content-length'));
-  if (resSize >= 0) m.httpResponseSize.observe(labels, resSize);
+  if (resSize >= 0) m.httpResponseSize.observe(m.httpResponseSize.series(method, route, status), resSize);
   const queries = state.tracked ? state.queries : -1;
-  if (queries >= 0) m.httpQueries.observe(short, queries);
+  if (queries >= 0) m.httpQueries.observe(m.httpQueries.series(method, route), queries);
 
   if (ownSpan && span) {
     if (span.isRecording()) {
@@ -146,7 +142,7 @@ function end(
 
   const ms = Math.round(seconds * 1e6) / 1e3;
   if (seconds >= o.slowRequestSeconds) {
-    m.httpSlow.inc(short);
+    m.httpSlow.inc({ [LABEL_METHOD]: method, [LABEL_ROUTE]: route });
     logger.warn(
       {
         http: { method, route, status },

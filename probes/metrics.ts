@@ -1,17 +1,19 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge } from 'prom-client';
+import { LeanHistogram } from './histogram.js';
 import * as N from './metric-names.js';
 import type { PoolStatsLike } from './types.js';
 
-/** The prom-client instruments the probes record into. */
+/** The instruments the probes record into: lean histograms on the hot path, prom-client for the rest. */
 export interface ProbeMetrics {
   registry: Registry;
   exemplars: boolean;
-  httpDuration: Histogram<string>;
-  httpRequestSize: Histogram<string>;
-  httpResponseSize: Histogram<string>;
+  httpDuration: LeanHistogram;
+  httpRequestSize: LeanHistogram;
+  httpResponseSize: LeanHistogram;
   httpSlow: Counter<string>;
-  httpQueries: Histogram<string>;
-  dbDuration: Histogram<string>;
+  httpQueries: LeanHistogram;
+  dbDuration: LeanHistogram;
   dbSlow: Counter<string>;
   cacheHits: Counter<string>;
   cacheMisses: Counter<string>;
@@ -23,12 +25,6 @@ export interface ProbeMetrics {
 
 export function createMetrics(registry: Registry, exemplars: boolean, defaultMetrics: boolean): ProbeMetrics {
   const registers = [registry];
-  // prom-client refuses exemplar-enabled metrics on a registry whose content
-  // type is Prometheus text, but only checks at construction; the metrics
-  // handler picks the content type per scrape, so construct under OpenMetrics.
-  const typed = registry as unknown as { contentType: string; setContentType(type: string): void };
-  const original = typed.contentType;
-  if (exemplars) typed.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
   const active = { value: 0 };
   const pools = new Map<string, () => PoolStatsLike>();
 
@@ -37,27 +33,29 @@ export function createMetrics(registry: Registry, exemplars: boolean, defaultMet
     exemplars,
     active,
     pools,
-    httpDuration: new Histogram({
+    httpDuration: new LeanHistogram({
       name: N.HTTP_SERVER_REQUEST_DURATION,
       help: 'Duration of HTTP server requests.',
       labelNames: [N.LABEL_METHOD, N.LABEL_ROUTE, N.LABEL_STATUS],
       buckets: [...N.DURATION_BUCKETS],
-      enableExemplars: exemplars,
-      registers,
+      exemplars,
+      registry,
     }),
-    httpRequestSize: new Histogram({
+    httpRequestSize: new LeanHistogram({
       name: N.HTTP_SERVER_REQUEST_BODY_SIZE,
       help: 'Size of HTTP server request bodies (from Content-Length).',
       labelNames: [N.LABEL_METHOD, N.LABEL_ROUTE],
       buckets: [...N.BODY_SIZE_BUCKETS],
-      registers,
+      exemplars: false,
+      registry,
     }),
-    httpResponseSize: new Histogram({
+    httpResponseSize: new LeanHistogram({
       name: N.HTTP_SERVER_RESPONSE_BODY_SIZE,
       help: 'Size of HTTP server response bodies (from Content-Length).',
       labelNames: [N.LABEL_METHOD, N.LABEL_ROUTE, N.LABEL_STATUS],
       buckets: [...N.BODY_SIZE_BUCKETS],
-      registers,
+      exemplars: false,
+      registry,
     }),
     httpSlow: new Counter({
       name: N.HTTP_SERVER_SLOW_REQUESTS,
@@ -65,20 +63,21 @@ export function createMetrics(registry: Registry, exemplars: boolean, defaultMet
       labelNames: [N.LABEL_METHOD, N.LABEL_ROUTE],
       registers,
     }),
-    httpQueries: new Histogram({
+    httpQueries: new LeanHistogram({
       name: N.HTTP_SERVER_DB_QUERIES,
       help: 'Database queries run per HTTP request (N+1 detector).',
       labelNames: [N.LABEL_METHOD, N.LABEL_ROUTE],
       buckets: [...N.QUERY_COUNT_BUCKETS],
-      registers,
+      exemplars: false,
+      registry,
     }),
-    dbDuration: new Histogram({
+    dbDuration: new LeanHistogram({
       name: N.DB_CLIENT_OPERATION_DURATION,
       help: 'Duration of database client operations.',
       labelNames: [N.LABEL_DB_OPERATION, N.LABEL_DB_COLLECTION],
       buckets: [...N.DURATION_BUCKETS],
-      enableExemplars: exemplars,
-      registers,
+      exemplars,
+      registry,
     }),
     dbSlow: new Counter({
       name: N.DB_CLIENT_SLOW_QUERIES,
@@ -99,8 +98,6 @@ export function createMetrics(registry: Registry, exemplars: boolean, defaultMet
       registers,
     }),
   };
-
-  typed.setContentType(original);
 
   new Gauge({
     name: N.HTTP_SERVER_ACTIVE_REQUESTS,
@@ -153,26 +150,4 @@ function readPool(read: () => PoolStatsLike): PoolStatsLike | undefined {
   } catch {
     return undefined; // a broken poolStats() must not break the scrape
   }
-}
-
-/** Exemplar labels for a sampled span, or undefined. */
-export function exemplarFor(
-  traceId: string | undefined,
-  spanId: string | undefined,
-): Record<string, string> | undefined {
-  return traceId && spanId ? { trace_id: traceId, span_id: spanId } : undefined;
-}
-
-const EMPTY: Record<string, string> = {};
-
-/** Observes into a histogram whether or not it was created with exemplars enabled. */
-export function observe(
-  h: Histogram<string>,
-  exemplarsOn: boolean,
-  labels: Record<string, string | number>,
-  value: number,
-  exemplar: Record<string, string> | undefined,
-): void {
-  if (exemplarsOn) h.observe({ labels, value, exemplarLabels: exemplar ?? EMPTY });
-  else h.observe(labels, value);
 }
