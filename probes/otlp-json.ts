@@ -1,6 +1,5 @@
 import type { Attributes, AttributeValue, HrTime, Link } from '@opentelemetry/api';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
-import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 
 /*
  * OTLP/JSON for spans, written straight to a string. OpenTelemetry's own
@@ -42,29 +41,53 @@ function q(value: string): string {
   return out;
 }
 
-export const leanJsonTraceSerializer: typeof JsonTraceSerializer = {
-  serializeRequest(spans: ReadableSpan[]): Uint8Array {
-    return Buffer.from(toOtlpJson(spans), 'utf8');
-  },
-  deserializeResponse: JsonTraceSerializer.deserializeResponse,
-};
+/** Serialized spans (spanJson() text, or its UTF-8 bytes) of one resource and instrumentation scope. */
+export interface ScopeBatch<T extends string | Uint8Array = string> {
+  resource: Resource;
+  scope: Scope;
+  spans: T[];
+}
 
 /** The ExportTraceServiceRequest for these spans, as OTLP/JSON text. */
 export function toOtlpJson(spans: readonly ReadableSpan[]): string {
   // Grouped by resource (identity), then by scope, as the OTLP document nests them.
-  const byResource = new Map<Resource, Map<string, ReadableSpan[]>>();
+  const groups = new Map<Resource, Map<string, ScopeBatch>>();
   for (const span of spans) {
-    let scopes = byResource.get(span.resource);
-    if (!scopes) byResource.set(span.resource, (scopes = new Map()));
-    const s = span.instrumentationScope;
-    const key = `${s.name}@${s.version ?? ''}:${s.schemaUrl ?? ''}`;
-    const list = scopes.get(key);
-    if (list) list.push(span);
-    else scopes.set(key, [span]);
+    let scopes = groups.get(span.resource);
+    if (!scopes) groups.set(span.resource, (scopes = new Map()));
+    const key = scopeKey(span.instrumentationScope);
+    const batch = scopes.get(key);
+    if (batch) batch.spans.push(spanJson(span));
+    else
+      scopes.set(key, { resource: span.resource, scope: span.instrumentationScope, spans: [spanJson(span)] });
   }
+  return documentParts([...groups.values()].flatMap((scopes) => [...scopes.values()])).join('');
+}
+
+/** Spans of scopes with the same key can share one ScopeSpans entry. */
+export function scopeKey(s: Scope): string {
+  return `${s.name}@${s.version ?? ''}:${s.schemaUrl ?? ''}`;
+}
+
+/**
+ * The ExportTraceServiceRequest for spans already serialized by spanJson(),
+ * as a list of pieces to concatenate: the document's own JSON as strings,
+ * the spans as given, comma-separated. Each batch is one ScopeSpans entry;
+ * batches of the same resource (identity) share a ResourceSpans entry.
+ */
+export function documentParts<T extends string | Uint8Array>(
+  batches: readonly ScopeBatch<T>[],
+): (string | T)[] {
+  const byResource = new Map<Resource, ScopeBatch<T>[]>();
+  for (const b of batches) {
+    const list = byResource.get(b.resource);
+    if (list) list.push(b);
+    else byResource.set(b.resource, [b]);
+  }
+  const parts: (string | T)[] = [];
   let out = '{"resourceSpans":[';
   let firstResource = true;
-  for (const [resource, scopes] of byResource) {
+  for (const [resource, list] of byResource) {
     if (!firstResource) out += ',';
     firstResource = false;
     let res = resourceJson.get(resource);
@@ -75,16 +98,13 @@ export function toOtlpJson(spans: readonly ReadableSpan[]): string {
       resourceJson.set(resource, res);
     }
     out += `{"resource":${res},"scopeSpans":[`;
-    let firstScope = true;
-    for (const list of scopes.values()) {
-      if (!firstScope) out += ',';
-      firstScope = false;
-      const scope = list[0]!.instrumentationScope;
-      // Appending (a rope, flattened once by Buffer.from) measured cheaper than join().
+    for (let i = 0; i < list.length; i++) {
+      const { scope, spans } = list[i]!;
+      if (i > 0) out += ',';
       out += `{"scope":${scopeJson(scope)},"spans":[`;
-      for (let i = 0; i < list.length; i++) {
-        if (i > 0) out += ',';
-        out += spanJson(list[i]!);
+      for (let j = 0; j < spans.length; j++) {
+        parts.push(j === 0 ? out : ',', spans[j]!);
+        out = '';
       }
       out += ']';
       if (scope.schemaUrl !== undefined) out += `,"schemaUrl":${str(scope.schemaUrl)}`;
@@ -94,7 +114,8 @@ export function toOtlpJson(spans: readonly ReadableSpan[]): string {
     if (resource.schemaUrl) out += `,"schemaUrl":${str(resource.schemaUrl)}`;
     out += '}';
   }
-  return `${out}]}`;
+  parts.push(`${out}]}`);
+  return parts;
 }
 
 function scopeJson(scope: Scope & { attributes?: Attributes; droppedAttributesCount?: number }): string {
@@ -106,7 +127,8 @@ function scopeJson(scope: Scope & { attributes?: Attributes; droppedAttributesCo
   return `${out}}`;
 }
 
-function spanJson(span: ReadableSpan): string {
+/** One span as an OTLP/JSON Span object. */
+export function spanJson(span: ReadableSpan): string {
   const ctx = span.spanContext();
   const parent = span.parentSpanContext;
   let out = `{"traceId":"${ctx.traceId}","spanId":"${ctx.spanId}"`;

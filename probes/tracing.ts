@@ -102,13 +102,11 @@ export async function startTracing(
     .merge(detectResources({ detectors: [envDetector] }))
     .merge(serviceName ? resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName }) : null);
 
-  const exporter = options.exporter ?? (await exporterFromEnv(env));
   const processors: SpanProcessor[] = [...(options.spanProcessors ?? [])];
-  if (exporter) {
-    processors.push(
-      options.simpleProcessor ? new SimpleSpanProcessor(exporter) : new BatchSpanProcessor(exporter),
-    );
-  }
+  const exporting = options.exporter
+    ? batching(options.exporter, options.simpleProcessor)
+    : await processorFromEnv(env, options.simpleProcessor);
+  if (exporting) processors.push(exporting);
   const provider = new NodeTracerProvider({
     resource,
     spanProcessors: processors,
@@ -154,13 +152,29 @@ export async function startTracing(
   return { ...state, provider };
 }
 
-async function exporterFromEnv(env: Env): Promise<SpanExporter | undefined> {
+function batching(exporter: SpanExporter, simple: boolean | undefined): SpanProcessor {
+  return simple ? new SimpleSpanProcessor(exporter) : new BatchSpanProcessor(exporter);
+}
+
+/**
+ * OTLP/HTTP when an endpoint is configured (spans serialized as they end, see
+ * SerializingSpanProcessor), the console when OTEL_TRACES_EXPORTER says so,
+ * otherwise nothing.
+ */
+async function processorFromEnv(env: Env, simple: boolean | undefined): Promise<SpanProcessor | undefined> {
   const kind = env.OTEL_TRACES_EXPORTER?.trim();
   if (kind === 'none') return undefined;
-  if (kind === 'console') return new ConsoleSpanExporter();
+  if (kind === 'console') return batching(new ConsoleSpanExporter(), simple);
   if (!env.OTEL_EXPORTER_OTLP_ENDPOINT && !env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) return undefined;
-  const { LeanOtlpTraceExporter } = await import('./otlp-exporter.js');
-  return new LeanOtlpTraceExporter();
+  const [{ SerializedOtlpExporter }, { SerializingSpanProcessor, batchSettingsFromEnv }] = await Promise.all([
+    import('./otlp-exporter.js'),
+    import('./serializing-processor.js'),
+  ]);
+  const settings = batchSettingsFromEnv(env);
+  return new SerializingSpanProcessor(
+    new SerializedOtlpExporter(),
+    simple ? { ...settings, maxExportBatchSize: 1 } : settings,
+  );
 }
 
 /** Loads the auto-instrumentations only when asked for: they cost memory and CPU. */

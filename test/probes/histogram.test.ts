@@ -16,9 +16,11 @@ interface Obs {
   trace?: [string, string];
 }
 
-function pair(exemplars: boolean, contentType = Registry.PROMETHEUS_CONTENT_TYPE) {
-  const theirs = new Registry(contentType);
-  const ours = new Registry(contentType);
+function pair(exemplars: boolean, contentType: string = Registry.PROMETHEUS_CONTENT_TYPE) {
+  // The typings omit the constructor's content-type parameter.
+  const Typed = Registry as unknown as new (contentType: string) => Registry;
+  const theirs = new Typed(contentType);
+  const ours = new Typed(contentType);
   const config = { name: 'x_duration_seconds', help: 'Duration.', buckets: [...DURATION_BUCKETS] };
   const reference = new Histogram({
     ...config,
@@ -34,7 +36,7 @@ function pair(exemplars: boolean, contentType = Registry.PROMETHEUS_CONTENT_TYPE
         labels,
         value: o.value,
         exemplarLabels: o.trace ? { trace_id: o.trace[0], span_id: o.trace[1] } : {},
-      });
+      } as never);
     } else reference.observe(labels, o.value);
     lean.observe(lean.series(...o.labels), o.value, o.trace?.[0], o.trace?.[1]);
   };

@@ -1,0 +1,168 @@
+import { ROOT_CONTEXT, SpanKind, trace, TraceFlags } from '@opentelemetry/api';
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  type ReadableSpan,
+} from '@opentelemetry/sdk-trace-base';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { serializedRequest, type SerializedSpans } from '../../probes/otlp-exporter.js';
+import {
+  batchSettingsFromEnv,
+  SerializingSpanProcessor,
+  type BatchSettings,
+} from '../../probes/serializing-processor.js';
+
+/** Records what it is asked to export; answers at once unless told to hold. */
+class CapturingExporter {
+  readonly exports: SerializedSpans[] = [];
+  readonly pending: ((r: ExportResult) => void)[] = [];
+  hold = false;
+  shutDown = false;
+  export(spans: SerializedSpans, done: (r: ExportResult) => void): void {
+    this.exports.push(spans);
+    if (this.hold) this.pending.push(done);
+    else done({ code: ExportResultCode.SUCCESS });
+  }
+  shutdown(): Promise<void> {
+    this.shutDown = true;
+    return Promise.resolve();
+  }
+}
+
+const SETTINGS: BatchSettings = { scheduledDelayMillis: 5000, maxExportBatchSize: 512, maxQueueSize: 2048 };
+
+function setup(settings: Partial<BatchSettings> = {}) {
+  const exporter = new CapturingExporter();
+  const processor = new SerializingSpanProcessor(exporter, { ...SETTINGS, ...settings });
+  const memory = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': 'serializing-test' }),
+    spanProcessors: [processor, new SimpleSpanProcessor(memory)],
+  });
+  return { exporter, processor, memory, provider };
+}
+
+const reference = (spans: ReadableSpan[]): unknown =>
+  JSON.parse(new TextDecoder().decode(JsonTraceSerializer.serializeRequest(spans)));
+const body = (s: SerializedSpans): unknown => JSON.parse(serializedRequest(s).toString('utf8'));
+
+describe('SerializingSpanProcessor', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('exports the same OTLP/JSON document as JsonTraceSerializer, across scopes', async () => {
+    const { exporter, processor, memory, provider } = setup();
+    const a = provider.getTracer('a', '1.0.0');
+    const b = provider.getTracer('b');
+    const server = a.startSpan('GET /api/orders', {
+      kind: SpanKind.SERVER,
+      attributes: { 'http.route': '/api/orders' },
+    });
+    const child = b.startSpan(
+      'SELECT orders',
+      { kind: SpanKind.CLIENT },
+      trace.setSpan(ROOT_CONTEXT, server),
+    );
+    child.setAttribute('db.query.text', 'SELECT "x" FROM orders WHERE id = $1 -- é');
+    child.end();
+    server.end();
+    a.startSpan('another').end();
+    expect(exporter.exports).toHaveLength(0); // batched, not sent per span
+    await processor.forceFlush();
+    expect(exporter.exports).toHaveLength(1);
+    expect(exporter.exports[0]!.count).toBe(3);
+    expect(body(exporter.exports[0]!)).toEqual(reference(memory.getFinishedSpans()));
+  });
+
+  it('exports a batch as soon as it is full, and the rest on forceFlush', async () => {
+    const { exporter, processor, provider } = setup({ maxExportBatchSize: 2 });
+    const t = provider.getTracer('t');
+    for (let i = 0; i < 5; i++) t.startSpan(`s${i}`).end();
+    expect(exporter.exports.map((e) => e.count)).toEqual([2, 2]);
+    await processor.forceFlush();
+    expect(exporter.exports.map((e) => e.count)).toEqual([2, 2, 1]);
+    const names = exporter.exports.flatMap((e) =>
+      (
+        body(e) as { resourceSpans: { scopeSpans: { spans: { name: string }[] }[] }[] }
+      ).resourceSpans[0]!.scopeSpans[0]!.spans.map((s) => s.name),
+    );
+    expect(names).toEqual(['s0', 's1', 's2', 's3', 's4']);
+  });
+
+  it('exports after the schedule delay without a flush', () => {
+    vi.useFakeTimers();
+    const { exporter, provider } = setup({ scheduledDelayMillis: 1000 });
+    provider.getTracer('t').startSpan('late').end();
+    vi.advanceTimersByTime(999);
+    expect(exporter.exports).toHaveLength(0);
+    vi.advanceTimersByTime(1);
+    expect(exporter.exports).toHaveLength(1);
+  });
+
+  it('skips unsampled spans', async () => {
+    const { exporter, processor, provider } = setup();
+    const parent = trace.wrapSpanContext({
+      traceId: '0af7651916cd43dd8448eb211c80319c',
+      spanId: 'b7ad6b7169203331',
+      traceFlags: TraceFlags.NONE,
+      isRemote: true,
+    });
+    provider.getTracer('t').startSpan('child of unsampled', {}, trace.setSpan(ROOT_CONTEXT, parent)).end();
+    await processor.forceFlush();
+    expect(exporter.exports).toHaveLength(0);
+  });
+
+  it('drops spans beyond maxQueueSize while exports are in flight, and waits for them on flush', async () => {
+    const { exporter, processor, provider } = setup({ maxExportBatchSize: 2, maxQueueSize: 4 });
+    exporter.hold = true;
+    const t = provider.getTracer('t');
+    for (let i = 0; i < 7; i++) t.startSpan(`s${i}`).end();
+    expect(exporter.exports.map((e) => e.count)).toEqual([2, 2]);
+    expect(processor.droppedSpans).toBe(3);
+    let flushed = false;
+    const flush = processor.forceFlush().then(() => (flushed = true));
+    await Promise.resolve();
+    expect(flushed).toBe(false);
+    exporter.hold = false;
+    exporter.pending.forEach((done) => done({ code: ExportResultCode.SUCCESS }));
+    await flush;
+    t.startSpan('after').end(); // room again
+    await processor.forceFlush();
+    expect(exporter.exports.map((e) => e.count)).toEqual([2, 2, 1]);
+  });
+
+  it('shuts the exporter down once, after a last flush, and ignores later spans', async () => {
+    const { exporter, processor, provider } = setup();
+    const t = provider.getTracer('t');
+    t.startSpan('before').end();
+    await Promise.all([processor.shutdown(), processor.shutdown()]);
+    expect(exporter.shutDown).toBe(true);
+    expect(exporter.exports.map((e) => e.count)).toEqual([1]);
+    t.startSpan('after').end();
+    await processor.forceFlush();
+    expect(exporter.exports).toHaveLength(1);
+  });
+});
+
+describe('batchSettingsFromEnv', () => {
+  it('has the SDK defaults and reads OTEL_BSP_*', () => {
+    expect(batchSettingsFromEnv({})).toEqual(SETTINGS);
+    expect(
+      batchSettingsFromEnv({
+        OTEL_BSP_SCHEDULE_DELAY: '200',
+        OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '64',
+        OTEL_BSP_MAX_QUEUE_SIZE: '128',
+      }),
+    ).toEqual({ scheduledDelayMillis: 200, maxExportBatchSize: 64, maxQueueSize: 128 });
+  });
+
+  it('keeps the default for an unusable value and never batches beyond the queue', () => {
+    expect(batchSettingsFromEnv({ OTEL_BSP_SCHEDULE_DELAY: 'soon', OTEL_BSP_MAX_QUEUE_SIZE: '-1' })).toEqual(
+      SETTINGS,
+    );
+    expect(batchSettingsFromEnv({ OTEL_BSP_MAX_QUEUE_SIZE: '100' }).maxExportBatchSize).toBe(100);
+  });
+});
