@@ -153,7 +153,7 @@ function startQuery(
     if (trace.getSpan(parent)) {
       const name =
         summary.collection === DB_UNKNOWN ? summary.operation : `${summary.operation} ${summary.collection}`;
-      span = deps.tracer.startSpan(name, { kind: SpanKind.CLIENT }, parent);
+      span = deps.tracer().startSpan(name, { kind: SpanKind.CLIENT }, parent);
       if (span.isRecording()) {
         span.setAttributes({
           [ATTR_DB_SYSTEM_NAME]: system,

@@ -11,7 +11,8 @@ export interface ProbeDeps {
   metrics: ProbeMetrics;
   logger: Logger;
   diag: Diagnostics;
-  tracer: Tracer;
+  /** The probes' tracer: startTracing's (a LeanTracer in lean mode), else the global one. */
+  tracer: () => Tracer;
   /** Read per use, so tracing started after createProbes is still picked up. */
   mode: () => TracingMode;
   /** Likewise read per use: the context mode startTracing chose, unless options say otherwise. */

@@ -55,7 +55,7 @@ export function createMiddleware(deps: ProbeDeps): RequestHandler {
         const mode = deps.mode();
         if (mode === 'lean') {
           const parent = propagation.extract(ROOT_CONTEXT, req.headers, headerGetter);
-          const span = tracer.startSpan(req.method, { kind: SpanKind.SERVER }, parent);
+          const span = tracer().startSpan(req.method, { kind: SpanKind.SERVER }, parent);
           if (span.isRecording()) startAttributes(span, req);
           s.span = span;
           s.ctx = trace.setSpan(parent, span);

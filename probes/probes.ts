@@ -1,4 +1,4 @@
-import { trace } from '@opentelemetry/api';
+import { trace, type Tracer } from '@opentelemetry/api';
 import { createCacheInstrument } from './cache.js';
 import { currentState } from './context.js';
 import { createInstrumentDb } from './db.js';
@@ -27,7 +27,8 @@ export function createProbes(options: ProbesOptions): Probes {
   const { logger, flush } = createLogger(o);
   const diag = createDiagnostics(() => logger);
   const metrics = createMetrics(o.registry, o.exemplars, o.defaultMetrics);
-  const tracer = trace.getTracer(TRACER_NAME);
+  const globalTracer = trace.getTracer(TRACER_NAME);
+  const tracer = (): Tracer => getTracingState()?.tracer ?? globalTracer;
   const mode = (): TracingMode => o.tracing ?? getTracingState()?.mode ?? 'lean';
   const context = (): ContextMode => o.context ?? getTracingState()?.context ?? 'async-local-storage';
   const deps = { options: o, metrics, logger, diag, tracer, mode, context };

@@ -1,9 +1,12 @@
+import type { Tracer } from '@opentelemetry/api';
 import type { ContextMode, TracingMode } from './types.js';
 
 /** What startTracing left behind; kept on globalThis so duplicate module copies agree. */
 export interface TracingState {
   mode: Exclude<TracingMode, 'off'>;
   context: ContextMode;
+  /** The tracer the probes make their spans with (a LeanTracer in lean mode). */
+  tracer?: Tracer;
   forceFlush(): Promise<void>;
   shutdown(): Promise<void>;
 }

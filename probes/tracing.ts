@@ -1,4 +1,4 @@
-import { diag, DiagConsoleLogger, DiagLogLevel, trace } from '@opentelemetry/api';
+import { diag, DiagConsoleLogger, DiagLogLevel, trace, type Tracer } from '@opentelemetry/api';
 import {
   defaultResource,
   envDetector,
@@ -16,6 +16,7 @@ import {
 } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import { invalidOption, PerflabError } from '../common/perflab-error.js';
+import { LeanTracer, samplerFromEnv } from './lean-tracer.js';
 import { CONTEXT_MODES } from './options.js';
 import { getTracingState, setTracingState, TRACER_NAME, type TracingState } from './tracing-state.js';
 import type { ContextMode } from './types.js';
@@ -107,11 +108,8 @@ export async function startTracing(
     ? batching(options.exporter, options.simpleProcessor)
     : await processorFromEnv(env, options.simpleProcessor);
   if (exporting) processors.push(exporting);
-  const provider = new NodeTracerProvider({
-    resource,
-    spanProcessors: processors,
-    ...(options.sampler ? { sampler: options.sampler } : {}),
-  });
+  const sampler = options.sampler ?? samplerFromEnv(env, (message) => diag.warn(message));
+  const provider = new NodeTracerProvider({ resource, spanProcessors: processors, sampler });
   // Without a context manager, context.with() is a plain call: even the batch
   // processor's export must not switch AsyncLocalStorage on in explicit mode.
   provider.register(context === 'explicit' ? { contextManager: null } : {});
@@ -125,9 +123,19 @@ export async function startTracing(
 
   let unsubscribe: (() => void) | undefined;
   let disable: (() => void) | undefined;
+  let tracer: Tracer | undefined;
   if (mode === 'lean') {
+    // The probes' own spans: same processors, sampler and resource as the
+    // provider's, made cheaper (see LeanTracer). Other code's spans stay the SDK's.
+    tracer = new LeanTracer({
+      resource,
+      instrumentationScope: { name: TRACER_NAME },
+      processors,
+      sampler,
+      attributeCountLimit: countLimit(env),
+    });
     unsubscribe = subscribeUndici(
-      provider.getTracer(TRACER_NAME),
+      tracer,
       (hook, err) => diag.warn(`perflab probe hook ${hook} failed`, err),
       context === 'explicit',
     );
@@ -139,6 +147,7 @@ export async function startTracing(
   const state: TracingState = {
     mode,
     context,
+    ...(tracer ? { tracer } : {}),
     forceFlush: () => provider.forceFlush().catch((err: unknown) => diag.warn('span flush failed', err)),
     shutdown: async () => {
       if (stopped) return;
@@ -150,6 +159,15 @@ export async function startTracing(
   };
   setTracingState(state);
   return { ...state, provider };
+}
+
+/** OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT, else OTEL_ATTRIBUTE_COUNT_LIMIT, else 128 (as the SDK reads them). */
+function countLimit(env: Env): number {
+  for (const name of ['OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT', 'OTEL_ATTRIBUTE_COUNT_LIMIT']) {
+    const n = Number(env[name]?.trim() || NaN);
+    if (Number.isInteger(n) && n >= 0) return n;
+  }
+  return 128;
 }
 
 function batching(exporter: SpanExporter, simple: boolean | undefined): SpanProcessor {

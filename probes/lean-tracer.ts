@@ -1,0 +1,152 @@
+import {
+  context as api,
+  INVALID_SPAN_CONTEXT,
+  isSpanContextValid,
+  SamplingDecision,
+  SpanKind,
+  trace,
+  TraceFlags,
+  type Context,
+  type Span,
+  type SpanContext,
+  type SpanOptions,
+  type Tracer,
+} from '@opentelemetry/api';
+import { isTracingSuppressed } from '@opentelemetry/core';
+import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
+  ParentBasedSampler,
+  RandomIdGenerator,
+  TraceIdRatioBasedSampler,
+  type IdGenerator,
+  type Sampler,
+} from '@opentelemetry/sdk-trace-base';
+import { LeanSpan, type SpanHome } from './lean-span.js';
+
+export interface LeanTracerConfig extends Omit<SpanHome, 'attributeCountLimit'> {
+  sampler: Sampler;
+  idGenerator?: IdGenerator;
+  attributeCountLimit?: number;
+}
+
+/**
+ * The tracer the probes make their own spans with in `lean` mode: the SDK
+ * Tracer's rules (suppressed tracing, root option, parent continuation,
+ * sampler, trace state, non-recording spans for NOT_RECORD) feeding the same
+ * span processors as the SDK provider, but making LeanSpans and skipping the
+ * SDK's per-span metrics and attribute sanitizing passes.
+ */
+export class LeanTracer implements Tracer {
+  private readonly home: SpanHome;
+  private readonly sampler: Sampler;
+  private readonly ids: IdGenerator;
+
+  constructor(c: LeanTracerConfig) {
+    this.home = {
+      resource: c.resource,
+      instrumentationScope: c.instrumentationScope,
+      processors: c.processors,
+      attributeCountLimit: c.attributeCountLimit ?? 128,
+    };
+    this.sampler = c.sampler;
+    this.ids = c.idGenerator ?? new RandomIdGenerator();
+  }
+
+  startSpan(name: string, options: SpanOptions = {}, ctx: Context = api.active()): Span {
+    if (options.root) ctx = trace.deleteSpan(ctx);
+    if (isTracingSuppressed(ctx)) return trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+    const parent = trace.getSpanContext(ctx);
+    const valid = parent !== undefined && isSpanContextValid(parent);
+    const spanId = this.ids.generateSpanId();
+    const traceId = valid ? parent.traceId : this.ids.generateTraceId();
+    const kind = options.kind ?? SpanKind.INTERNAL;
+    const links = options.links ?? [];
+    const attributes = options.attributes ?? {};
+    const result = this.sampler.shouldSample(ctx, traceId, name, kind, attributes, links);
+    const spanContext: SpanContext = {
+      traceId,
+      spanId,
+      traceFlags:
+        result.decision === SamplingDecision.RECORD_AND_SAMPLED ? TraceFlags.SAMPLED : TraceFlags.NONE,
+      traceState: result.traceState ?? (valid ? parent.traceState : undefined),
+    };
+    if (result.decision === SamplingDecision.NOT_RECORD) return trace.wrapSpanContext(spanContext);
+    const span = new LeanSpan(
+      this.home,
+      spanContext,
+      name,
+      kind,
+      valid ? parent : undefined,
+      options.startTime,
+      options.links,
+    );
+    span.setAttributes(attributes);
+    if (result.attributes) span.setAttributes(result.attributes);
+    const processors = this.home.processors;
+    for (let i = 0; i < processors.length; i++) processors[i]!.onStart(span as never, ctx);
+    return span;
+  }
+
+  startActiveSpan<F extends (span: Span) => unknown>(name: string, fn: F): ReturnType<F>;
+  startActiveSpan<F extends (span: Span) => unknown>(
+    name: string,
+    options: SpanOptions,
+    fn: F,
+  ): ReturnType<F>;
+  startActiveSpan<F extends (span: Span) => unknown>(
+    name: string,
+    options: SpanOptions,
+    ctx: Context,
+    fn: F,
+  ): ReturnType<F>;
+  startActiveSpan<F extends (span: Span) => unknown>(
+    name: string,
+    a?: SpanOptions | F,
+    b?: Context | F,
+    c?: F,
+  ): ReturnType<F> {
+    const fn = (c ?? (typeof b === 'function' ? b : a)) as F;
+    const options = typeof a === 'object' ? a : undefined;
+    const parent = typeof b === 'object' ? b : api.active();
+    const span = this.startSpan(name, options, parent);
+    return api.with(trace.setSpan(parent, span), fn as (s: Span) => ReturnType<F>, undefined, span);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * The sampler OTEL_TRACES_SAMPLER and OTEL_TRACES_SAMPLER_ARG name, as the
+ * SDK builds it (default parentbased_always_on; an unknown name or a ratio
+ * outside [0, 1] falls back with a warning, as there).
+ */
+export function samplerFromEnv(env: Env, warn: (message: string) => void): Sampler {
+  const name = env.OTEL_TRACES_SAMPLER?.trim() || 'parentbased_always_on';
+  const ratio = (): number => {
+    const raw = env.OTEL_TRACES_SAMPLER_ARG?.trim();
+    const n = raw ? Number(raw) : 1;
+    if (!raw || Number.isNaN(n) || n < 0 || n > 1) {
+      if (raw) warn(`OTEL_TRACES_SAMPLER_ARG="${raw}" is not a ratio in [0, 1]; using 1`);
+      return 1;
+    }
+    return n;
+  };
+  switch (name) {
+    case 'always_on':
+      return new AlwaysOnSampler();
+    case 'always_off':
+      return new AlwaysOffSampler();
+    case 'traceidratio':
+      return new TraceIdRatioBasedSampler(ratio());
+    case 'parentbased_always_off':
+      return new ParentBasedSampler({ root: new AlwaysOffSampler() });
+    case 'parentbased_traceidratio':
+      return new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratio()) });
+    case 'parentbased_always_on':
+      return new ParentBasedSampler({ root: new AlwaysOnSampler() });
+    default:
+      warn(`OTEL_TRACES_SAMPLER="${name}" is not supported; using parentbased_always_on`);
+      return new ParentBasedSampler({ root: new AlwaysOnSampler() });
+  }
+}
