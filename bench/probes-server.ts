@@ -147,27 +147,40 @@ function stopOnSignal(server: Server, shutdown?: () => Promise<void>): void {
 }
 
 /**
- * BENCH_PROFILE=<file>: SIGUSR2 starts a CPU profile and the next SIGUSR2 writes
- * it to <file>, so a profile covers only the load window (not startup or seeding).
+ * BENCH_PROFILE=<file>: SIGUSR2 starts a CPU profile (a sampling heap profile
+ * with BENCH_PROFILE_KIND=heap) and the next SIGUSR2 writes it to <file>, so a
+ * profile covers only the load window (not startup or seeding).
  */
-function profileOnSignal(file: string): void {
+function profileOnSignal(file: string, heap: boolean): void {
   let session: Session | undefined;
+  const [domain, start, stop] = heap
+    ? (['HeapProfiler', 'HeapProfiler.startSampling', 'HeapProfiler.stopSampling'] as const)
+    : (['Profiler', 'Profiler.start', 'Profiler.stop'] as const);
   process.on('SIGUSR2', () => {
     if (!session) {
       const s = new Session();
       s.connect();
-      s.post('Profiler.enable', () => s.post('Profiler.start'));
+      // Heap sampling counts what GC collected too: the point is allocation volume.
+      const params = heap
+        ? {
+            samplingInterval: 1024,
+            includeObjectsCollectedByMajorGC: true,
+            includeObjectsCollectedByMinorGC: true,
+          }
+        : {};
+      s.post(`${domain}.enable`, () => s.post(start, params));
       session = s;
       return;
     }
     const s = session;
     session = undefined;
-    s.post('Profiler.stop', (err, res) => {
-      if (!err) writeFileSync(file, JSON.stringify(res.profile));
+    s.post(stop, (err, res?: { profile?: unknown }) => {
+      if (!err) writeFileSync(file, JSON.stringify(res?.profile));
       s.disconnect();
     });
   });
 }
 
-if (process.env.BENCH_PROFILE) profileOnSignal(process.env.BENCH_PROFILE);
+if (process.env.BENCH_PROFILE)
+  profileOnSignal(process.env.BENCH_PROFILE, process.env.BENCH_PROFILE_KIND === 'heap');
 await (variant.startsWith('target') ? target() : trivial());
