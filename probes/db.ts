@@ -27,6 +27,8 @@ export function bindDb<D>(db: D, state: RequestState): D | undefined {
   return typeof bind === 'function' ? ((bind as Bind)(state) as D) : undefined;
 }
 const MAX_SQL = 2048;
+/** Shared span options: the tracer only reads them. */
+const CLIENT = Object.freeze({ kind: SpanKind.CLIENT });
 
 /**
  * Wraps a DbLike so every query (including those run inside transaction())
@@ -147,19 +149,16 @@ function startQuery(
   const mode = deps.mode();
   if (mode !== 'off') {
     // The active span wins (an app's own span around the query); a request
-    // passed explicitly is the parent when nothing is active.
-    let parent = context.active();
-    if (!trace.getSpan(parent) && state?.ctx) parent = state.ctx;
-    if (trace.getSpan(parent)) {
-      const name =
-        summary.collection === DB_UNKNOWN ? summary.operation : `${summary.operation} ${summary.collection}`;
-      span = deps.tracer().startSpan(name, { kind: SpanKind.CLIENT }, parent);
+    // passed explicitly is the parent when nothing is active. In explicit mode
+    // no context manager is registered, so nothing can be active.
+    let parent = bound && deps.context() === 'explicit' ? undefined : context.active();
+    if ((!parent || !trace.getSpan(parent)) && state?.ctx) parent = state.ctx;
+    if (parent && trace.getSpan(parent)) {
+      span = deps.tracer().startSpan(summary.spanName, CLIENT, parent);
       if (span.isRecording()) {
-        span.setAttributes({
-          [ATTR_DB_SYSTEM_NAME]: system,
-          [ATTR_DB_QUERY_TEXT]: text.length > MAX_SQL ? text.slice(0, MAX_SQL) : text,
-          [ATTR_DB_OPERATION_NAME]: summary.operation,
-        });
+        span.setAttribute(ATTR_DB_SYSTEM_NAME, system);
+        span.setAttribute(ATTR_DB_QUERY_TEXT, text.length > MAX_SQL ? text.slice(0, MAX_SQL) : text);
+        span.setAttribute(ATTR_DB_OPERATION_NAME, summary.operation);
         if (summary.collection !== DB_UNKNOWN) span.setAttribute(ATTR_DB_COLLECTION_NAME, summary.collection);
       }
       // Only auto mode has driver spans (instrumentation-pg) to nest under ours.

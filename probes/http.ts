@@ -29,6 +29,26 @@ import { ATTR_PERFLAB_DB_QUERY_COUNT, LABEL_METHOD, LABEL_ROUTE } from './metric
 import { routeTemplate } from './route.js';
 import type { ProbeDeps } from './deps.js';
 
+/** Shared span options: the tracer only reads them. */
+const SERVER = Object.freeze({ kind: SpanKind.SERVER });
+
+/*
+ * With the default W3C propagators, a request without traceparent, tracestate
+ * or baggage has nothing to extract, and most requests have none: skipping
+ * the propagator saves its global lookups. Other propagators (OTEL_PROPAGATORS)
+ * read other headers, so then every request is extracted.
+ */
+const customPropagators = Boolean(process.env.OTEL_PROPAGATORS?.trim());
+
+function carriesContext(headers: IncomingHttpHeaders): boolean {
+  return (
+    customPropagators ||
+    headers.traceparent !== undefined ||
+    headers.tracestate !== undefined ||
+    headers.baggage !== undefined
+  );
+}
+
 const headerGetter = {
   keys: (carrier: IncomingHttpHeaders) => Object.keys(carrier),
   get: (carrier: IncomingHttpHeaders, key: string) => carrier[key],
@@ -54,8 +74,10 @@ export function createMiddleware(deps: ProbeDeps): RequestHandler {
         const s = newRequestState(implicit);
         const mode = deps.mode();
         if (mode === 'lean') {
-          const parent = propagation.extract(ROOT_CONTEXT, req.headers, headerGetter);
-          const span = tracer().startSpan(req.method, { kind: SpanKind.SERVER }, parent);
+          const parent = carriesContext(req.headers)
+            ? propagation.extract(ROOT_CONTEXT, req.headers, headerGetter)
+            : ROOT_CONTEXT;
+          const span = tracer().startSpan(req.method, SERVER, parent);
           if (span.isRecording()) startAttributes(span, req);
           s.span = span;
           s.ctx = trace.setSpan(parent, span);
@@ -180,13 +202,11 @@ function startAttributes(span: Span, req: Request): void {
   const host = req.headers.host ?? '';
   const colon = host.lastIndexOf(':');
   const ua = req.headers['user-agent'];
-  span.setAttributes({
-    [ATTR_HTTP_REQUEST_METHOD]: normalizeMethod(req.method),
-    [ATTR_URL_PATH]: pathOf(req.originalUrl ?? req.url),
-    [ATTR_URL_SCHEME]: (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http',
-    [ATTR_SERVER_ADDRESS]: colon > 0 ? host.slice(0, colon) : host,
-    [ATTR_NETWORK_PROTOCOL_VERSION]: req.httpVersion,
-  });
+  span.setAttribute(ATTR_HTTP_REQUEST_METHOD, normalizeMethod(req.method));
+  span.setAttribute(ATTR_URL_PATH, pathOf(req.originalUrl ?? req.url));
+  span.setAttribute(ATTR_URL_SCHEME, (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http');
+  span.setAttribute(ATTR_SERVER_ADDRESS, colon > 0 ? host.slice(0, colon) : host);
+  span.setAttribute(ATTR_NETWORK_PROTOCOL_VERSION, req.httpVersion);
   if (colon > 0) span.setAttribute(ATTR_SERVER_PORT, Number(host.slice(colon + 1)));
   if (req.socket.remoteAddress) span.setAttribute(ATTR_CLIENT_ADDRESS, req.socket.remoteAddress);
   if (ua) span.setAttribute(ATTR_USER_AGENT_ORIGINAL, ua);

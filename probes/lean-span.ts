@@ -15,6 +15,7 @@ import {
 } from '@opentelemetry/api';
 import { isAttributeValue } from '@opentelemetry/core';
 import type { ReadableSpan, SpanProcessor, TimedEvent } from '@opentelemetry/sdk-trace-base';
+import { unixNanos } from './unix-nanos.js';
 import {
   ATTR_EXCEPTION_MESSAGE,
   ATTR_EXCEPTION_STACKTRACE,
@@ -242,6 +243,14 @@ export class LeanSpan implements Span, ReadableSpan {
     }
     return [s, n];
   }
+  /** startTime as OTLP's decimal nanoseconds, without an HrTime array (the serializer's path). */
+  startUnixNano(): string {
+    return this.startHr ? unixNanos(this.startHr[0], this.startHr[1]) : msToNanos(this.startMs);
+  }
+  endUnixNano(): string {
+    if (this.endMs < 0) return '0';
+    return this.endHr ? unixNanos(this.endHr[0], this.endHr[1]) : msToNanos(this.endMs);
+  }
   get ended(): boolean {
     return this.endMs >= 0;
   }
@@ -280,6 +289,13 @@ function toMs(input: TimeInput, clockOffset: number): number {
   if (typeof input === 'number') return input <= performance.now() ? input + clockOffset : input;
   if (input instanceof Date) return input.getTime();
   return input[0] * 1e3 + input[1] / 1e6;
+}
+
+/** Same arithmetic as toHrTime(), then as decimal nanoseconds. */
+function msToNanos(ms: number): string {
+  const seconds = Math.trunc(ms / 1e3);
+  const nanos = Math.round((ms % 1e3) * 1e6);
+  return nanos >= 1e9 ? unixNanos(seconds + 1, nanos - 1e9) : unixNanos(seconds, nanos);
 }
 
 /** Wall-clock ms as [seconds, nanoseconds], as the SDK's millisToHrTime computes it. */

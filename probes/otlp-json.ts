@@ -1,5 +1,7 @@
 import type { Attributes, AttributeValue, HrTime, Link } from '@opentelemetry/api';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
+import { LeanSpan } from './lean-span.js';
+import { unixNanos } from './unix-nanos.js';
 
 /*
  * OTLP/JSON for spans, written straight to a string. OpenTelemetry's own
@@ -21,15 +23,21 @@ const str = JSON.stringify;
 const resourceJson = new WeakMap<Resource, string>();
 
 /*
- * Attribute keys, span names and most string values (SQL text, routes,
- * methods) repeat from span to span, so their escaped JSON is memoized. The
- * cache is cleared when full, so unbounded values (paths, ids) cannot grow it.
+ * A short string needs escaping only if it holds a quote, a backslash, a
+ * control character or a lone surrogate: one regex test, cheaper than hashing
+ * a fresh string (names, paths, addresses) for a cache lookup. Long strings
+ * (SQL text) are mostly the same string objects again, whose hash V8 keeps,
+ * so their escaped JSON is memoized; the cache is cleared when full, so
+ * unbounded values cannot grow it.
  */
+const SHORT = 64;
+const PLAIN = /^[^\u0000-\u001f"\\\ud800-\udfff]*$/;
 const MAX_CACHED = 2000;
 const MAX_CACHED_LENGTH = 4096;
 const quoted = new Map<string, string>();
 
 function q(value: string): string {
+  if (value.length <= SHORT) return PLAIN.test(value) ? `"${value}"` : str(value);
   let out = quoted.get(value);
   if (out === undefined) {
     out = str(value);
@@ -136,7 +144,9 @@ export function spanJson(span: ReadableSpan): string {
   const traceState = ctx.traceState?.serialize();
   if (traceState !== undefined) out += `,"traceState":${str(traceState)}`;
   out += `,"name":${q(span.name)},"kind":${span.kind + 1}`;
-  out += `,"startTimeUnixNano":"${nanos(span.startTime)}","endTimeUnixNano":"${nanos(span.endTime)}"`;
+  if (span instanceof LeanSpan) {
+    out += `,"startTimeUnixNano":"${span.startUnixNano()}","endTimeUnixNano":"${span.endUnixNano()}"`;
+  } else out += `,"startTimeUnixNano":"${nanos(span.startTime)}","endTimeUnixNano":"${nanos(span.endTime)}"`;
   out += `,"attributes":${attributes(span.attributes)},"droppedAttributesCount":${span.droppedAttributesCount}`;
   out += `,"events":${events(span.events)},"droppedEventsCount":${span.droppedEventsCount}`;
   out += `,"status":{"code":${span.status.code}`;
@@ -149,12 +159,8 @@ function flags(traceFlags: number, isRemote: boolean | undefined): number {
   return (traceFlags & 0xff) | HAS_IS_REMOTE | (isRemote ? IS_REMOTE : 0);
 }
 
-/** [seconds, nanoseconds] as a decimal string of nanoseconds, without BigInt. */
 function nanos(t: HrTime): string {
-  const s = Math.trunc(t[0]);
-  const n = Math.trunc(t[1]);
-  if (n < 0 || n >= 1e9 || s < 0) return String(BigInt(s) * 1_000_000_000n + BigInt(n)); // not normalized
-  return s === 0 ? String(n) : `${s}${String(n).padStart(9, '0')}`;
+  return unixNanos(t[0], t[1]);
 }
 
 function attributes(attrs: Attributes): string {

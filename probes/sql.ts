@@ -4,6 +4,8 @@ import { DB_UNKNOWN, LABEL_OVERFLOW } from './metric-names.js';
 export interface SqlSummary {
   operation: string;
   collection: string;
+  /** The DB span name: `operation collection`, or the operation alone when the table is unknown. */
+  spanName: string;
 }
 
 const OPERATIONS = new Set([
@@ -56,7 +58,8 @@ export class SqlSummarizer {
       if (this.#collections.size >= MAX_COLLECTIONS) collection = LABEL_OVERFLOW;
       else this.#collections.add(collection);
     }
-    const summary = { operation: parsed.operation, collection };
+    const spanName = collection === DB_UNKNOWN ? parsed.operation : `${parsed.operation} ${collection}`;
+    const summary = { operation: parsed.operation, collection, spanName };
     if (this.#cache.size >= CACHE_SIZE) this.#cache.clear();
     this.#cache.set(text, summary);
     return summary;
@@ -64,7 +67,7 @@ export class SqlSummarizer {
 }
 
 /** Uncached, uncapped parse; exported for tests. */
-export function parseSql(text: string): SqlSummary {
+export function parseSql(text: string): Omit<SqlSummary, 'spanName'> {
   const tokens = tokenize(text, 400);
   let i = 0;
   let first = tokens[i]?.value.toUpperCase();
