@@ -31,6 +31,7 @@ const resourceJson = new WeakMap<Resource, string>();
  * unbounded values cannot grow it.
  */
 const SHORT = 64;
+// eslint-disable-next-line no-control-regex -- control characters are exactly what needs escaping
 const PLAIN = /^[^\u0000-\u001f"\\\ud800-\udfff]*$/;
 const MAX_CACHED = 2000;
 const MAX_CACHED_LENGTH = 4096;
