@@ -127,4 +127,19 @@ describe('toOtlpJson', () => {
       { numRuns: 200 },
     );
   });
+
+  it('stays right while its attribute cache fills, clears and refills', () => {
+    // More distinct key-value pairs than the cache holds, each seen twice
+    // (a miss, then a hit), with the same pairs again after the clear.
+    const { exporter, provider } = recorder();
+    const t = provider.getTracer('t');
+    for (let i = 0; i < 4500; i++) {
+      const s = t.startSpan('s', { attributes: { 'url.path': `/api/orders/${i}`, n: i, ok: i % 2 === 0 } });
+      s.end();
+      t.startSpan('s', { attributes: { 'url.path': `/api/orders/${i}`, n: i, ok: i % 2 === 0 } }).end();
+    }
+    const spans = exporter.getFinishedSpans();
+    expect(ours(spans)).toEqual(reference(spans));
+    expect(ours(spans.slice(0, 50))).toEqual(reference(spans.slice(0, 50)));
+  });
 });
