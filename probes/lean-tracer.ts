@@ -35,7 +35,8 @@ export interface LeanTracerConfig extends Omit<SpanHome, 'attributeCountLimit'> 
  * Tracer's rules (suppressed tracing, root option, parent continuation,
  * sampler, trace state, non-recording spans for NOT_RECORD) feeding the same
  * span processors as the SDK provider, but making LeanSpans and skipping the
- * SDK's per-span metrics and attribute sanitizing passes.
+ * SDK's per-span metrics and attribute sanitizing passes. With no span
+ * processor at all it records nothing: spans carry their (sampled) context only.
  */
 export class LeanTracer implements Tracer {
   private readonly home: SpanHome;
@@ -71,7 +72,12 @@ export class LeanTracer implements Tracer {
         result.decision === SamplingDecision.RECORD_AND_SAMPLED ? TraceFlags.SAMPLED : TraceFlags.NONE,
       traceState: result.traceState ?? (valid ? parent.traceState : undefined),
     };
-    if (result.decision === SamplingDecision.NOT_RECORD) return trace.wrapSpanContext(spanContext);
+    // With no processor (no exporter configured), a recorded span would go
+    // nowhere: the span context alone serves exemplars, log correlation and
+    // propagation, so the span is not recorded (attributes are then not built).
+    if (result.decision === SamplingDecision.NOT_RECORD || this.home.processors.length === 0) {
+      return trace.wrapSpanContext(spanContext);
+    }
     const span = new LeanSpan(
       this.home,
       spanContext,

@@ -224,3 +224,23 @@ describe('samplerFromEnv', () => {
     expect(bad.warnings[0]).toMatch(/OTEL_TRACES_SAMPLER_ARG="2"/);
   });
 });
+
+describe('LeanTracer without span processors', () => {
+  it('makes sampled but non-recording spans: ids for exemplars and logs, nothing recorded', () => {
+    const tracer = new LeanTracer({
+      resource,
+      instrumentationScope: { name: SCOPE },
+      processors: [],
+      sampler: new AlwaysOnSampler(),
+    });
+    const server = tracer.startSpan('GET', { kind: SpanKind.SERVER });
+    expect(server.isRecording()).toBe(false);
+    expect(server.spanContext().traceFlags).toBe(TraceFlags.SAMPLED);
+    expect(trace.isSpanContextValid(server.spanContext())).toBe(true);
+    const child = tracer.startSpan('SELECT orders', {}, trace.setSpan(ROOT_CONTEXT, server));
+    expect(child.spanContext().traceId).toBe(server.spanContext().traceId);
+    expect(child.spanContext().spanId).not.toBe(server.spanContext().spanId);
+    child.setAttribute('db.query.text', 'SELECT 1').end();
+    server.end();
+  });
+});
