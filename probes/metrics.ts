@@ -7,7 +7,6 @@ import type { PoolStatsLike } from './types.js';
 /** The instruments the probes record into: lean histograms on the hot path, prom-client for the rest. */
 export interface ProbeMetrics {
   registry: Registry;
-  exemplars: boolean;
   httpDuration: LeanHistogram;
   httpRequestSize: LeanHistogram;
   httpResponseSize: LeanHistogram;
@@ -30,7 +29,6 @@ export function createMetrics(registry: Registry, exemplars: boolean, defaultMet
 
   const m: ProbeMetrics = {
     registry,
-    exemplars,
     active,
     pools,
     httpDuration: new LeanHistogram({
