@@ -16,7 +16,10 @@ export function formatProgress(s: ProgressSnapshot, tty: boolean): string {
     const left = s.remainingMs === undefined ? '' : `, ${secs(s.remainingMs)} left`;
     return `${secs(s.elapsedMs)} elapsed${left}: ${s.requests} requests, ${stats.replace(/ {2}/g, ', ')}`;
   }
-  const total = s.remainingMs === undefined ? undefined : s.elapsedMs + s.remainingMs;
+  // Whole ms: elapsed and remaining come from float clock readings, and their
+  // sum can fall a hair short of the planned window (2499.9999999998 ms would
+  // show a 2.5 s run as 2s one tick and 3s the next).
+  const total = s.remainingMs === undefined ? undefined : Math.round(s.elapsedMs + s.remainingMs);
   const frac = total ? Math.min(1, s.elapsedMs / total) : 0;
   const filled = Math.round(frac * BAR);
   const bar = total ? `[${'#'.repeat(filled)}${'-'.repeat(BAR - filled)}]` : '[running]';

@@ -29,4 +29,14 @@ describe('formatProgress', () => {
     expect(formatProgress({ ...snap, remainingMs: undefined }, true)).toMatch(/^\[running\] 10s /);
     expect(formatProgress({ ...snap, warmingUp: true }, false)).toBe('warming up, 3 in flight');
   });
+
+  it('shows the planned total even when elapsed + remaining falls a float hair short of it', () => {
+    // From run.ts: windowStart + 2500 - windowStart with a fractional clock reading.
+    const start = 32_454.330_946_520_236;
+    const end = start + 2500;
+    const now = start + 1000.25;
+    expect(now - start + (end - now)).not.toBe(2500); // the float sum itself misses
+    const line = formatProgress({ ...snap, elapsedMs: now - start, remainingMs: end - now }, true);
+    expect(line).toMatch(/^\[#*-*\] 1s\/3s /);
+  });
 });
