@@ -1,6 +1,7 @@
 import type { Attributes, AttributeValue, HrTime, Link } from '@opentelemetry/api';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
 import { LeanSpan } from './lean-span.js';
+import { PairCache } from './pair-cache.js';
 import { unixNanos } from './unix-nanos.js';
 
 /*
@@ -164,41 +165,8 @@ function nanos(t: HrTime): string {
   return unixNanos(t[0], t[1]);
 }
 
-/*
- * Most attributes repeat whole, key and value (db.query.text of the same
- * statement, http.route, status codes, the peer address), so the JSON of each
- * key-value pair is memoized: a span's attributes become a few cached pieces
- * instead of half a dozen fresh strings each. Bounded by entry count; the cache
- * is cleared when full, so unbounded values (paths, ids) cannot grow it.
- */
-const MAX_PAIRS = 4000;
-const MAX_PAIR_VALUE_LENGTH = 2048;
-const pairs = new Map<string, Map<string | number | boolean, string>>();
-let pairCount = 0;
-
-function attribute(key: string, value: unknown): string {
-  const t = typeof value;
-  if (
-    (t === 'string' && (value as string).length <= MAX_PAIR_VALUE_LENGTH) ||
-    t === 'number' ||
-    t === 'boolean'
-  ) {
-    let byValue = pairs.get(key);
-    const cached = byValue?.get(value as string | number | boolean);
-    if (cached !== undefined) return cached;
-    const json = `{"key":${q(key)},"value":${anyValue(value)}}`;
-    if (pairCount >= MAX_PAIRS) {
-      pairs.clear();
-      pairCount = 0;
-      byValue = undefined;
-    }
-    if (!byValue) pairs.set(key, (byValue = new Map()));
-    byValue.set(value as string | number | boolean, json);
-    pairCount++;
-    return json;
-  }
-  return `{"key":${q(key)},"value":${anyValue(value)}}`;
-}
+/* The JSON of whole key-value pairs, memoized (see PairCache). */
+const pairs = new PairCache<string>((key, value) => `{"key":${q(key)},"value":${anyValue(value)}}`);
 
 function attributes(attrs: Attributes): string {
   let out = '[';
@@ -207,7 +175,7 @@ function attributes(attrs: Attributes): string {
     if (!Object.prototype.hasOwnProperty.call(attrs, key)) continue;
     if (!first) out += ',';
     first = false;
-    out += attribute(key, attrs[key]);
+    out += pairs.get(key, attrs[key]);
   }
   return `${out}]`;
 }

@@ -1,9 +1,9 @@
 import { context, diag, TraceFlags } from '@opentelemetry/api';
 import { ExportResultCode, suppressTracing, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { scopeKey, spanJson } from './otlp-json.js';
-import { Utf8Buffer } from './utf8-buffer.js';
-import type { SerializedSpans } from './otlp-exporter.js';
+import { ByteBuffer } from './byte-buffer.js';
+import { scopeKey } from './otlp-json.js';
+import type { SerializedSpans, SpanEncoding } from './otlp-exporter.js';
 
 /** The OTEL_BSP_* settings, with the SDK's defaults. */
 export interface BatchSettings {
@@ -14,6 +14,8 @@ export interface BatchSettings {
 
 /** What the processor exports through (SerializedOtlpExporter, or a test double). */
 export interface SerializedExporter {
+  /** How each span is appended to its batch: the exporter's wire format. */
+  readonly encoding: SpanEncoding;
   export(spans: SerializedSpans, done: (result: ExportResult) => void): void;
   shutdown(): Promise<void>;
 }
@@ -42,23 +44,23 @@ export function batchSettingsFromEnv(env: Env): BatchSettings {
 type Resource = ReadableSpan['resource'];
 type Scope = ReadableSpan['instrumentationScope'];
 
-/** The spans of one resource and scope waiting for export, as comma-separated OTLP/JSON bytes. */
+/** The spans of one resource and scope waiting for export, serialized by the exporter's encoding. */
 interface OpenBatch {
   resource: Resource;
   scope: Scope;
-  w: Utf8Buffer;
+  w: ByteBuffer;
 }
 
 /**
- * A batching span processor that serializes each sampled span to OTLP/JSON
- * bytes as it ends, appended to its batch's buffer, instead of keeping the
+ * A batching span processor that serializes each sampled span to OTLP bytes
+ * (protobuf or JSON, as the exporter sends them) as it ends, appended to its batch's buffer, instead of keeping the
  * span object until its batch is exported (as BatchSpanProcessor does).
  *
  * Why: at a few thousand requests a second a batch of 512 spans fills in a
  * fraction of a second, long enough for every span (a dozen objects with its
  * attributes, times and context) to survive a young-generation GC and be
  * copied or promoted; that GC work measured as the largest part of exporting.
- * The bytes live in one off-heap buffer per batch (Utf8Buffer), which a
+ * The bytes live in one off-heap buffer per batch (ByteBuffer), which a
  * scavenge does not copy. The work of serializing is the same, done earlier.
  *
  * Semantics follow BatchSpanProcessor: export when a batch is full or the
@@ -93,16 +95,15 @@ export class SerializingSpanProcessor implements SpanProcessor {
       if (this.dropped++ === 0) diag.warn('perflab: span queue full, dropping spans until exports catch up');
       return;
     }
-    let json: string;
+    const w = this.batchFor(span).w;
+    const mark = w.length;
     try {
-      json = spanJson(span);
+      this.exporter.encoding(w, span);
     } catch (err) {
+      w.truncate(mark); // a half-written span would corrupt the whole batch
       diag.warn('perflab: a span could not be serialized', err);
       return;
     }
-    const w = this.batchFor(span).w;
-    if (w.length > 0) w.append(',');
-    w.append(json);
     if (++this.queued >= this.settings.maxExportBatchSize) this.exportQueued();
     else if (!this.timer) {
       this.timer = setTimeout(() => {
@@ -138,7 +139,7 @@ export class SerializingSpanProcessor implements SpanProcessor {
     const key = scopeKey(scope);
     let batch = scopes.get(key);
     // Sized for a full batch of typical spans (about 1 KB each); it grows if needed.
-    if (!batch) scopes.set(key, (batch = { resource, scope, w: new Utf8Buffer(this.initialBytes) }));
+    if (!batch) scopes.set(key, (batch = { resource, scope, w: new ByteBuffer(this.initialBytes) }));
     // The last hit is kept by identity: the same scope object for every span of one tracer.
     this.last = batch.scope === scope ? batch : { ...batch, scope };
     return this.last;

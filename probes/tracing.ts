@@ -184,13 +184,13 @@ async function processorFromEnv(env: Env, simple: boolean | undefined): Promise<
   if (kind === 'none') return undefined;
   if (kind === 'console') return batching(new ConsoleSpanExporter(), simple);
   if (!env.OTEL_EXPORTER_OTLP_ENDPOINT && !env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) return undefined;
-  const [{ SerializedOtlpExporter }, { SerializingSpanProcessor, batchSettingsFromEnv }] = await Promise.all([
-    import('./otlp-exporter.js'),
-    import('./serializing-processor.js'),
-  ]);
+  const [
+    { SerializedOtlpExporter, otlpProtocolFromEnv },
+    { SerializingSpanProcessor, batchSettingsFromEnv },
+  ] = await Promise.all([import('./otlp-exporter.js'), import('./serializing-processor.js')]);
   const settings = batchSettingsFromEnv(env);
   return new SerializingSpanProcessor(
-    new SerializedOtlpExporter(),
+    new SerializedOtlpExporter(otlpProtocolFromEnv(env)),
     simple ? { ...settings, maxExportBatchSize: 1 } : settings,
   );
 }

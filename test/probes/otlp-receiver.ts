@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { decodeTraceRequest } from './otlp-proto-decode.js';
 
 /** One span as an OTLP/HTTP JSON export carries it, ids as lowercase hex. */
 export interface ReceivedSpan {
@@ -11,11 +12,14 @@ export interface ReceivedSpan {
   attributes: Record<string, unknown>;
   status: { code?: number };
   service: string;
+  /** The export request's content type: which OTLP encoding carried the span. */
+  contentType: string;
 }
 
 /**
- * A tiny OTLP/HTTP receiver on 127.0.0.1: accepts POST /v1/traces (JSON, as
- * the probes' exporter sends it) and collects the spans.
+ * A tiny OTLP/HTTP receiver on 127.0.0.1: accepts POST /v1/traces in either
+ * encoding (protobuf, the probes' default, or JSON) and collects the spans,
+ * and the content types it was sent.
  */
 export async function startReceiver() {
   const spans: ReceivedSpan[] = [];
@@ -25,7 +29,12 @@ export async function startReceiver() {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       if (req.method === 'POST' && req.url === '/v1/traces') {
-        spans.push(...decode(JSON.parse(Buffer.concat(chunks).toString('utf8')) as Export));
+        const body = Buffer.concat(chunks);
+        const type = req.headers['content-type'] ?? '';
+        const doc = (
+          type === 'application/x-protobuf' ? decodeTraceRequest(body) : JSON.parse(body.toString('utf8'))
+        ) as Export;
+        spans.push(...decode(doc).map((s) => ({ ...s, contentType: type })));
         for (const w of waiters.splice(0)) {
           if (w.test()) w.resolve();
           else waiters.push(w);
@@ -96,8 +105,8 @@ function attrs(list: KeyValue[] | undefined): Record<string, unknown> {
   return out;
 }
 
-function decode(body: Export): ReceivedSpan[] {
-  const out: ReceivedSpan[] = [];
+function decode(body: Export): Omit<ReceivedSpan, 'contentType'>[] {
+  const out: Omit<ReceivedSpan, 'contentType'>[] = [];
   for (const rs of body.resourceSpans ?? []) {
     const service = String(attrs(rs.resource.attributes)['service.name']);
     for (const ss of rs.scopeSpans ?? []) {

@@ -69,13 +69,19 @@ async function startFixture(env: Record<string, string>): Promise<Child> {
   };
 }
 
+// Each case its own trace id and service name, and the OTLP encoding it must arrive in.
 describe.each([
-  ['lean', {}],
-  ['auto', { PERFLAB_TRACING: 'auto' }],
-])('register.ts with tracing %s', (mode, env) => {
+  ['lean', {}, '5bf92f3577b34da6a3ce929d0e0e4736', 'application/x-protobuf'],
+  ['auto', { PERFLAB_TRACING: 'auto' }, '6bf92f3577b34da6a3ce929d0e0e4736', 'application/x-protobuf'],
+  [
+    'lean, OTLP/JSON',
+    { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' },
+    '7bf92f3577b34da6a3ce929d0e0e4736',
+    'application/json',
+  ],
+])('register.ts with tracing %s', (mode, env, traceId, contentType) => {
   it('continues traceparent, nests the DB span, exports on shutdown, and correlates exemplars and logs', async () => {
     const child = await startFixture({ OTEL_SERVICE_NAME: `register-${mode}`, ...env });
-    const traceId = mode === 'lean' ? '5bf92f3577b34da6a3ce929d0e0e4736' : '6bf92f3577b34da6a3ce929d0e0e4736';
     let metrics: string;
     try {
       const res = await plainGet(`${child.url}/api/orders/9`, {
@@ -91,6 +97,7 @@ describe.each([
       name: 'GET /api/orders/:id',
       parentSpanId: '00f067aa0ba902b7',
       service: `register-${mode}`,
+      contentType,
     });
     expect(server.attributes['http.route']).toBe('/api/orders/:id');
     const db = await receiver.waitFor((s) => s.traceId === traceId && s.name === 'SELECT orders');
@@ -99,7 +106,7 @@ describe.each([
     let cursor: (typeof trace)[number] | undefined = db;
     while (cursor && cursor !== server) cursor = byId.get(cursor.parentSpanId);
     expect(cursor).toBe(server);
-    if (mode === 'lean') expect(trace).toHaveLength(2);
+    if (!mode.startsWith('auto')) expect(trace).toHaveLength(2);
     else expect(trace.some((s) => s.name.startsWith('request handler'))).toBe(true); // express instrumentation
 
     expect(metrics).toContain(`trace_id="${traceId}"`);

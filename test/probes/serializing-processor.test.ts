@@ -1,6 +1,6 @@
 import { ROOT_CONTEXT, SpanKind, trace, TraceFlags } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   BasicTracerProvider,
@@ -9,15 +9,31 @@ import {
   type ReadableSpan,
 } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { serializedRequest, type SerializedSpans } from '../../probes/otlp-exporter.js';
+import {
+  SerializedOtlpExporter,
+  serializedJsonRequest,
+  serializedProtoRequest,
+  type OtlpProtocol,
+  type SerializedSpans,
+  type SpanEncoding,
+} from '../../probes/otlp-exporter.js';
 import {
   batchSettingsFromEnv,
   SerializingSpanProcessor,
   type BatchSettings,
 } from '../../probes/serializing-processor.js';
+import { decodeTraceRequest } from './otlp-proto-decode.js';
+
+/** Each protocol's span encoding, as the real exporter carries it. */
+function encodingOf(protocol: OtlpProtocol): SpanEncoding {
+  const real = new SerializedOtlpExporter(protocol);
+  void real.shutdown();
+  return real.encoding;
+}
 
 /** Records what it is asked to export; answers at once unless told to hold. */
 class CapturingExporter {
+  constructor(readonly encoding: SpanEncoding) {}
   readonly exports: SerializedSpans[] = [];
   readonly pending: ((r: ExportResult) => void)[] = [];
   hold = false;
@@ -35,8 +51,8 @@ class CapturingExporter {
 
 const SETTINGS: BatchSettings = { scheduledDelayMillis: 5000, maxExportBatchSize: 512, maxQueueSize: 2048 };
 
-function setup(settings: Partial<BatchSettings> = {}) {
-  const exporter = new CapturingExporter();
+function setup(settings: Partial<BatchSettings> = {}, protocol: OtlpProtocol = 'http/protobuf') {
+  const exporter = new CapturingExporter(encodingOf(protocol));
   const processor = new SerializingSpanProcessor(exporter, { ...SETTINGS, ...settings });
   const memory = new InMemorySpanExporter();
   const provider = new BasicTracerProvider({
@@ -46,15 +62,35 @@ function setup(settings: Partial<BatchSettings> = {}) {
   return { exporter, processor, memory, provider };
 }
 
-const reference = (spans: ReadableSpan[]): unknown =>
-  JSON.parse(new TextDecoder().decode(JsonTraceSerializer.serializeRequest(spans)));
-const body = (s: SerializedSpans): unknown => JSON.parse(serializedRequest(s).toString('utf8'));
+/** What OpenTelemetry's own serializer makes of these spans: JSON parsed, protobuf as bytes. */
+function reference(spans: ReadableSpan[], protocol: OtlpProtocol): unknown {
+  return protocol === 'http/json'
+    ? JSON.parse(new TextDecoder().decode(JsonTraceSerializer.serializeRequest(spans)))
+    : Buffer.from(ProtobufTraceSerializer.serializeRequest(spans)!);
+}
+function sent(s: SerializedSpans, protocol: OtlpProtocol): unknown {
+  return protocol === 'http/json'
+    ? JSON.parse(serializedJsonRequest(s).toString('utf8'))
+    : serializedProtoRequest(s);
+}
+/** The exported document as OTLP/JSON, whichever the encoding. */
+function body(
+  s: SerializedSpans,
+  protocol: OtlpProtocol,
+): { resourceSpans: { scopeSpans: { spans: { name: string }[] }[] }[] } {
+  return (
+    protocol === 'http/json'
+      ? JSON.parse(serializedJsonRequest(s).toString('utf8'))
+      : decodeTraceRequest(serializedProtoRequest(s))
+  ) as ReturnType<typeof body>;
+}
 
-describe('SerializingSpanProcessor', () => {
+describe.each(['http/protobuf', 'http/json'] as const)('SerializingSpanProcessor (%s)', (protocol) => {
   afterEach(() => vi.useRealTimers());
+  const setupFor = (settings: Partial<BatchSettings> = {}) => setup(settings, protocol);
 
-  it('exports the same OTLP/JSON document as JsonTraceSerializer, across scopes', async () => {
-    const { exporter, processor, memory, provider } = setup();
+  it(`exports exactly what OpenTelemetry's ${protocol} serializer does, across scopes`, async () => {
+    const { exporter, processor, memory, provider } = setupFor();
     const a = provider.getTracer('a', '1.0.0');
     const b = provider.getTracer('b');
     const server = a.startSpan('GET /api/orders', {
@@ -74,27 +110,44 @@ describe('SerializingSpanProcessor', () => {
     await processor.forceFlush();
     expect(exporter.exports).toHaveLength(1);
     expect(exporter.exports[0]!.count).toBe(3);
-    expect(body(exporter.exports[0]!)).toEqual(reference(memory.getFinishedSpans()));
+    expect(sent(exporter.exports[0]!, protocol)).toEqual(reference(memory.getFinishedSpans(), protocol));
+  });
+
+  it('drops a span that fails half-way through serializing, and keeps the batch whole', async () => {
+    const { exporter, processor, memory, provider } = setupFor();
+    const t = provider.getTracer('t');
+    t.startSpan('first').end();
+    const good = memory.getFinishedSpans()[0]!;
+    // Its ids are written before its name is read.
+    const broken = new Proxy(good, {
+      get: (target, prop, receiver) => {
+        if (prop === 'name') throw new Error('unreadable');
+        return Reflect.get(target, prop, receiver) as unknown;
+      },
+    });
+    processor.onEnd(broken);
+    t.startSpan('second').end();
+    await processor.forceFlush();
+    expect(exporter.exports[0]!.count).toBe(2);
+    expect(sent(exporter.exports[0]!, protocol)).toEqual(reference(memory.getFinishedSpans(), protocol));
   });
 
   it('exports a batch as soon as it is full, and the rest on forceFlush', async () => {
-    const { exporter, processor, provider } = setup({ maxExportBatchSize: 2 });
+    const { exporter, processor, provider } = setupFor({ maxExportBatchSize: 2 });
     const t = provider.getTracer('t');
     for (let i = 0; i < 5; i++) t.startSpan(`s${i}`).end();
     expect(exporter.exports.map((e) => e.count)).toEqual([2, 2]);
     await processor.forceFlush();
     expect(exporter.exports.map((e) => e.count)).toEqual([2, 2, 1]);
     const names = exporter.exports.flatMap((e) =>
-      (
-        body(e) as { resourceSpans: { scopeSpans: { spans: { name: string }[] }[] }[] }
-      ).resourceSpans[0]!.scopeSpans[0]!.spans.map((s) => s.name),
+      body(e, protocol).resourceSpans[0]!.scopeSpans[0]!.spans.map((s) => s.name),
     );
     expect(names).toEqual(['s0', 's1', 's2', 's3', 's4']);
   });
 
   it('exports after the schedule delay without a flush', () => {
     vi.useFakeTimers();
-    const { exporter, provider } = setup({ scheduledDelayMillis: 1000 });
+    const { exporter, provider } = setupFor({ scheduledDelayMillis: 1000 });
     provider.getTracer('t').startSpan('late').end();
     vi.advanceTimersByTime(999);
     expect(exporter.exports).toHaveLength(0);
@@ -103,7 +156,7 @@ describe('SerializingSpanProcessor', () => {
   });
 
   it('skips unsampled spans', async () => {
-    const { exporter, processor, provider } = setup();
+    const { exporter, processor, provider } = setupFor();
     const parent = trace.wrapSpanContext({
       traceId: '0af7651916cd43dd8448eb211c80319c',
       spanId: 'b7ad6b7169203331',
@@ -116,7 +169,7 @@ describe('SerializingSpanProcessor', () => {
   });
 
   it('drops spans beyond maxQueueSize while exports are in flight, and waits for them on flush', async () => {
-    const { exporter, processor, provider } = setup({ maxExportBatchSize: 2, maxQueueSize: 4 });
+    const { exporter, processor, provider } = setupFor({ maxExportBatchSize: 2, maxQueueSize: 4 });
     exporter.hold = true;
     const t = provider.getTracer('t');
     for (let i = 0; i < 7; i++) t.startSpan(`s${i}`).end();
@@ -135,7 +188,7 @@ describe('SerializingSpanProcessor', () => {
   });
 
   it('shuts the exporter down once, after a last flush, and ignores later spans', async () => {
-    const { exporter, processor, provider } = setup();
+    const { exporter, processor, provider } = setupFor();
     const t = provider.getTracer('t');
     t.startSpan('before').end();
     await Promise.all([processor.shutdown(), processor.shutdown()]);

@@ -1,0 +1,145 @@
+import {
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  TraceFlags,
+  type Attributes,
+} from '@opentelemetry/api';
+import { TraceState } from '@opentelemetry/core';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  type ReadableSpan,
+} from '@opentelemetry/sdk-trace-base';
+import fc from 'fast-check';
+import { expect, it } from 'vitest';
+
+/*
+ * The cases every OTLP writer of ours must pass: for every span shape it must
+ * produce the very document OpenTelemetry's own serializer does (the caller
+ * says how the two are compared: JSON after parsing, protobuf byte for byte).
+ */
+
+type Serialize = (spans: ReadableSpan[]) => unknown;
+
+function recorder(resourceAttrs: Attributes = { 'service.name': 'otlp-json-test' }) {
+  const exporter = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes(resourceAttrs),
+    spanProcessors: [new SimpleSpanProcessor(exporter)],
+  });
+  return { exporter, provider };
+}
+
+/** Registers the shared cases inside the caller's describe(). */
+export function serializerCases(ours: Serialize, reference: Serialize): void {
+  it('writes the same document as OpenTelemetry for real SDK spans', () => {
+    const { exporter, provider } = recorder({ 'service.name': 'svc', 'host.cores': 2, 'x.ratio': 0.5 });
+    const a = provider.getTracer('perflab-probes');
+    const b = provider.getTracer('other', '1.2.3', { schemaUrl: 'https://opentelemetry.io/schemas/1.30.0' });
+    const remote = trace.setSpanContext(ROOT_CONTEXT, {
+      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+      spanId: '00f067aa0ba902b7',
+      traceFlags: TraceFlags.SAMPLED,
+      isRemote: true,
+      traceState: new TraceState('vendor=a,other=b'),
+    });
+    const server = a.startSpan('GET /api/orders/:id', { kind: SpanKind.SERVER }, remote);
+    server.setAttributes({
+      'http.request.method': 'GET',
+      'http.response.status_code': 500,
+      'x.double': 1.25,
+      'x.bool': false,
+      'x.strings': ['a', 'quote " and \\ and \n and é and 😀'],
+      'x.numbers': [1, 2.5, -3],
+      'x.bools': [true, false],
+    });
+    server.addEvent('exception', { 'exception.message': 'boom', 'exception.type': 'Error' });
+    server.addEvent('bare');
+    server.setStatus({ code: SpanStatusCode.ERROR, message: 'it failed' });
+    const child = b.startSpan(
+      'SELECT orders',
+      {
+        kind: SpanKind.CLIENT,
+        links: [
+          { context: server.spanContext(), attributes: { why: 'follows' } },
+          {
+            context: {
+              traceId: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+              spanId: 'bbbbbbbbbbbbbbbb',
+              traceFlags: 0,
+              isRemote: true,
+              traceState: new TraceState('k=v'),
+            },
+          },
+        ],
+      },
+      trace.setSpan(ROOT_CONTEXT, server),
+    );
+    child.setAttribute('db.query.text', 'SELECT id FROM orders WHERE id = $1');
+    child.end();
+    server.end();
+    a.startSpan('root, unset status').end();
+    const spans = exporter.getFinishedSpans();
+    expect(spans).toHaveLength(3);
+    expect(ours(spans)).toEqual(reference(spans));
+  });
+
+  it('matches on values the SDK would not record (bytes, maps, null) and on odd timestamps', () => {
+    const { exporter, provider } = recorder();
+    provider.getTracer('t').startSpan('s').end();
+    const real = exporter.getFinishedSpans()[0]!;
+    const odd = Object.create(real) as ReadableSpan;
+    Object.defineProperties(odd, {
+      attributes: {
+        value: { bytes: new Uint8Array([0, 1, 254, 255]), map: { a: 1, b: ['x'] }, nothing: null } as never,
+      },
+      startTime: { value: [0, 5] },
+      endTime: { value: [1, 1_500_000_000] }, // not normalized
+    });
+    expect(ours([odd])).toEqual(reference([odd]));
+  });
+
+  it('matches for any attribute values (property-based)', () => {
+    const value = fc.oneof(
+      fc.string({ unit: 'binary' }),
+      fc.integer(),
+      fc.double(),
+      fc.boolean(),
+      fc.array(fc.string({ unit: 'grapheme' }), { maxLength: 3 }),
+      fc.array(fc.double({ noNaN: true }), { maxLength: 3 }),
+    );
+    fc.assert(
+      fc.property(
+        fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), value, { maxKeys: 6 }),
+        fc.string(),
+        (attrs, name) => {
+          const { exporter, provider } = recorder(attrs);
+          const span = provider.getTracer('t').startSpan(name, { attributes: attrs });
+          span.end();
+          const spans = exporter.getFinishedSpans();
+          expect(ours(spans)).toEqual(reference(spans));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('stays right while its attribute cache fills, clears and refills', () => {
+    // More distinct key-value pairs than the cache holds, each seen twice
+    // (a miss, then a hit), with the same pairs again after the clear.
+    const { exporter, provider } = recorder();
+    const t = provider.getTracer('t');
+    for (let i = 0; i < 4500; i++) {
+      const s = t.startSpan('s', { attributes: { 'url.path': `/api/orders/${i}`, n: i, ok: i % 2 === 0 } });
+      s.end();
+      t.startSpan('s', { attributes: { 'url.path': `/api/orders/${i}`, n: i, ok: i % 2 === 0 } }).end();
+    }
+    const spans = exporter.getFinishedSpans();
+    expect(ours(spans)).toEqual(reference(spans));
+    expect(ours(spans.slice(0, 50))).toEqual(reference(spans.slice(0, 50)));
+  });
+}
