@@ -53,8 +53,9 @@ interface OpenBatch {
 
 /**
  * A batching span processor that serializes each sampled span to OTLP bytes
- * (protobuf or JSON, as the exporter sends them) as it ends, appended to its batch's buffer, instead of keeping the
- * span object until its batch is exported (as BatchSpanProcessor does).
+ * (protobuf or JSON, as the exporter sends them) as it ends, appended to its
+ * batch's buffer, instead of keeping the span object until its batch is
+ * exported (as BatchSpanProcessor does).
  *
  * Why: at a few thousand requests a second a batch of 512 spans fills in a
  * fraction of a second, long enough for every span (a dozen objects with its
