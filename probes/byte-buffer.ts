@@ -69,12 +69,7 @@ export class ByteBuffer {
     this.ensure(10);
     const b = this.buf;
     if (value >= 0 && value <= 0xffffffff) {
-      let v = value >>> 0;
-      while (v > 0x7f) {
-        b[this.n++] = (v & 0x7f) | 0x80;
-        v >>>= 7;
-      }
-      b[this.n++] = v;
+      this.n = this.varint32At(this.n, value);
       return;
     }
     let u = BigInt.asUintN(64, BigInt(value));
@@ -154,13 +149,20 @@ export class ByteBuffer {
       this.buf.copyWithin(at + size, start, this.n);
       this.n += size - reserved;
     }
-    let v = length;
+    this.varint32At(at, length);
+  }
+
+  /** A varint below 2^32 at `at` (room checked by the caller); returns the position after it. */
+  private varint32At(at: number, value: number): number {
+    const b = this.buf;
+    let v = value >>> 0;
     let i = at;
     while (v > 0x7f) {
-      this.buf[i++] = (v & 0x7f) | 0x80;
+      b[i++] = (v & 0x7f) | 0x80;
       v >>>= 7;
     }
-    this.buf[i] = v;
+    b[i++] = v;
+    return i;
   }
 
   private le32(value: number): void {

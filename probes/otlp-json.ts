@@ -79,6 +79,17 @@ export function scopeKey(s: Scope): string {
   return `${s.name}@${s.version ?? ''}:${s.schemaUrl ?? ''}`;
 }
 
+/** Batches grouped by resource (identity), in first-seen order: one ResourceSpans entry each. */
+export function byResource<B extends { resource: Resource }>(batches: readonly B[]): Map<Resource, B[]> {
+  const out = new Map<Resource, B[]>();
+  for (const b of batches) {
+    const list = out.get(b.resource);
+    if (list) list.push(b);
+    else out.set(b.resource, [b]);
+  }
+  return out;
+}
+
 /**
  * The ExportTraceServiceRequest for spans already serialized by spanJson(),
  * as a list of pieces to concatenate: the document's own JSON as strings,
@@ -88,16 +99,10 @@ export function scopeKey(s: Scope): string {
 export function documentParts<T extends string | Uint8Array>(
   batches: readonly ScopeBatch<T>[],
 ): (string | T)[] {
-  const byResource = new Map<Resource, ScopeBatch<T>[]>();
-  for (const b of batches) {
-    const list = byResource.get(b.resource);
-    if (list) list.push(b);
-    else byResource.set(b.resource, [b]);
-  }
   const parts: (string | T)[] = [];
   let out = '{"resourceSpans":[';
   let firstResource = true;
-  for (const [resource, list] of byResource) {
+  for (const [resource, list] of byResource(batches)) {
     if (!firstResource) out += ',';
     firstResource = false;
     let res = resourceJson.get(resource);

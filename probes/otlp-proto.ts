@@ -2,7 +2,7 @@ import type { Attributes, HrTime, Link } from '@opentelemetry/api';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
 import { ByteBuffer } from './byte-buffer.js';
 import { PairCache } from './pair-cache.js';
-import type { ScopeBatch } from './otlp-json.js';
+import { byResource, type ScopeBatch } from './otlp-json.js';
 
 /*
  * OTLP/protobuf for spans, written straight into the batch's ByteBuffer as
@@ -135,24 +135,14 @@ export function toOtlpProto(spans: readonly ReadableSpan[]): Buffer {
  * of the same resource (identity) share a ResourceSpans entry.
  */
 export function protoDocumentParts(batches: readonly ScopeBatch<Uint8Array>[]): Uint8Array[] {
-  const byResource = new Map<Resource, ScopeBatch<Uint8Array>[]>();
-  for (const b of batches) {
-    const list = byResource.get(b.resource);
-    if (list) list.push(b);
-    else byResource.set(b.resource, [b]);
-  }
   const parts: Uint8Array[] = [];
-  for (const [resource, list] of byResource) {
+  for (const [resource, list] of byResource(batches)) {
     // ResourceSpans: resource (1), scope_spans (2) each, schema_url (3).
     const scopeParts: Uint8Array[] = [];
     for (const { scope, spans } of list) {
       const head = new ByteBuffer(256);
       instrumentationScope(head, scope);
-      const tail = new ByteBuffer(64);
-      if (scope.schemaUrl) {
-        tail.byte(0x1a);
-        tail.string(scope.schemaUrl);
-      }
+      const tail = schemaUrl(scope.schemaUrl);
       const length = head.length + tail.length + spans.reduce((n, s) => n + s.length, 0);
       const tag = new ByteBuffer(8);
       tag.byte(0x12);
@@ -160,11 +150,7 @@ export function protoDocumentParts(batches: readonly ScopeBatch<Uint8Array>[]): 
       scopeParts.push(tag.bytes(), head.bytes(), ...spans, tail.bytes());
     }
     const res = resourceBytes(resource);
-    const tail = new ByteBuffer(64);
-    if (resource.schemaUrl) {
-      tail.byte(0x1a);
-      tail.string(resource.schemaUrl);
-    }
+    const tail = schemaUrl(resource.schemaUrl);
     const length = res.length + scopeParts.reduce((n, p) => n + p.length, 0) + tail.length;
     const head = new ByteBuffer(8);
     head.byte(0x0a); // ExportTraceServiceRequest.resource_spans
@@ -172,6 +158,16 @@ export function protoDocumentParts(batches: readonly ScopeBatch<Uint8Array>[]): 
     parts.push(head.bytes(), res, ...scopeParts, tail.bytes());
   }
   return parts;
+}
+
+/** The schema_url field (3 in both ResourceSpans and ScopeSpans), empty when unset. */
+function schemaUrl(url: string | undefined): ByteBuffer {
+  const w = new ByteBuffer(64);
+  if (url) {
+    w.byte(0x1a);
+    w.string(url);
+  }
+  return w;
 }
 
 const resources = new WeakMap<Resource, Uint8Array>();

@@ -7,6 +7,7 @@ import {
   type Attributes,
 } from '@opentelemetry/api';
 import { TraceState } from '@opentelemetry/core';
+import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   BasicTracerProvider,
@@ -24,6 +25,14 @@ import { expect, it } from 'vitest';
  */
 
 type Serialize = (spans: ReadableSpan[]) => unknown;
+
+/** OpenTelemetry's own OTLP/JSON document for these spans, parsed. */
+export const referenceJson = (spans: ReadableSpan[]): unknown =>
+  JSON.parse(new TextDecoder().decode(JsonTraceSerializer.serializeRequest(spans)));
+
+/** OpenTelemetry's own OTLP/protobuf bytes for these spans. */
+export const referenceProto = (spans: ReadableSpan[]): Buffer =>
+  Buffer.from(ProtobufTraceSerializer.serializeRequest(spans)!);
 
 function recorder(resourceAttrs: Attributes = { 'service.name': 'otlp-json-test' }) {
   const exporter = new InMemorySpanExporter();

@@ -1,6 +1,5 @@
 import { ROOT_CONTEXT, SpanKind, trace, TraceFlags } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   BasicTracerProvider,
@@ -23,6 +22,7 @@ import {
   type BatchSettings,
 } from '../../probes/serializing-processor.js';
 import { decodeTraceRequest } from './otlp-proto-decode.js';
+import { referenceJson, referenceProto } from './otlp-serializer-cases.js';
 
 /** Each protocol's span encoding, as the real exporter carries it. */
 function encodingOf(protocol: OtlpProtocol): SpanEncoding {
@@ -64,9 +64,7 @@ function setup(settings: Partial<BatchSettings> = {}, protocol: OtlpProtocol = '
 
 /** What OpenTelemetry's own serializer makes of these spans: JSON parsed, protobuf as bytes. */
 function reference(spans: ReadableSpan[], protocol: OtlpProtocol): unknown {
-  return protocol === 'http/json'
-    ? JSON.parse(new TextDecoder().decode(JsonTraceSerializer.serializeRequest(spans)))
-    : Buffer.from(ProtobufTraceSerializer.serializeRequest(spans)!);
+  return protocol === 'http/json' ? referenceJson(spans) : referenceProto(spans);
 }
 function sent(s: SerializedSpans, protocol: OtlpProtocol): unknown {
   return protocol === 'http/json'
