@@ -122,9 +122,7 @@ export class ByteBuffer {
     this.ensure(len);
     const b = this.buf;
     let n = this.n;
-    for (let i = 0; i < 2 * len; i += 2) {
-      b[n++] = (HEX[id.charCodeAt(i) & 0x7f]! << 4) | HEX[id.charCodeAt(i + 1) & 0x7f]!;
-    }
+    for (let i = 0; i < 2 * len; i += 2) b[n++] = hexByte(id, i);
     this.n = n;
   }
 
@@ -186,6 +184,11 @@ export class ByteBuffer {
 /** Bytes of a varint for a length (below 2^32). */
 export function varintSize(v: number): number {
   return v < 0x80 ? 1 : v < 0x4000 ? 2 : v < 0x200000 ? 3 : v < 0x10000000 ? 4 : 5;
+}
+
+/** The byte two hex digits at `i` stand for. */
+export function hexByte(hex: string, i: number): number {
+  return (HEX[hex.charCodeAt(i) & 0x7f]! << 4) | HEX[hex.charCodeAt(i + 1) & 0x7f]!;
 }
 
 /** Hex digit values by character code (0-9, a-f, A-F). */

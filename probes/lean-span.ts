@@ -46,12 +46,19 @@ const NO_LINKS: readonly Link[] = Object.freeze([]);
  * and this export the same data for the same calls.
  */
 export class LeanSpan implements Span, ReadableSpan {
-  readonly attributes: Attributes = {};
+  /*
+   * Attributes are kept as two arrays in insertion order and turned into the
+   * ReadableSpan's object only when something reads `attributes`: building an
+   * object key by key and walking it again with for...in (megamorphic across
+   * span shapes) measured as the largest part of serializing a span.
+   */
+  private readonly attrKeys: string[] = [];
+  private readonly attrValues: AttributeValue[] = [];
+  private attrObject: Attributes | undefined;
   status: SpanStatus = { code: SpanStatusCode.UNSET };
   droppedAttributesCount = 0;
   droppedEventsCount = 0;
   droppedLinksCount = 0;
-  private attributeCount = 0;
   private eventList: TimedEvent[] | undefined;
   private linkList: Link[] | undefined;
   /** Wall-clock start (Date.now() or the given time), in ms. */
@@ -98,15 +105,16 @@ export class LeanSpan implements Span, ReadableSpan {
       diag.warn(`Invalid attribute value set for key: ${key}`);
       return this;
     }
-    const attrs = this.attributes;
-    if (!Object.prototype.hasOwnProperty.call(attrs, key)) {
-      if (this.attributeCount >= this.home.attributeCountLimit) {
-        this.droppedAttributesCount++;
-        return this;
-      }
-      this.attributeCount++;
+    const keys = this.attrKeys;
+    let i = 0;
+    while (i < keys.length && keys[i] !== key) i++;
+    if (i === keys.length && i >= this.home.attributeCountLimit) {
+      this.droppedAttributesCount++;
+      return this;
     }
-    attrs[key] = value;
+    keys[i] = key;
+    this.attrValues[i] = value;
+    if (this.attrObject) this.attrObject[key] = value;
     return this;
   }
 
@@ -225,6 +233,14 @@ export class LeanSpan implements Span, ReadableSpan {
   }
 
   // ReadableSpan, computed when read.
+  get attributes(): Attributes {
+    if (!this.attrObject) {
+      const o: Attributes = {};
+      for (let i = 0; i < this.attrKeys.length; i++) o[this.attrKeys[i]!] = this.attrValues[i];
+      this.attrObject = o;
+    }
+    return this.attrObject;
+  }
   get startTime(): HrTime {
     return this.startHr ?? toHrTime(this.startMs);
   }
@@ -250,6 +266,17 @@ export class LeanSpan implements Span, ReadableSpan {
   endUnixNano(): string {
     if (this.endMs < 0) return '0';
     return this.endHr ? unixNanos(this.endHr[0], this.endHr[1]) : msToNanos(this.endMs);
+  }
+  /**
+   * The attribute keys in insertion order (values in attributeValues), for
+   * serializers; undefined once `attributes` has been read, since whoever read
+   * it may have changed that object.
+   */
+  get attributeKeys(): readonly string[] | undefined {
+    return this.attrObject ? undefined : this.attrKeys;
+  }
+  get attributeValues(): readonly AttributeValue[] {
+    return this.attrValues;
   }
   get ended(): boolean {
     return this.endMs >= 0;

@@ -17,12 +17,12 @@ import {
   AlwaysOffSampler,
   AlwaysOnSampler,
   ParentBasedSampler,
-  RandomIdGenerator,
   TraceIdRatioBasedSampler,
   type IdGenerator,
   type Sampler,
 } from '@opentelemetry/sdk-trace-base';
 import { LeanSpan, type SpanHome } from './lean-span.js';
+import { PooledIdGenerator } from './pooled-ids.js';
 
 export interface LeanTracerConfig extends Omit<SpanHome, 'attributeCountLimit'> {
   sampler: Sampler;
@@ -51,27 +51,27 @@ export class LeanTracer implements Tracer {
       attributeCountLimit: c.attributeCountLimit ?? 128,
     };
     this.sampler = c.sampler;
-    this.ids = c.idGenerator ?? new RandomIdGenerator();
+    this.ids = c.idGenerator ?? new PooledIdGenerator();
   }
 
   startSpan(name: string, options: SpanOptions = {}, ctx: Context = api.active()): Span {
     if (options.root) ctx = trace.deleteSpan(ctx);
     if (isTracingSuppressed(ctx)) return trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
     const parent = trace.getSpanContext(ctx);
-    const valid = parent !== undefined && isSpanContextValid(parent);
+    // Our own span contexts are valid by construction: skip the id regexes.
+    const valid = parent instanceof LeanSpanContext || (parent !== undefined && isSpanContextValid(parent));
     const spanId = this.ids.generateSpanId();
     const traceId = valid ? parent.traceId : this.ids.generateTraceId();
     const kind = options.kind ?? SpanKind.INTERNAL;
     const links = options.links ?? [];
     const attributes = options.attributes ?? {};
     const result = this.sampler.shouldSample(ctx, traceId, name, kind, attributes, links);
-    const spanContext: SpanContext = {
+    const spanContext = new LeanSpanContext(
       traceId,
       spanId,
-      traceFlags:
-        result.decision === SamplingDecision.RECORD_AND_SAMPLED ? TraceFlags.SAMPLED : TraceFlags.NONE,
-      traceState: result.traceState ?? (valid ? parent.traceState : undefined),
-    };
+      result.decision === SamplingDecision.RECORD_AND_SAMPLED ? TraceFlags.SAMPLED : TraceFlags.NONE,
+      result.traceState ?? (valid ? parent.traceState : undefined),
+    );
     // With no processor (no exporter configured), a recorded span would go
     // nowhere: the span context alone serves exemplars, log correlation and
     // propagation, so the span is not recorded (attributes are then not built).
@@ -118,6 +118,16 @@ export class LeanTracer implements Tracer {
     const span = this.startSpan(name, options, parent);
     return api.with(trace.setSpan(parent, span), fn as (s: Span) => ReturnType<F>, undefined, span);
   }
+}
+
+/** A span context this tracer made: its ids came from the generator or a valid parent. */
+class LeanSpanContext implements SpanContext {
+  constructor(
+    readonly traceId: string,
+    readonly spanId: string,
+    readonly traceFlags: number,
+    readonly traceState: SpanContext['traceState'],
+  ) {}
 }
 
 type Env = Record<string, string | undefined>;

@@ -154,7 +154,11 @@ export function spanJson(span: ReadableSpan): string {
   if (span instanceof LeanSpan) {
     out += `,"startTimeUnixNano":"${span.startUnixNano()}","endTimeUnixNano":"${span.endUnixNano()}"`;
   } else out += `,"startTimeUnixNano":"${nanos(span.startTime)}","endTimeUnixNano":"${nanos(span.endTime)}"`;
-  out += `,"attributes":${attributes(span.attributes)},"droppedAttributesCount":${span.droppedAttributesCount}`;
+  const keys = span instanceof LeanSpan ? span.attributeKeys : undefined;
+  const attrs = keys
+    ? attributeArrays(keys, (span as LeanSpan).attributeValues)
+    : attributes(span.attributes);
+  out += `,"attributes":${attrs},"droppedAttributesCount":${span.droppedAttributesCount}`;
   out += `,"events":${events(span.events)},"droppedEventsCount":${span.droppedEventsCount}`;
   out += `,"status":{"code":${span.status.code}`;
   if (span.status.message !== undefined) out += `,"message":${str(span.status.message)}`;
@@ -181,6 +185,15 @@ function attributes(attrs: Attributes): string {
     if (!first) out += ',';
     first = false;
     out += pairs.get(key, attrs[key]);
+  }
+  return `${out}]`;
+}
+
+function attributeArrays(keys: readonly string[], values: readonly AttributeValue[]): string {
+  let out = '[';
+  for (let i = 0; i < keys.length; i++) {
+    if (i > 0) out += ',';
+    out += pairs.get(keys[i]!, values[i]);
   }
   return `${out}]`;
 }

@@ -1,6 +1,7 @@
 import type { Attributes, HrTime, Link } from '@opentelemetry/api';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
-import { ByteBuffer } from './byte-buffer.js';
+import { ByteBuffer, hexByte } from './byte-buffer.js';
+import { LeanSpan } from './lean-span.js';
 import { PairCache } from './pair-cache.js';
 import { byResource, type ScopeBatch } from './otlp-json.js';
 
@@ -87,7 +88,14 @@ export function appendSpanProto(w: ByteBuffer, span: ReadableSpan): void {
   fixed64Time(w, span.startTime);
   w.byte(END);
   fixed64Time(w, span.endTime);
-  attributes(w, span.attributes, ATTRIBUTE);
+  const keys = span instanceof LeanSpan ? span.attributeKeys : undefined;
+  if (keys) {
+    const values = (span as LeanSpan).attributeValues;
+    for (let i = 0; i < keys.length; i++) {
+      w.byte(ATTRIBUTE);
+      w.raw(pairs.get(keys[i]!, values[i]));
+    }
+  } else attributes(w, span.attributes, ATTRIBUTE);
   w.byte(DROPPED_ATTRIBUTES);
   w.varint(span.droppedAttributesCount);
   for (const e of span.events) event(w, e);
@@ -311,17 +319,20 @@ function link(w: ByteBuffer, l: Link): void {
 
 /*
  * A request's spans share one trace id string (children copy the parent's),
- * and end one after another: the bytes of the last one are kept.
+ * and end one after another: the last one's bytes (length and 16 bytes) are
+ * kept, decoded in place.
  */
 let lastTraceId = '';
-let lastTraceIdBytes = new Uint8Array(0);
-const scratch = new ByteBuffer(64);
+const lastTraceIdBytes = new Uint8Array(17);
 
 function traceId(w: ByteBuffer, id: string): void {
+  if (id.length !== 32) {
+    w.hex(id); // not a W3C id: written as it is, uncached
+    return;
+  }
   if (id !== lastTraceId) {
-    scratch.truncate(0);
-    scratch.hex(id);
-    lastTraceIdBytes = Uint8Array.from(scratch.bytes());
+    lastTraceIdBytes[0] = 16;
+    for (let i = 0; i < 16; i++) lastTraceIdBytes[i + 1] = hexByte(id, 2 * i);
     lastTraceId = id;
   }
   w.raw(lastTraceIdBytes);

@@ -10,6 +10,7 @@ import { TraceState } from '@opentelemetry/core';
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
+  AlwaysOnSampler,
   BasicTracerProvider,
   InMemorySpanExporter,
   SimpleSpanProcessor,
@@ -17,6 +18,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
+import { LeanTracer } from '../../probes/lean-tracer.js';
 
 /*
  * The cases every OTLP writer of ours must pass: for every span shape it must
@@ -95,6 +97,50 @@ export function serializerCases(ours: Serialize, reference: Serialize): void {
     const spans = exporter.getFinishedSpans();
     expect(spans).toHaveLength(3);
     expect(ours(spans)).toEqual(reference(spans));
+  });
+
+  it('writes the same document for LeanSpans, before and after their attributes object is read', () => {
+    const exporter = new InMemorySpanExporter();
+    const tracer = new LeanTracer({
+      resource: resourceFromAttributes({ 'service.name': 'lean' }),
+      instrumentationScope: { name: 'perflab-probes' },
+      processors: [new SimpleSpanProcessor(exporter)],
+      sampler: new AlwaysOnSampler(),
+      attributeCountLimit: 4,
+    });
+    const server = tracer.startSpan('GET', {
+      kind: SpanKind.SERVER,
+      attributes: { 'http.request.method': 'GET' },
+    });
+    server.setAttribute('url.path', '/api/orders');
+    server.setAttributes({ 'http.response.status_code': 200, 'x.list': ['a', 'b'] });
+    server.setAttribute('url.path', '/api/orders/7'); // overwritten in place, not appended
+    server.setAttribute('over.limit', true); // a fifth key: dropped
+    const child = tracer.startSpan(
+      'SELECT orders',
+      { kind: SpanKind.CLIENT },
+      trace.setSpan(ROOT_CONTEXT, server),
+    );
+    child.setAttribute('db.query.text', 'SELECT id FROM orders WHERE id = $1');
+    child.end();
+    server.end();
+    tracer.startSpan('no attributes').end();
+    const spans = exporter.getFinishedSpans();
+    expect(spans).toHaveLength(3);
+    // Ours first: the reference reads span.attributes, which switches our writers to that object.
+    const fromArrays = ours(spans);
+    expect(fromArrays).toEqual(reference(spans));
+    expect(spans[1]!.attributes).toEqual({
+      'http.request.method': 'GET',
+      'url.path': '/api/orders/7',
+      'http.response.status_code': 200,
+      'x.list': ['a', 'b'],
+    });
+    expect(ours(spans)).toEqual(fromArrays);
+    // A processor that changes the object it read is exported as changed.
+    spans[0]!.attributes['db.rows'] = 3;
+    expect(ours(spans)).toEqual(reference(spans));
+    expect(ours(spans)).not.toEqual(fromArrays);
   });
 
   it('matches on values the SDK would not record (bytes, maps, null) and on odd timestamps', () => {
