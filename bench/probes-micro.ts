@@ -1,0 +1,109 @@
+/**
+ * `npm run bench:probes-micro`: the probes' own CPU per request, without an
+ * app, a database or a network, so the figure is the probes' code alone (hot
+ * in cache) and steady enough to compare changes of a few microseconds, which
+ * bench:probes cannot resolve on a noisy machine.
+ *
+ * Each configuration runs in its own processes (bench/probes-micro-child.ts,
+ * BENCH_PROCESSES of each, default 2) on core 0; this driver sits on core 1.
+ * Rounds hand each process a slice of BENCH_SLICE_MS (200) in turn, rotated
+ * per round, so every configuration is measured moments apart from the
+ * others. A slice's figure is the child's CPU time over the requests it ran;
+ * the table gives medians over all slices and the difference from `bare`
+ * (the fake request alone) measured in the same run.
+ *
+ *   bare       the fake request, response and two queries, no probes
+ *   metrics    createProbes with tracing off: histograms, request state, DB wrapper
+ *   spans      lean tracing with nothing to export: spans are contexts, not recorded
+ *   full       spans recorded and serialized as OTLP/protobuf (the body built, then discarded)
+ *   full-json  the same as OTLP/JSON
+ *
+ * Env: BENCH_ROUNDS (30), BENCH_SLICE_MS (200), BENCH_PROCESSES (2),
+ * BENCH_OUT (.perflab/bench-probes-micro.json).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { GENERATOR_CORE, SERVER_CORE } from './lib/pinned.js';
+import { alternation, fmt, median, printTable } from './lib/stats.js';
+import { MICRO_CONFIGS, type MicroConfig } from './lib/micro-configs.js';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30);
+const SLICE_MS = Number(process.env.BENCH_SLICE_MS ?? 200);
+const PROCESSES = Number(process.env.BENCH_PROCESSES ?? 2);
+const OUT = process.env.BENCH_OUT ?? '.perflab/bench-probes-micro.json';
+
+interface Worker {
+  config: MicroConfig;
+  child: ChildProcess;
+}
+
+function reply<T>(child: ChildProcess): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onExit = (code: number | null): void =>
+      reject(new Error(`a bench child exited with ${String(code)}`));
+    child.once('exit', onExit);
+    child.once('message', (m) => {
+      child.off('exit', onExit);
+      resolve(m as T);
+    });
+  });
+}
+
+async function startWorker(config: MicroConfig): Promise<Worker> {
+  // taskset execs node in place, so the IPC channel reaches it.
+  const child = spawn(
+    'taskset',
+    ['-c', String(SERVER_CORE), process.execPath, '--import', 'tsx', 'bench/probes-micro-child.ts'],
+    { env: { ...process.env, BENCH_MICRO_CONFIG: config }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+  );
+  await reply<{ ready: true }>(child);
+  return { config, child };
+}
+
+async function main(): Promise<void> {
+  spawn('taskset', ['-p', '-c', String(GENERATOR_CORE), String(process.pid)], { stdio: 'ignore' });
+  process.stderr.write(
+    `bench:probes-micro  ${ROUNDS} rounds x ${SLICE_MS} ms per process, ${PROCESSES} processes per configuration, on core ${SERVER_CORE}\n`,
+  );
+  const workers: Worker[] = [];
+  try {
+    for (let p = 0; p < PROCESSES; p++) for (const c of MICRO_CONFIGS) workers.push(await startWorker(c));
+    const slices = new Map<MicroConfig, number[]>(MICRO_CONFIGS.map((c) => [c, []]));
+    for (const { round, contender: w } of alternation(workers, ROUNDS)) {
+      w.child.send({ ms: SLICE_MS });
+      const r = await reply<{ requests: number; cpuMicros: number }>(w.child);
+      slices.get(w.config)!.push(r.cpuMicros / r.requests);
+      if (round % 10 === 9 && w === workers[workers.length - 1])
+        process.stderr.write(`  round ${round + 1}\n`);
+    }
+    const base = median(slices.get('bare')!);
+    const rows = MICRO_CONFIGS.map((c) => {
+      const s = slices.get(c)!;
+      return {
+        config: c,
+        usPerRequest: median(s),
+        addedUs: median(s) - base,
+        minUs: Math.min(...s),
+        slices: s.length,
+      };
+    });
+    printTable(
+      ['configuration', 'CPU µs/req (median)', 'added vs bare', 'min'],
+      rows.map((r) => [r.config, fmt(r.usPerRequest, 2), fmt(r.addedUs, 2), fmt(r.minUs, 2)]),
+    );
+    mkdirSync(dirname(OUT), { recursive: true });
+    writeFileSync(
+      OUT,
+      JSON.stringify({ rounds: ROUNDS, sliceMs: SLICE_MS, processes: PROCESSES, rows }, null, 2),
+    );
+  } finally {
+    for (const w of workers) {
+      w.child.kill('SIGTERM');
+      if (w.child.exitCode === null) await once(w.child, 'exit');
+    }
+  }
+}
+
+await main();
