@@ -55,6 +55,19 @@ export class ByteBuffer {
     }
   }
 
+  /** bytes[from, to) as they are. */
+  rawRange(bytes: Uint8Array, from: number, to: number): void {
+    const len = to - from;
+    this.ensure(len);
+    this.buf.set(bytes.subarray(from, to), this.n);
+    this.n += len;
+  }
+
+  /** A copy of what was appended from `start` on. */
+  copyFrom(start: number): Uint8Array {
+    return new Uint8Array(this.buf.subarray(start, this.n));
+  }
+
   /** One byte, e.g. a protobuf tag for a field number below 16. */
   byte(b: number): void {
     this.ensure(1);

@@ -2,6 +2,7 @@ import type { Attributes, HrTime, Link } from '@opentelemetry/api';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
 import { ByteBuffer, hexByte } from './byte-buffer.js';
 import { LeanSpan } from './lean-span.js';
+import { AttributeBlocks } from './attribute-blocks.js';
 import { PairCache } from './pair-cache.js';
 import { byResource, type ScopeBatch } from './otlp-json.js';
 
@@ -54,6 +55,9 @@ const pairs = new PairCache<Uint8Array>((key, value) => {
   return Uint8Array.from(w.bytes());
 });
 
+/** Whole runs of those pairs as spans of one name last wrote them (see AttributeBlocks). */
+const blocks = new AttributeBlocks(pairs, ATTRIBUTE);
+
 /**
  * Appends one span as a ScopeSpans.spans entry (its tag, length and Span
  * message). A batch's buffer is these entries back to back.
@@ -90,11 +94,7 @@ export function appendSpanProto(w: ByteBuffer, span: ReadableSpan): void {
   fixed64Time(w, span.endTime);
   const keys = span instanceof LeanSpan ? span.attributeKeys : undefined;
   if (keys) {
-    const values = (span as LeanSpan).attributeValues;
-    for (let i = 0; i < keys.length; i++) {
-      w.byte(ATTRIBUTE);
-      w.raw(pairs.get(keys[i]!, values[i]));
-    }
+    blocks.write(w, span.name, keys, (span as LeanSpan).attributeValues);
   } else attributes(w, span.attributes, ATTRIBUTE);
   w.byte(DROPPED_ATTRIBUTES);
   w.varint(span.droppedAttributesCount);

@@ -19,13 +19,7 @@ export class PairCache<T> {
   ) {}
 
   get(key: string, value: unknown): T {
-    const t = typeof value;
-    if (!(
-      (t === 'string' && (value as string).length <= MAX_PAIR_VALUE_LENGTH) ||
-      t === 'number' ||
-      t === 'boolean'
-    ))
-      return this.encode(key, value);
+    if (!cacheable(value)) return this.encode(key, value);
     let byValue = this.pairs.get(key);
     const cached = byValue?.get(value as string | number | boolean);
     if (cached !== undefined) return cached;
@@ -49,3 +43,11 @@ export class PairCache<T> {
 }
 
 const MAX_PAIR_VALUE_LENGTH = 2048;
+
+/** Whether a value's encoding may be kept: strings up to MAX_PAIR_VALUE_LENGTH, numbers, booleans. */
+export function cacheable(value: unknown): boolean {
+  const t = typeof value;
+  return (
+    (t === 'string' && (value as string).length <= MAX_PAIR_VALUE_LENGTH) || t === 'number' || t === 'boolean'
+  );
+}

@@ -45,6 +45,23 @@ function recorder(resourceAttrs: Attributes = { 'service.name': 'otlp-json-test'
   return { exporter, provider };
 }
 
+/** Ended LeanSpans with these names and attributes (set one by one, in order). */
+function leanSpans(list: { name: string; attributes: Attributes }[]): ReadableSpan[] {
+  const exporter = new InMemorySpanExporter();
+  const tracer = new LeanTracer({
+    resource: resourceFromAttributes({ 'service.name': 'lean' }),
+    instrumentationScope: { name: 'perflab-probes' },
+    processors: [new SimpleSpanProcessor(exporter)],
+    sampler: new AlwaysOnSampler(),
+  });
+  for (const { name, attributes } of list) {
+    const span = tracer.startSpan(name);
+    for (const [k, v] of Object.entries(attributes)) if (v !== undefined) span.setAttribute(k, v);
+    span.end();
+  }
+  return exporter.getFinishedSpans();
+}
+
 /** Registers the shared cases inside the caller's describe(). */
 export function serializerCases(ours: Serialize, reference: Serialize): void {
   it('writes the same document as OpenTelemetry for real SDK spans', () => {
@@ -141,6 +158,39 @@ export function serializerCases(ours: Serialize, reference: Serialize): void {
     spans[0]!.attributes['db.rows'] = 3;
     expect(ours(spans)).toEqual(reference(spans));
     expect(ours(spans)).not.toEqual(fromArrays);
+  });
+
+  it('stays right as spans of one name repeat, change, add, drop and reorder their attributes', () => {
+    const long = 'x'.repeat(3000); // beyond what the attribute caches keep
+    const sequences: Attributes[] = [
+      { a: 'GET', b: '/api/orders', c: 200, d: true },
+      { a: 'GET', b: '/api/orders', c: 200, d: true }, // the same again
+      { a: 'GET', b: '/api/orders', c: 404, d: true }, // one in the middle changed
+      { a: 'POST', b: '/api/orders', c: 404, d: true }, // the first changed
+      { a: 'POST', b: '/api/orders', c: 404, d: false }, // the last changed
+      { a: 'POST', b: '/api/orders', c: 404 }, // one fewer
+      { a: 'POST', b: '/api/orders', c: 404, d: false, e: 1.5 }, // two more
+      { b: '/api/orders', a: 'POST', c: 404 }, // reordered
+      { a: 'POST', b: long, c: 404 }, // not cacheable
+      { a: 'POST', b: long, c: 404 },
+      { a: 'POST', b: '/api/orders', c: 404 },
+      {},
+      { a: 'POST' },
+    ];
+    const spans = leanSpans(sequences.map((attributes) => ({ name: 'GET /api/orders', attributes })));
+    expect(ours(spans)).toEqual(reference(spans));
+  });
+
+  it('stays right for any sequence of attributes on spans of one name (property-based)', () => {
+    const value = fc.oneof(fc.constantFrom('x', 'y', 'z'), fc.integer({ min: 0, max: 3 }), fc.boolean());
+    const attrs = fc.dictionary(fc.constantFrom('k1', 'k2', 'k3', 'k4'), value, { maxKeys: 4 });
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.constantFrom('one', 'two'), attrs), { maxLength: 12 }), (list) => {
+        const spans = leanSpans(list.map(([name, attributes]) => ({ name, attributes })));
+        expect(ours(spans)).toEqual(reference(spans));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('matches on values the SDK would not record (bytes, maps, null) and on odd timestamps', () => {
