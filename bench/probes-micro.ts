@@ -18,7 +18,11 @@
  *   full       spans recorded and serialized as OTLP/protobuf (the body built, then discarded)
  *   full-json  the same as OTLP/JSON
  *
- * Env: BENCH_ROUNDS (30), BENCH_SLICE_MS (200), BENCH_PROCESSES (2),
+ * BENCH_PACED=1 runs requests in bursts of 5 every 5 ms (about 1,000 a
+ * second) instead of back to back: caches go cold between bursts, as they do
+ * inside a busy application, and the probes' code weighs several times more.
+ *
+ * Env: BENCH_ROUNDS (30), BENCH_SLICE_MS (200), BENCH_PROCESSES (2), BENCH_PACED,
  * BENCH_OUT (.perflab/bench-probes-micro.json).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -33,6 +37,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30);
 const SLICE_MS = Number(process.env.BENCH_SLICE_MS ?? 200);
 const PROCESSES = Number(process.env.BENCH_PROCESSES ?? 2);
 const OUT = process.env.BENCH_OUT ?? '.perflab/bench-probes-micro.json';
+const PACED = process.env.BENCH_PACED === '1';
 
 interface Worker {
   config: MicroConfig;
@@ -65,7 +70,7 @@ async function startWorker(config: MicroConfig): Promise<Worker> {
 async function main(): Promise<void> {
   spawn('taskset', ['-p', '-c', String(GENERATOR_CORE), String(process.pid)], { stdio: 'ignore' });
   process.stderr.write(
-    `bench:probes-micro  ${ROUNDS} rounds x ${SLICE_MS} ms per process, ${PROCESSES} processes per configuration, on core ${SERVER_CORE}\n`,
+    `bench:probes-micro  ${ROUNDS} rounds x ${SLICE_MS} ms per process, ${PROCESSES} processes per configuration, on core ${SERVER_CORE}${PACED ? ', paced' : ''}\n`,
   );
   const workers: Worker[] = [];
   try {
@@ -96,7 +101,11 @@ async function main(): Promise<void> {
     mkdirSync(dirname(OUT), { recursive: true });
     writeFileSync(
       OUT,
-      JSON.stringify({ rounds: ROUNDS, sliceMs: SLICE_MS, processes: PROCESSES, rows }, null, 2),
+      JSON.stringify(
+        { rounds: ROUNDS, sliceMs: SLICE_MS, processes: PROCESSES, paced: PACED, rows },
+        null,
+        2,
+      ),
     );
   } finally {
     for (const w of workers) {

@@ -42,6 +42,22 @@ describe('bench:probes-micro child', () => {
     expect(r.cpuMicros).toBeGreaterThan(0);
   });
 
+  it('paces requests in bursts of 5 when BENCH_PACED=1', async () => {
+    const child = fork('bench/probes-micro-child.ts', [], {
+      env: { ...process.env, BENCH_MICRO_CONFIG: 'full', BENCH_PACED: '1' },
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    children.push(child);
+    await next(child);
+    child.send({ ms: 60 });
+    const r = await next<{ requests: number; cpuMicros: number }>(child);
+    // At least one 5 ms pause per burst: far fewer requests than back to back, in whole bursts.
+    expect(r.requests % 5).toBe(0);
+    expect(r.requests).toBeGreaterThan(0);
+    expect(r.requests).toBeLessThanOrEqual(5 * Math.ceil(60 / 5) + 5);
+  });
+
   it('refuses an unknown configuration, naming the valid ones', async () => {
     const child = fork('bench/probes-micro-child.ts', [], {
       env: { ...process.env, BENCH_MICRO_CONFIG: 'fastest' },
