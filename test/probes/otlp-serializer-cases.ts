@@ -46,14 +46,22 @@ function recorder(resourceAttrs: Attributes = { 'service.name': 'otlp-json-test'
 }
 
 /** Ended LeanSpans with these names and attributes (set one by one, in order). */
-function leanSpans(list: { name: string; attributes: Attributes }[]): ReadableSpan[] {
+/** A LeanTracer recording into an in-memory exporter, as the probes' tracer records. */
+function leanRecorder(attributeCountLimit?: number) {
   const exporter = new InMemorySpanExporter();
   const tracer = new LeanTracer({
     resource: resourceFromAttributes({ 'service.name': 'lean' }),
     instrumentationScope: { name: 'perflab-probes' },
     processors: [new SimpleSpanProcessor(exporter)],
     sampler: new AlwaysOnSampler(),
+    ...(attributeCountLimit === undefined ? {} : { attributeCountLimit }),
   });
+  return { exporter, tracer };
+}
+
+/** Ended LeanSpans with these names and attributes (set one by one, in order). */
+function leanSpans(list: { name: string; attributes: Attributes }[]): ReadableSpan[] {
+  const { exporter, tracer } = leanRecorder();
   for (const { name, attributes } of list) {
     const span = tracer.startSpan(name);
     for (const [k, v] of Object.entries(attributes)) if (v !== undefined) span.setAttribute(k, v);
@@ -117,14 +125,7 @@ export function serializerCases(ours: Serialize, reference: Serialize): void {
   });
 
   it('writes the same document for LeanSpans, before and after their attributes object is read', () => {
-    const exporter = new InMemorySpanExporter();
-    const tracer = new LeanTracer({
-      resource: resourceFromAttributes({ 'service.name': 'lean' }),
-      instrumentationScope: { name: 'perflab-probes' },
-      processors: [new SimpleSpanProcessor(exporter)],
-      sampler: new AlwaysOnSampler(),
-      attributeCountLimit: 4,
-    });
+    const { exporter, tracer } = leanRecorder(4);
     const server = tracer.startSpan('GET', {
       kind: SpanKind.SERVER,
       attributes: { 'http.request.method': 'GET' },
