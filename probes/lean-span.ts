@@ -48,9 +48,9 @@ const NO_LINKS: readonly Link[] = Object.freeze([]);
 export class LeanSpan implements Span, ReadableSpan {
   /*
    * Attributes are kept as two arrays in insertion order and turned into the
-   * ReadableSpan's object only when something reads `attributes`: building an
-   * object key by key and walking it again with for...in (megamorphic across
-   * span shapes) measured as the largest part of serializing a span.
+   * ReadableSpan's object only when something reads `attributes`: the OTLP
+   * writers walk the arrays by index, where an object built key by key per
+   * span would be walked with for...in, megamorphic across span shapes.
    */
   private readonly attrKeys: string[] = [];
   private readonly attrValues: AttributeValue[] = [];
