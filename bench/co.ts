@@ -23,13 +23,14 @@ import {
   waitForQuietMachine,
 } from './lib/pinned.js';
 import { alternation, fmt, median, printTable } from './lib/stats.js';
+import { envInt } from './lib/env.js';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const DURATION_S = Number(process.env.BENCH_DURATION ?? 20);
-const RATE = Number(process.env.BENCH_RATE ?? 500);
-const STALL_MS = Number(process.env.BENCH_STALL_MS ?? 500);
-const STALL_EVERY_MS = Number(process.env.BENCH_STALL_EVERY_MS ?? 2000);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const ROUNDS = envInt('BENCH_ROUNDS', 3);
+const DURATION_S = envInt('BENCH_DURATION', 20);
+const RATE = envInt('BENCH_RATE', 500);
+const STALL_MS = envInt('BENCH_STALL_MS', 500);
+const STALL_EVERY_MS = envInt('BENCH_STALL_EVERY_MS', 2000);
+const CONNECTIONS = envInt('BENCH_CONNECTIONS', 10);
 const OUT = process.env.BENCH_OUT ?? '.perflab/bench-co.json';
 const BASE_MS = 1;
 

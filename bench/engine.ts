@@ -29,12 +29,13 @@ import {
   waitForQuietMachine,
 } from './lib/pinned.js';
 import { alternation, fmt, median, printTable } from './lib/stats.js';
+import { envInt } from './lib/env.js';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const DURATION_S = Number(process.env.BENCH_DURATION ?? 5);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
-const RATE = Number(process.env.BENCH_RATE ?? 10_000);
-const MEMORY_REQUESTS = Number(process.env.BENCH_MEMORY_REQUESTS ?? 0);
+const ROUNDS = envInt('BENCH_ROUNDS', 3);
+const DURATION_S = envInt('BENCH_DURATION', 5);
+const CONNECTIONS = envInt('BENCH_CONNECTIONS', 50);
+const RATE = envInt('BENCH_RATE', 10_000);
+const MEMORY_REQUESTS = envInt('BENCH_MEMORY_REQUESTS', 0, 0);
 const OUT = process.env.BENCH_OUT ?? '.perflab/bench-engine.json';
 /** Comma-separated parts to run: closed, open, memory (default: all, memory only with BENCH_MEMORY_REQUESTS). */
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'closed,open,memory').split(','));

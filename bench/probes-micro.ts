@@ -32,10 +32,11 @@ import { dirname } from 'node:path';
 import { GENERATOR_CORE, SERVER_CORE } from './lib/pinned.js';
 import { alternation, fmt, median, printTable } from './lib/stats.js';
 import { MICRO_CONFIGS, type MicroConfig } from './lib/micro-configs.js';
+import { envInt } from './lib/env.js';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30);
-const SLICE_MS = Number(process.env.BENCH_SLICE_MS ?? 200);
-const PROCESSES = Number(process.env.BENCH_PROCESSES ?? 2);
+const ROUNDS = envInt('BENCH_ROUNDS', 30);
+const SLICE_MS = envInt('BENCH_SLICE_MS', 200);
+const PROCESSES = envInt('BENCH_PROCESSES', 2);
 const OUT = process.env.BENCH_OUT ?? '.perflab/bench-probes-micro.json';
 const PACED = process.env.BENCH_PACED === '1';
 

@@ -37,11 +37,12 @@ import { dirname } from 'node:path';
 import autocannon from 'autocannon';
 import { cpuMicros, GENERATOR_CORE, pinLocalPostgres, stop } from './lib/pinned.js';
 import { median } from './lib/stats.js';
+import { envInt } from './lib/env.js';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const WARMUP = Number(process.env.BENCH_WARMUP ?? 6);
-const DURATION = Number(process.env.BENCH_DURATION ?? 5);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const ROUNDS = envInt('BENCH_ROUNDS', 5);
+const WARMUP = envInt('BENCH_WARMUP', 6, 0);
+const DURATION = envInt('BENCH_DURATION', 5);
+const CONNECTIONS = envInt('BENCH_CONNECTIONS', 50);
 const WITH_TARGET = process.env.BENCH_TARGET !== '0';
 const WITH_TRIVIAL = process.env.BENCH_TRIVIAL !== '0';
 const OUT = process.env.BENCH_OUT ?? '.perflab/bench-probes.json';

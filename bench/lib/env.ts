@@ -1,0 +1,24 @@
+/**
+ * A whole number from the environment, `fallback` when unset or empty. A
+ * value that is not a whole number at least `min` stops the bench (exit 2)
+ * with a message naming the variable, instead of running with NaN rounds.
+ */
+export function envInt(name: string, fallback: number, min = 1): number {
+  try {
+    return parseEnvInt(name, process.env[name], fallback, min);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exit(2);
+  }
+}
+
+/** envInt's rule, throwing instead of exiting. */
+export function parseEnvInt(name: string, value: string | undefined, fallback: number, min = 1): number {
+  const raw = value?.trim();
+  if (!raw) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) {
+    throw new Error(`${name} must be a whole number >= ${min}, got "${raw}"`);
+  }
+  return n;
+}
