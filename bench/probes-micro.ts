@@ -26,10 +26,9 @@
  * BENCH_OUT (.perflab/bench-probes-micro.json).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { GENERATOR_CORE, SERVER_CORE } from './lib/pinned.js';
+import { GENERATOR_CORE, nextMessage, SERVER_CORE, stop } from './lib/pinned.js';
 import { alternation, fmt, median, printTable } from './lib/stats.js';
 import { MICRO_CONFIGS, type MicroConfig } from './lib/micro-configs.js';
 import { envInt } from './lib/env.js';
@@ -45,18 +44,6 @@ interface Worker {
   child: ChildProcess;
 }
 
-function reply<T>(child: ChildProcess): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const onExit = (code: number | null): void =>
-      reject(new Error(`a bench child exited with ${String(code)}`));
-    child.once('exit', onExit);
-    child.once('message', (m) => {
-      child.off('exit', onExit);
-      resolve(m as T);
-    });
-  });
-}
-
 async function startWorker(config: MicroConfig): Promise<Worker> {
   // taskset execs node in place, so the IPC channel reaches it.
   const child = spawn(
@@ -64,7 +51,7 @@ async function startWorker(config: MicroConfig): Promise<Worker> {
     ['-c', String(SERVER_CORE), process.execPath, '--import', 'tsx', 'bench/probes-micro-child.ts'],
     { env: { ...process.env, BENCH_MICRO_CONFIG: config }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
   );
-  await reply<{ ready: true }>(child);
+  await nextMessage<{ ready: true }>(child);
   return { config, child };
 }
 
@@ -79,7 +66,7 @@ async function main(): Promise<void> {
     const slices = new Map<MicroConfig, number[]>(MICRO_CONFIGS.map((c) => [c, []]));
     for (const { round, contender: w } of alternation(workers, ROUNDS)) {
       w.child.send({ ms: SLICE_MS });
-      const r = await reply<{ requests: number; cpuMicros: number }>(w.child);
+      const r = await nextMessage<{ requests: number; cpuMicros: number }>(w.child);
       slices.get(w.config)!.push(r.cpuMicros / r.requests);
       if (round % 10 === 9 && w === workers[workers.length - 1])
         process.stderr.write(`  round ${round + 1}\n`);
@@ -109,10 +96,7 @@ async function main(): Promise<void> {
       ),
     );
   } finally {
-    for (const w of workers) {
-      w.child.kill('SIGTERM');
-      if (w.child.exitCode === null) await once(w.child, 'exit');
-    }
+    await Promise.all(workers.map((w) => stop(w.child)));
   }
 }
 
