@@ -7,7 +7,8 @@
  * and the OTLP receiver) to core 1. Rounds alternate bare and each variant,
  * so every variant run has a bare run right before and after it; a variant's
  * cost is its CPU/request minus the mean of those two neighbours, and the
- * report gives the median over rounds.
+ * report gives the median over rounds with the lowest and highest round
+ * (bench/lib/paired.ts).
  *
  * Every round starts its servers afresh (one process's JIT luck must not decide
  * a variant's figure) and warms each up for BENCH_WARMUP seconds first: PGlite's
@@ -36,7 +37,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
 import autocannon from 'autocannon';
 import { cpuMicros, GENERATOR_CORE, pinLocalPostgres, stop } from './lib/pinned.js';
-import { median } from './lib/stats.js';
+import { formatSummaryTable, summarize, type Sample, type Summary } from './lib/paired.js';
 import { envInt } from './lib/env.js';
 
 const ROUNDS = envInt('BENCH_ROUNDS', 5);
@@ -64,16 +65,6 @@ interface Running {
   url: string;
   path: string;
   headers: Record<string, string>;
-}
-
-interface Sample {
-  name: string;
-  round: number;
-  rps: number;
-  requests: number;
-  cpuUsPerReq: number;
-  p99Ms: number;
-  errors: number;
 }
 
 /** A receiver that accepts OTLP/HTTP exports without parsing them (parsing would tax the load generator). */
@@ -207,71 +198,6 @@ async function stopAll(servers: Running[]): Promise<void> {
   }
 }
 
-interface Summary {
-  name: string;
-  rps: number;
-  cpuUsPerReq: number;
-  p99Ms: number;
-  addedCpuUs: number;
-  throughputRatio: number;
-  p99AddedMs: number;
-}
-
-/** Each variant run against the mean of the bare runs just before and after it; medians over rounds. */
-function summarize(samples: Sample[], bareName: string): Summary[] {
-  const out: Summary[] = [];
-  const bare = samples.filter((s) => s.name === bareName);
-  out.push({
-    name: bareName,
-    rps: median(bare.map((s) => s.rps)),
-    cpuUsPerReq: median(bare.map((s) => s.cpuUsPerReq)),
-    p99Ms: median(bare.map((s) => s.p99Ms)),
-    addedCpuUs: 0,
-    throughputRatio: 1,
-    p99AddedMs: 0,
-  });
-  const names = [...new Set(samples.map((s) => s.name))].filter((n) => n !== bareName);
-  for (const name of names) {
-    const added: number[] = [];
-    const ratio: number[] = [];
-    const p99: number[] = [];
-    samples.forEach((s, i) => {
-      if (s.name !== name) return;
-      const prev = samples[i - 1]!;
-      const next = samples[i + 1]!;
-      added.push(s.cpuUsPerReq - (prev.cpuUsPerReq + next.cpuUsPerReq) / 2);
-      ratio.push(s.rps / ((prev.rps + next.rps) / 2));
-      p99.push(s.p99Ms - (prev.p99Ms + next.p99Ms) / 2);
-    });
-    const mine = samples.filter((s) => s.name === name);
-    out.push({
-      name,
-      rps: median(mine.map((s) => s.rps)),
-      cpuUsPerReq: median(mine.map((s) => s.cpuUsPerReq)),
-      p99Ms: median(mine.map((s) => s.p99Ms)),
-      addedCpuUs: median(added),
-      throughputRatio: median(ratio),
-      p99AddedMs: median(p99),
-    });
-  }
-  return out;
-}
-
-function table(title: string, rows: Summary[]): string {
-  const lines = [
-    `### ${title}`,
-    '',
-    '| variant | req/s | CPU µs/req | added CPU µs/req vs bare | throughput vs bare | p99 ms | p99 added ms |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
-  ];
-  for (const r of rows) {
-    lines.push(
-      `| ${r.name} | ${r.rps.toFixed(0)} | ${r.cpuUsPerReq.toFixed(1)} | ${r.addedCpuUs.toFixed(1)} | ${r.throughputRatio.toFixed(2)}x | ${r.p99Ms.toFixed(0)} | ${r.p99AddedMs.toFixed(1)} |`,
-    );
-  }
-  return lines.join('\n');
-}
-
 async function main(): Promise<void> {
   const sink = await startSink();
   const unpin = process.env.BENCH_DATABASE_URL
@@ -292,7 +218,9 @@ async function main(): Promise<void> {
     let trivial: Summary[] | undefined;
     if (WITH_TRIVIAL) {
       trivial = summarize(await alternate(specs, sink.url), 'bare');
-      report.push(table(`Trivial route (GET /api/items/:id), ${CONNECTIONS} connections`, trivial));
+      report.push(
+        formatSummaryTable(`Trivial route (GET /api/items/:id), ${CONNECTIONS} connections`, trivial),
+      );
     }
 
     let target: Summary[] | undefined;
@@ -333,7 +261,7 @@ async function main(): Promise<void> {
       target = summarize(await alternate(tSpecs, sink.url), 'target bare');
       const dbName = process.env.BENCH_DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite';
       report.push(
-        table(
+        formatSummaryTable(
           `Target app order history (GET /api/orders?limit=20) on ${dbName}, ${CONNECTIONS} connections`,
           target,
         ),
