@@ -143,6 +143,30 @@ describe.each(['http/protobuf', 'http/json'] as const)('SerializingSpanProcessor
     expect(names).toEqual(['s0', 's1', 's2', 's3', 's4']);
   });
 
+  it('writes ended spans in runs of 64, in order, and what still waits when flushed', async () => {
+    const encoding = encodingOf(protocol);
+    let written = 0;
+    const exporter = new CapturingExporter((w, span) => {
+      written++;
+      encoding(w, span);
+    });
+    const processor = new SerializingSpanProcessor(exporter, SETTINGS);
+    const t = new BasicTracerProvider({ spanProcessors: [processor] }).getTracer('t');
+    for (let i = 0; i < 63; i++) t.startSpan(`s${i}`).end();
+    expect(written).toBe(0);
+    t.startSpan('s63').end();
+    expect(written).toBe(64);
+    for (let i = 64; i < 70; i++) t.startSpan(`s${i}`).end();
+    expect(written).toBe(64);
+    await processor.forceFlush();
+    expect(written).toBe(70);
+    expect(exporter.exports.map((e) => e.count)).toEqual([70]);
+    const names = body(exporter.exports[0]!, protocol).resourceSpans[0]!.scopeSpans[0]!.spans.map(
+      (s) => s.name,
+    );
+    expect(names).toEqual(Array.from({ length: 70 }, (_, i) => `s${i}`));
+  });
+
   it('exports after the schedule delay without a flush', () => {
     vi.useFakeTimers();
     const { exporter, provider } = setupFor({ scheduledDelayMillis: 1000 });
