@@ -22,7 +22,7 @@ export type OtlpProtocol = 'http/protobuf' | 'http/json';
 /** Appends one span to its batch's buffer, in the exporter's wire format. */
 export type SpanEncoding = (w: ByteBuffer, span: ReadableSpan) => void;
 
-/** Spans serialized when they ended (see SerializingSpanProcessor). */
+/** Spans serialized shortly after they ended (see SerializingSpanProcessor). */
 export interface SerializedSpans {
   batches: ScopeBatch<Buffer>[];
   count: number;
@@ -92,7 +92,7 @@ const WIRE: Record<
 /**
  * OpenTelemetry's OTLP/HTTP span exporter (same transport, retries and
  * OTEL_EXPORTER_OTLP_* configuration, built from the same exporter-base
- * parts), fed spans that were serialized when they ended instead of span
+ * parts), fed spans that were serialized shortly after they ended instead of span
  * objects: see SerializingSpanProcessor for why.
  */
 export class SerializedOtlpExporter extends OTLPExporterBase<SerializedSpans> {

@@ -175,7 +175,7 @@ function batching(exporter: SpanExporter, simple: boolean | undefined): SpanProc
 }
 
 /**
- * OTLP/HTTP when an endpoint is configured (spans serialized as they end, see
+ * OTLP/HTTP when an endpoint is configured (spans serialized in short runs as they end, see
  * SerializingSpanProcessor), the console when OTEL_TRACES_EXPORTER says so,
  * otherwise nothing.
  */
