@@ -73,12 +73,18 @@ export function createMiddleware(deps: ProbeDeps): RequestHandler {
         implicit = deps.context() === 'async-local-storage';
         const s = newRequestState(implicit);
         const mode = deps.mode();
+        // Each read of req or res costs a hidden-class miss on Express, which
+        // gives every request object its own prototype: read each field once.
+        const seen: Seen = { method: req.method, requestBytes: -1 };
+        const headers = req.headers;
+        const length = headers['content-length'];
+        if (length !== undefined) seen.requestBytes = Number(length);
         if (mode === 'lean') {
-          const parent = carriesContext(req.headers)
-            ? propagation.extract(ROOT_CONTEXT, req.headers, headerGetter)
+          const parent = carriesContext(headers)
+            ? propagation.extract(ROOT_CONTEXT, headers, headerGetter)
             : ROOT_CONTEXT;
-          const span = tracer().startSpan(req.method, SERVER, parent);
-          if (span.isRecording()) startAttributes(span, req);
+          const span = tracer().startSpan(seen.method, SERVER, parent);
+          if (span.isRecording()) startAttributes(span, req, seen.method, headers);
           s.span = span;
           s.ctx = trace.setSpan(parent, span);
         } else if (mode === 'auto') {
@@ -90,7 +96,7 @@ export function createMiddleware(deps: ProbeDeps): RequestHandler {
         // once() wrappers).
         res.on('close', () => {
           try {
-            end(deps, req, res, s, mode === 'lean', start);
+            end(deps, req, res, s, mode === 'lean', start, seen);
           } catch (err) {
             diag.report('middleware.finish', err);
           }
@@ -108,6 +114,13 @@ export function createMiddleware(deps: ProbeDeps): RequestHandler {
   };
 }
 
+/** What the middleware read off the request when it started. */
+interface Seen {
+  method: string;
+  /** Content-Length of the request body; -1 when absent. */
+  requestBytes: number;
+}
+
 function end(
   deps: ProbeDeps,
   req: Request,
@@ -115,12 +128,13 @@ function end(
   state: RequestState,
   ownSpan: boolean,
   start: number,
+  seen: Seen,
 ): void {
   const span = state.span;
   const { options: o, metrics: m, logger, diag } = deps;
   const seconds = (performance.now() - start) / 1000;
   m.active.value--;
-  const method = normalizeMethod(req.method);
+  const method = normalizeMethod(seen.method);
   let route: string;
   try {
     route = routeTemplate(req);
@@ -141,7 +155,7 @@ function end(
     }
   }
   m.httpDuration.observe(m.httpDuration.series(method, route, status), seconds, traceId, spanId);
-  const reqSize = Number(req.headers['content-length']);
+  const reqSize = seen.requestBytes;
   if (reqSize >= 0) m.httpRequestSize.observe(m.httpRequestSize.series(method, route), reqSize);
   const resSize = Number(res.getHeader('content-length'));
   if (resSize >= 0) m.httpResponseSize.observe(m.httpResponseSize.series(method, route, status), resSize);
@@ -198,17 +212,19 @@ function end(
   }
 }
 
-function startAttributes(span: Span, req: Request): void {
-  const host = req.headers.host ?? '';
+function startAttributes(span: Span, req: Request, method: string, headers: IncomingHttpHeaders): void {
+  const host = headers.host ?? '';
   const colon = host.lastIndexOf(':');
-  const ua = req.headers['user-agent'];
-  span.setAttribute(ATTR_HTTP_REQUEST_METHOD, normalizeMethod(req.method));
+  const ua = headers['user-agent'];
+  const socket = req.socket as Request['socket'] & { encrypted?: boolean };
+  span.setAttribute(ATTR_HTTP_REQUEST_METHOD, normalizeMethod(method));
   span.setAttribute(ATTR_URL_PATH, pathOf(req.originalUrl ?? req.url));
-  span.setAttribute(ATTR_URL_SCHEME, (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http');
+  span.setAttribute(ATTR_URL_SCHEME, socket.encrypted ? 'https' : 'http');
   span.setAttribute(ATTR_SERVER_ADDRESS, colon > 0 ? host.slice(0, colon) : host);
   span.setAttribute(ATTR_NETWORK_PROTOCOL_VERSION, req.httpVersion);
   if (colon > 0) span.setAttribute(ATTR_SERVER_PORT, Number(host.slice(colon + 1)));
-  if (req.socket.remoteAddress) span.setAttribute(ATTR_CLIENT_ADDRESS, req.socket.remoteAddress);
+  const peer = socket.remoteAddress;
+  if (peer) span.setAttribute(ATTR_CLIENT_ADDRESS, peer);
   if (ua) span.setAttribute(ATTR_USER_AGENT_ORIGINAL, ua);
 }
 
