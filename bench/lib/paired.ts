@@ -42,6 +42,15 @@ const spread = (values: readonly number[]): Spread => ({
   max: Math.max(...values),
 });
 
+/** A server's own figures, median over its runs. */
+function medians(runs: readonly Sample[]): Pick<Summary, 'rps' | 'cpuUsPerReq' | 'p99Ms'> {
+  return {
+    rps: median(runs.map((s) => s.rps)),
+    cpuUsPerReq: median(runs.map((s) => s.cpuUsPerReq)),
+    p99Ms: median(runs.map((s) => s.p99Ms)),
+  };
+}
+
 /**
  * Samples in the order they were measured: bare, v1, bare, v2, bare ... A
  * variant sample without a bare neighbour on both sides is a programming
@@ -53,9 +62,7 @@ export function summarize(samples: readonly Sample[], bareName: string): Summary
   const out: Summary[] = [
     {
       name: bareName,
-      rps: median(bare.map((s) => s.rps)),
-      cpuUsPerReq: median(bare.map((s) => s.cpuUsPerReq)),
-      p99Ms: median(bare.map((s) => s.p99Ms)),
+      ...medians(bare),
       addedCpuUs: 0,
       throughputRatio: 1,
       p99AddedMs: 0,
@@ -79,12 +86,9 @@ export function summarize(samples: readonly Sample[], bareName: string): Summary
       ratio.push(s.rps / ((prev.rps + next.rps) / 2));
       p99.push(s.p99Ms - (prev.p99Ms + next.p99Ms) / 2);
     });
-    const mine = samples.filter((s) => s.name === name);
     out.push({
       name,
-      rps: median(mine.map((s) => s.rps)),
-      cpuUsPerReq: median(mine.map((s) => s.cpuUsPerReq)),
-      p99Ms: median(mine.map((s) => s.p99Ms)),
+      ...medians(samples.filter((s) => s.name === name)),
       addedCpuUs: median(added),
       throughputRatio: median(ratio),
       p99AddedMs: median(p99),
