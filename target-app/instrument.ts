@@ -7,6 +7,8 @@ import { createLogger } from './logger.js';
 
 export interface Instrumented {
   db: Db;
+  /** The database as given, for migrations and seeding (see StartOptions.setupDb). */
+  setupDb: Db;
   instrumentation: AppInstrumentation & { logger: Logger };
   probes: Probes | undefined;
   shutdown(): Promise<void>;
@@ -20,7 +22,7 @@ export interface Instrumented {
 export function instrumentApp(config: AppConfig, db: Db, env: NodeJS.ProcessEnv = process.env): Instrumented {
   if (env.PERFLAB_PROBES === 'off') {
     const logger = createLogger(config.logLevel);
-    return { db, instrumentation: { logger }, probes: undefined, shutdown: async () => {} };
+    return { db, setupDb: db, instrumentation: { logger }, probes: undefined, shutdown: async () => {} };
   }
   const probes = createProbes({
     serviceName: env.OTEL_SERVICE_NAME ?? 'target-app',
@@ -31,6 +33,7 @@ export function instrumentApp(config: AppConfig, db: Db, env: NodeJS.ProcessEnv 
   });
   return {
     db: probes.instrumentDb(db),
+    setupDb: db,
     instrumentation: {
       middleware: probes.middleware,
       metricsHandler: probes.metricsHandler,

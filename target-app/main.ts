@@ -7,9 +7,9 @@ import { exitWithError } from './bin/exit.js';
 async function main(): Promise<void> {
   const config = loadConfig();
   const rawDb = await openDb(config);
-  const { db, instrumentation, shutdown } = instrumentApp(config, rawDb);
+  const { db, setupDb, instrumentation, shutdown } = instrumentApp(config, rawDb);
   const logger = instrumentation.logger;
-  const running = await startServer({ config, db, instrumentation, log: logger });
+  const running = await startServer({ config, db, setupDb, instrumentation, log: logger });
   logger.info({ url: running.url, db: db.kind, seeded: running.seeded }, 'target app listening');
 
   let stopping = false;

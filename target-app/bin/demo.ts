@@ -19,9 +19,9 @@ async function main(): Promise<void> {
   out(
     `perflab demo: opening ${config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`} ...`,
   );
-  const { db, instrumentation, shutdown } = instrumentApp(config, await openDb(config));
+  const { db, setupDb, instrumentation, shutdown } = instrumentApp(config, await openDb(config));
   const started = performance.now();
-  const running = await startServer({ config, db, instrumentation, log: instrumentation.logger });
+  const running = await startServer({ config, db, setupDb, instrumentation, log: instrumentation.logger });
   const took = ((performance.now() - started) / 1000).toFixed(1);
   out(running.seeded ? `seeded an empty database in ${took} s` : `reused the seeded database (${took} s)`);
   out();

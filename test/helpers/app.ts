@@ -73,6 +73,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const running = await startServer({
     config,
     db,
+    setupDb: testDb.db,
     seedIfEmpty: false,
     ...(instrumentation ? { instrumentation } : {}),
   }).catch(async (err: unknown) => {

@@ -53,6 +53,14 @@ describe('npm start (target-app/main.ts)', () => {
     expect(metrics).toMatch(
       /perflab_http_server_db_queries_per_request_sum\{[^}]*http_route="\/api\/products"[^}]*\} 1$/m,
     );
+    // Migrations and seeding went through the uninstrumented database: the
+    // only query series are the app's own (no INSERTs, no DDL from startup).
+    const queryOps = [...metrics.matchAll(/db_client_operation_duration_seconds_count\{([^}]*)\}/g)].map(
+      (m) => /db_operation_name="([^"]*)"/.exec(m[1]!)?.[1],
+    );
+    expect(queryOps.length).toBeGreaterThan(0);
+    expect(new Set(queryOps)).toEqual(new Set(['SELECT']));
+    expect(app.lines.some((l) => l.msg === 'slow query')).toBe(false);
     app.child.kill('SIGTERM');
     expect(await app.exited).toBe(0);
 
