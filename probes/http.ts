@@ -1,4 +1,4 @@
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import {
   context,
@@ -23,7 +23,8 @@ import {
   ATTR_USER_AGENT_ORIGINAL,
 } from '@opentelemetry/semantic-conventions';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { attachState, newRequestState, runWithState, type RequestState } from './context.js';
+import { attachState, newRequestState, runWithState, stateOf, type RequestState } from './context.js';
+import { invalidOption } from '../common/perflab-error.js';
 import { normalizeMethod } from './http-method.js';
 import { ATTR_PERFLAB_DB_QUERY_COUNT, LABEL_METHOD, LABEL_ROUTE } from './metric-names.js';
 import { routeTemplate } from './route.js';
@@ -31,6 +32,7 @@ import type { ProbeDeps } from './deps.js';
 
 /** Shared span options: the tracer only reads them. */
 const SERVER = Object.freeze({ kind: SpanKind.SERVER });
+const WRAP_CODE = 'PERFLAB_E_PROBES_OPTION';
 
 /*
  * With the default W3C propagators, a request without traceparent, tracestate
@@ -54,64 +56,105 @@ const headerGetter = {
   get: (carrier: IncomingHttpHeaders, key: string) => carrier[key],
 };
 
+/** A Node request listener: an Express app, or what http.createServer takes. */
+export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
+
 /**
- * The one middleware an app adds first. Per request: a live-request count, one
- * SERVER span (lean mode) continuing an incoming traceparent, the request
- * state the DB wrapper counts into, and at the end the duration, body-size and
- * queries-per-request histograms (with exemplars when sampled), the
- * slow-request warning and the request hook. It never throws into the app.
+ * The per-request probe, wired one of two ways (createProbes hands out both):
+ *
+ * - `middleware`, the drop-in: `app.use(probes.middleware)` first.
+ * - `wrap(app)`, a request listener around the whole app:
+ *   `http.createServer(probes.wrap(app))`. It sees each request before
+ *   Express does, which is cheaper: Express 5 gives every request and
+ *   response object a hidden class of its own (docs/probes.md), so each
+ *   property the probe reads after Express has them misses V8's inline
+ *   caches, and a middleware also adds a router layer. V8's --log-ic counted
+ *   181.3 misses a request with the middleware and 170.0 wrapped (165.5 bare)
+ *   on the target app's order history.
+ *
+ * Per request: a live-request count, one SERVER span (lean mode) continuing
+ * an incoming traceparent, the request state the DB wrapper counts into, and
+ * at the end the duration, body-size and queries-per-request histograms (with
+ * exemplars when sampled), the slow-request warning and the request hook. It
+ * never throws into the app.
  */
-export function createMiddleware(deps: ProbeDeps): RequestHandler {
+export function createHttpProbe(deps: ProbeDeps): {
+  middleware: RequestHandler;
+  wrap: (listener: RequestListener) => RequestListener;
+} {
+  const start = createRequestStart(deps);
+  // Set once wrap() has been used: only then can a request reach the
+  // middleware already started, and only then is that checked.
+  let wrapping = false;
+
+  return {
+    middleware: function perflabProbes(req: Request, res: Response, next: NextFunction): void {
+      if (wrapping && stateOf(req)) return next();
+      const state = start(req, res);
+      // At start, `tracked` means the context is implicit (AsyncLocalStorage).
+      if (state?.tracked) runWithState(state, next);
+      else next();
+    },
+    wrap(listener) {
+      if (typeof listener !== 'function') {
+        throw invalidOption(WRAP_CODE, 'listener', 'a request listener, such as an Express app', listener);
+      }
+      wrapping = true;
+      return function perflabRequest(this: unknown, req: IncomingMessage, res: ServerResponse): void {
+        const state = start(req, res);
+        if (state?.tracked) runWithState(state, () => listener.call(this, req, res));
+        else listener.call(this, req, res);
+      };
+    },
+  };
+}
+
+function createRequestStart(
+  deps: ProbeDeps,
+): (req: IncomingMessage, res: ServerResponse) => RequestState | undefined {
   const { options: o, metrics: m, diag, tracer } = deps;
 
-  return function perflabProbes(req: Request, res: Response, next: NextFunction): void {
-    let state: RequestState | undefined;
-    let implicit = false;
+  return function startRequest(req, res) {
     try {
-      if (o.ignorePaths.size === 0 || !o.ignorePaths.has(pathOf(req.url))) {
-        const start = performance.now();
-        implicit = deps.context() === 'async-local-storage';
-        const s = newRequestState(implicit);
-        const mode = deps.mode();
-        // On Express each read of req or res misses V8's inline caches (its
-        // setPrototypeOf gives every request object a hidden class of its own,
-        // docs/probes.md): read each field once.
-        const seen: Seen = { method: req.method, requestBytes: -1 };
-        const headers = req.headers;
-        const length = headers['content-length'];
-        if (length !== undefined) seen.requestBytes = Number(length);
-        if (mode === 'lean') {
-          const parent = carriesContext(headers)
-            ? propagation.extract(ROOT_CONTEXT, headers, headerGetter)
-            : ROOT_CONTEXT;
-          const span = tracer().startSpan(seen.method, SERVER, parent);
-          if (span.isRecording()) startAttributes(span, req, seen.method, headers);
-          s.span = span;
-          s.ctx = trace.setSpan(parent, span);
-        } else if (mode === 'auto') {
-          s.ctx = context.active();
-          s.span = trace.getSpan(s.ctx);
-        }
-        // 'close' follows 'finish' for every completed response and also fires
-        // for aborted ones, so one plain listener covers both (cheaper than two
-        // once() wrappers).
-        res.on('close', () => {
-          try {
-            end(deps, req, res, s, mode === 'lean', start, seen);
-          } catch (err) {
-            diag.report('middleware.finish', err);
-          }
-        });
-        attachState(req, s);
-        m.active.value++;
-        state = s;
+      if (o.ignorePaths.size !== 0 && o.ignorePaths.has(pathOf(req.url ?? '/'))) return undefined;
+      const start = performance.now();
+      const s = newRequestState(deps.context() === 'async-local-storage');
+      const mode = deps.mode();
+      // Read each field of req and res once: on Express every read misses
+      // V8's inline caches (see createHttpProbe).
+      const seen: Seen = { method: req.method ?? 'GET', requestBytes: -1 };
+      const headers = req.headers;
+      const length = headers['content-length'];
+      if (length !== undefined) seen.requestBytes = Number(length);
+      if (mode === 'lean') {
+        const parent = carriesContext(headers)
+          ? propagation.extract(ROOT_CONTEXT, headers, headerGetter)
+          : ROOT_CONTEXT;
+        const span = tracer().startSpan(seen.method, SERVER, parent);
+        if (span.isRecording()) startAttributes(span, req, seen.method, headers);
+        s.span = span;
+        s.ctx = trace.setSpan(parent, span);
+      } else if (mode === 'auto') {
+        s.ctx = context.active();
+        s.span = trace.getSpan(s.ctx);
       }
+      // 'close' follows 'finish' for every completed response and also fires
+      // for aborted ones, so one plain listener covers both (cheaper than two
+      // once() wrappers).
+      res.on('close', () => {
+        try {
+          end(deps, req, res, s, mode === 'lean', start, seen);
+        } catch (err) {
+          diag.report('middleware.finish', err);
+        }
+      });
+      attachState(req, s);
+      m.active.value++;
+      return s;
     } catch (err) {
       diag.report('middleware.start', err);
-      state = undefined;
+      return undefined;
     }
-    if (state && implicit) runWithState(state, next);
-    else next();
   };
 }
 
@@ -124,8 +167,8 @@ interface Seen {
 
 function end(
   deps: ProbeDeps,
-  req: Request,
-  res: Response,
+  req: IncomingMessage,
+  res: ServerResponse,
   state: RequestState,
   ownSpan: boolean,
   start: number,
@@ -138,7 +181,7 @@ function end(
   const method = normalizeMethod(seen.method);
   let route: string;
   try {
-    route = routeTemplate(req);
+    route = routeTemplate(req as Request);
   } catch (err) {
     diag.report('route', err);
     route = 'unmatched';
@@ -213,13 +256,18 @@ function end(
   }
 }
 
-function startAttributes(span: Span, req: Request, method: string, headers: IncomingHttpHeaders): void {
+function startAttributes(
+  span: Span,
+  req: IncomingMessage & { originalUrl?: string },
+  method: string,
+  headers: IncomingHttpHeaders,
+): void {
   const host = headers.host ?? '';
   const colon = host.lastIndexOf(':');
   const ua = headers['user-agent'];
-  const socket = req.socket as Request['socket'] & { encrypted?: boolean };
+  const socket = req.socket as IncomingMessage['socket'] & { encrypted?: boolean };
   span.setAttribute(ATTR_HTTP_REQUEST_METHOD, normalizeMethod(method));
-  span.setAttribute(ATTR_URL_PATH, pathOf(req.originalUrl ?? req.url));
+  span.setAttribute(ATTR_URL_PATH, pathOf(req.originalUrl ?? req.url ?? '/'));
   span.setAttribute(ATTR_URL_SCHEME, socket.encrypted ? 'https' : 'http');
   span.setAttribute(ATTR_SERVER_ADDRESS, colon > 0 ? host.slice(0, colon) : host);
   span.setAttribute(ATTR_NETWORK_PROTOCOL_VERSION, req.httpVersion);

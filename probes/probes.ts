@@ -2,7 +2,7 @@ import { trace, type Tracer } from '@opentelemetry/api';
 import { createCacheInstrument } from './cache.js';
 import { currentState } from './context.js';
 import { createInstrumentDb } from './db.js';
-import { createMiddleware } from './http.js';
+import { createHttpProbe } from './http.js';
 import { createLogger } from './logger.js';
 import { startMemoryMonitor } from './memory.js';
 import { createMetricsHandler } from './metrics-handler.js';
@@ -15,7 +15,7 @@ import type { ContextMode, Probes, ProbesOptions, TracingMode } from './types.js
 
 /**
  * Creates the probes an Express app wires in: `app.use(probes.middleware)`
- * first, `app.get('/metrics', probes.metricsHandler)`, `probes.logger` as the
+ * first (or `http.createServer(probes.wrap(app))`, cheaper), `app.get('/metrics', probes.metricsHandler)`, `probes.logger` as the
  * app logger, `probes.instrumentDb(db)` around the database and `probes.cache`
  * for cache outcomes; in `explicit` context mode, `probes.forRequest(req).db(db)`
  * in handlers. Options are validated here (PerflabError on a bad one).
@@ -34,10 +34,12 @@ export function createProbes(options: ProbesOptions): Probes {
   const deps = { options: o, metrics, logger, diag, tracer, mode, context };
   const memory = startMemoryMonitor(logger, diag, o.memoryIntervalMs, o.heapThresholdBytes);
   let closed: Promise<void> | undefined;
+  const http = createHttpProbe(deps);
 
   return {
     serviceName: o.serviceName,
-    middleware: createMiddleware(deps),
+    middleware: http.middleware,
+    wrap: http.wrap,
     metricsHandler: createMetricsHandler(o.registry, diag),
     logger,
     registry: o.registry,

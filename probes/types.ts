@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import type { Logger, DestinationStream } from 'pino';
 import type { Registry } from 'prom-client';
@@ -151,7 +151,17 @@ export interface RequestScope {
 
 export interface Probes {
   readonly serviceName: string;
+  /** The drop-in: `app.use(probes.middleware)`, first. */
   readonly middleware: RequestHandler;
+  /**
+   * The same probe as a request listener around the whole app, instead of
+   * the middleware: `http.createServer(probes.wrap(app))`. It sees each
+   * request before Express does, which costs less (see docs/probes.md).
+   * Throws PERFLAB_E_PROBES_OPTION when `listener` is not a function.
+   */
+  wrap(
+    listener: (req: IncomingMessage, res: ServerResponse) => void,
+  ): (req: IncomingMessage, res: ServerResponse) => void;
   readonly metricsHandler: RequestHandler;
   readonly logger: Logger;
   readonly registry: Registry;

@@ -1,22 +1,29 @@
 import express, { type Express } from 'express';
 import { request } from 'undici';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Probes } from '../../probes/index.js';
 import type { FakeDb } from './helpers.js';
 
+/** The two ways the per-request probe is wired: `app.use(probes.middleware)`, or `probes.wrap(app)`. */
+export const WIRINGS = ['middleware', 'wrap'] as const;
+export type Wiring = (typeof WIRINGS)[number];
+
 /**
- * A minimal Express 5 app outside target-app, wired the way the README says:
- * middleware first, /metrics, a DB wrapped by instrumentDb, nested routers on
- * fixed and parameterized mount paths, and a mounted sub-app.
+ * A minimal Express 5 app outside target-app, wired the way docs/probes.md
+ * says: the middleware first (or the whole app wrapped), /metrics, a DB
+ * wrapped by instrumentDb, nested routers on fixed and parameterized mount
+ * paths, and a mounted sub-app. Returns what the server listens with.
  */
 export function minimalApp(
   probes: Probes,
   rawDb: FakeDb,
   gate?: () => Promise<void>,
   downstream?: string,
-): Express {
+  wiring: Wiring = 'middleware',
+): Express | ((req: IncomingMessage, res: ServerResponse) => void) {
   const db = probes.instrumentDb(rawDb);
   const app = express();
-  app.use(probes.middleware);
+  if (wiring === 'middleware') app.use(probes.middleware);
   app.get('/metrics', probes.metricsHandler);
   app.use(express.json());
 
@@ -103,5 +110,5 @@ export function minimalApp(
   sub.get('/status/:code', (_req, res) => void res.send('sub'));
   app.use('/sub', sub);
 
-  return app;
+  return wiring === 'wrap' ? probes.wrap(app) : app;
 }

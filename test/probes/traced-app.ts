@@ -3,18 +3,21 @@ import { Agent, request } from 'undici';
 import {
   createProbes,
   startTracing,
+  type Probes,
   type ProbesOptions,
   type StartTracingOptions,
 } from '../../probes/index.js';
-import { minimalApp } from './app.js';
-import { FakeDb, listen, LogSink, RequestWaiter } from './helpers.js';
+import { minimalApp, type Wiring } from './app.js';
+import { FakeDb, listen, LogSink, RequestWaiter, type Running } from './helpers.js';
 import { startReceiver } from './otlp-receiver.js';
 
 /**
  * The minimal app under lean tracing, exported over OTLP/HTTP (configured by
  * the standard env var, as an app would) to a receiver started here, with a
  * downstream server that records the headers outgoing calls carry. The OTel
- * globals can be registered once per process: one per test file.
+ * globals can be registered once per process: one per test file. wire()
+ * serves the app (wired either way) and can be called again between a
+ * file's describe blocks.
  */
 export async function startTracedApp(
   tracingOptions: StartTracingOptions,
@@ -30,41 +33,66 @@ export async function startTracedApp(
     downstreamHeaders.push(req.headers);
     res.end(`down:${req.url}`);
   }) as never);
-  const sink = new LogSink();
-  const waiter = new RequestWaiter();
-  const probes = createProbes({
-    serviceName: tracingOptions.serviceName ?? 'traced-app',
-    logDestination: sink,
-    memoryIntervalMs: 0,
-    onRequest: waiter.hook,
-    ...probesOptions,
-  });
-  const app = await listen(minimalApp(probes, new FakeDb(), undefined, downstream.url));
   const agent = new Agent({ connections: 4 });
-  let done = 0;
+  let cur: Wired | undefined;
+  const wired = (): Wired => {
+    if (!cur) throw new Error('call wire() first');
+    return cur;
+  };
 
   return {
     receiver,
     tracing,
-    probes,
-    app,
-    sink,
-    waiter,
     downstreamHeaders,
     agent,
+    get probes() {
+      return wired().probes;
+    },
+    get app() {
+      return wired().app;
+    },
+    get sink() {
+      return wired().sink;
+    },
+    get waiter() {
+      return wired().waiter;
+    },
+    /**
+     * Serves the minimal app with fresh probes, wired as asked, in place of
+     * the previous one; the receiver forgets the previous app's spans, so a
+     * test cannot pass on them.
+     */
+    async wire(wiring: Wiring) {
+      await closeWired(cur);
+      await tracing.forceFlush();
+      receiver.spans.length = 0;
+      const sink = new LogSink();
+      const waiter = new RequestWaiter();
+      const probes = createProbes({
+        serviceName: tracingOptions.serviceName ?? 'traced-app',
+        logDestination: sink,
+        memoryIntervalMs: 0,
+        onRequest: waiter.hook,
+        ...probesOptions,
+      });
+      const app = await listen(minimalApp(probes, new FakeDb(), undefined, downstream.url, wiring));
+      cur = { probes, app, sink, waiter, done: 0 };
+    },
     /** GET through undici; resolves once the probes have finished the request. */
     async get(path: string, headers: Record<string, string> = {}) {
-      const res = await request(app.url + path, { dispatcher: agent, headers });
+      const w = wired();
+      const res = await request(w.app.url + path, { dispatcher: agent, headers });
       const body = await res.body.text();
-      await waiter.until(++done);
+      await w.waiter.until(++w.done);
       return { status: res.statusCode, body };
     },
     /** GET through node:http: this process's own undici calls can become client spans. */
     async getPlain(path: string, headers: Record<string, string>) {
+      const w = wired();
       await new Promise<void>((resolve, reject) => {
-        http.get(app.url + path, { headers }, (res) => res.resume().on('end', resolve)).on('error', reject);
+        http.get(w.app.url + path, { headers }, (res) => res.resume().on('end', resolve)).on('error', reject);
       });
-      await waiter.until(++done);
+      await w.waiter.until(++w.done);
     },
     /**
      * GETs `path` (which calls downstream twice) with a sampled traceparent for
@@ -87,14 +115,27 @@ export async function startTracedApp(
       return { server, calls };
     },
     async close() {
-      await app.close();
+      await closeWired(cur);
       await downstream.close();
       await agent.close();
-      await probes.shutdown();
       await tracing.shutdown();
       await receiver.close();
     },
   };
+}
+
+interface Wired {
+  probes: Probes;
+  app: Running;
+  sink: LogSink;
+  waiter: RequestWaiter;
+  done: number;
+}
+
+async function closeWired(w: Wired | undefined): Promise<void> {
+  if (!w) return;
+  await w.app.close();
+  await w.probes.shutdown();
 }
 
 export type TracedApp = Awaited<ReturnType<typeof startTracedApp>>;

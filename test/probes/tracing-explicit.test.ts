@@ -1,5 +1,6 @@
 import { context, createContextKey, ROOT_CONTEXT } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WIRINGS } from './app.js';
 import { startTracedApp, type TracedApp } from './traced-app.js';
 
 // Lean tracing in `explicit` context mode: no context manager, no
@@ -13,7 +14,9 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-describe('lean tracing with explicit context', () => {
+describe.each(WIRINGS)('lean tracing with explicit context, wired as %s', (wiring) => {
+  beforeAll(() => t.wire(wiring));
+
   it('registers no context manager, so nothing switches AsyncLocalStorage on', () => {
     expect(t.tracing.context).toBe('explicit');
     const key = createContextKey('probe');

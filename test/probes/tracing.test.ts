@@ -1,6 +1,7 @@
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTracing } from '../../probes/index.js';
+import { WIRINGS } from './app.js';
 import { startTracedApp, type TracedApp } from './traced-app.js';
 
 // Lean tracing, exported over OTLP/HTTP (configured by the standard env vars)
@@ -14,7 +15,9 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-describe('lean tracing', () => {
+describe.each(WIRINGS)('lean tracing, wired as %s', (wiring) => {
+  beforeAll(() => t.wire(wiring));
+
   it('makes one trace per request: a SERVER span named by route template, DB spans under it', async () => {
     await t.get('/api/orders/42');
     await t.tracing.forceFlush();
