@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { PerflabError } from '../common/perflab-error.js';
@@ -20,6 +20,14 @@ import type { RedisCommander } from './security/redis-store.js';
 export interface AppInstrumentation {
   /** Mounted first, so it times everything including rejected requests. */
   middleware?: RequestHandler;
+  /**
+   * Wraps the whole app's request listener instead (probes.wrap): the same
+   * probe, seeing each request before Express does, which costs less.
+   * startServer serves the wrapped listener.
+   */
+  wrap?: (
+    listener: (req: IncomingMessage, res: ServerResponse) => void,
+  ) => (req: IncomingMessage, res: ServerResponse) => void;
   /** Served at GET /metrics. */
   metricsHandler?: RequestHandler;
   logger?: Logger;

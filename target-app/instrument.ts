@@ -35,7 +35,8 @@ export function instrumentApp(config: AppConfig, db: Db, env: NodeJS.ProcessEnv 
     db: probes.instrumentDb(db),
     setupDb: db,
     instrumentation: {
-      middleware: probes.middleware,
+      // The whole app wrapped rather than a first middleware: the same probe, cheaper (docs/probes.md).
+      wrap: probes.wrap,
       metricsHandler: probes.metricsHandler,
       logger: probes.logger,
       forRequest: probes.forRequest,

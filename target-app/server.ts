@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createApp, type AppInstrumentation } from './app.js';
@@ -70,7 +70,8 @@ export async function startServer({
       ...(instrumentation ? { instrumentation } : {}),
       ...(redis ? { redis } : {}),
     });
-    server = app.listen(config.port, config.host);
+    server = createServer(instrumentation?.wrap ? instrumentation.wrap(app) : app);
+    server.listen(config.port, config.host);
     await once(server, 'listening');
   } catch (err) {
     redis?.disconnect();
