@@ -8,11 +8,13 @@
  *                 (load with --import ./probes/register.ts, PERFLAB_TRACING=auto)
  *   target-bare / target-full   the target app's order-history route, bare or with full probes
  *   target-metrics / target-als probes without tracing / an AsyncLocalStorage hop and nothing else
+ * BENCH_WIRING=middleware|wrap: how the per-request probe is wired (default:
+ * the middleware for the trivial app, the wrapped app for the target app).
  * BENCH_BURN_US=n adds an n µs busy-wait per request to a target-bare server: a
  * known cost that shows how the method reports one.
  * Prints one JSON line `{"url": ..., "path": ..., "headers": ...}` once listening.
  */
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { writeFileSync } from 'node:fs';
@@ -22,8 +24,13 @@ import { createProbes } from '../probes/index.js';
 
 const variant = process.env.BENCH_VARIANT ?? 'bare';
 const logFile = process.env.BENCH_LOG_FILE ?? '/tmp/perflab-bench-probes.log';
+// How the per-request probe is wired: the trivial app mounts the middleware
+// (the drop-in), the target app wraps the whole app (as `npm start` does);
+// BENCH_WIRING=middleware|wrap picks one for both.
+const wiring = process.env.BENCH_WIRING;
 
 async function trivial(): Promise<void> {
+  const wrapped = wiring === 'wrap';
   const app = express();
   const probes =
     variant === 'metrics-logs' || variant === 'full'
@@ -34,13 +41,14 @@ async function trivial(): Promise<void> {
         })
       : undefined;
   if (probes) {
-    app.use(probes.middleware);
+    if (!wrapped) app.use(probes.middleware);
     app.get('/metrics', probes.metricsHandler);
   }
   app.get('/api/items/:id', (req, res) => {
     res.json({ id: req.params.id, name: 'item', price: 42 });
   });
-  const server = app.listen(0, '127.0.0.1', () => ready(server, '/api/items/123', {}));
+  const server = createServer(probes && wrapped ? probes.wrap(app) : app);
+  server.listen(0, '127.0.0.1', () => ready(server, '/api/items/123', {}));
   stopOnSignal(server, probes?.shutdown);
 }
 
@@ -112,7 +120,7 @@ async function target(): Promise<void> {
     ...(probes
       ? {
           instrumentation: {
-            middleware: probes.middleware,
+            ...(wiring === 'middleware' ? { middleware: probes.middleware } : { wrap: probes.wrap }),
             metricsHandler: probes.metricsHandler,
             logger: probes.logger,
             forRequest: probes.forRequest,

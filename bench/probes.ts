@@ -212,6 +212,12 @@ async function main(): Promise<void> {
       { name: 'bare (control)', variant: 'bare' },
       { name: 'metrics+logs', variant: 'metrics-logs' },
       { name: 'full probes', variant: 'full', register: PROBES_REGISTER },
+      {
+        name: 'full, app wrapped',
+        variant: 'full',
+        register: PROBES_REGISTER,
+        env: { BENCH_WIRING: 'wrap' },
+      },
       { name: 'otel auto', variant: 'otel', register: PROBES_REGISTER, env: { PERFLAB_TRACING: 'auto' } },
     ];
     const report: string[] = [];
@@ -228,8 +234,14 @@ async function main(): Promise<void> {
       const tSpecs: ServerSpec[] = [
         { name: 'target bare', variant: 'target-bare' },
         { name: 'target bare (control)', variant: 'target-bare' },
-        // As `npm start` runs it: explicit context, no AsyncLocalStorage.
+        // As `npm start` runs it: explicit context, no AsyncLocalStorage, the app wrapped.
         { name: 'target full', variant: 'target-full', register: TARGET_REGISTER },
+        {
+          name: 'target full, middleware',
+          variant: 'target-full',
+          register: TARGET_REGISTER,
+          env: { BENCH_WIRING: 'middleware' },
+        },
       ];
       if (process.env.BENCH_TARGET_DIAG === '1') {
         tSpecs.push(
