@@ -29,6 +29,7 @@ import { normalizeMethod } from './http-method.js';
 import { ATTR_PERFLAB_DB_QUERY_COUNT, LABEL_METHOD, LABEL_ROUTE } from './metric-names.js';
 import { routeTemplate } from './route.js';
 import type { ProbeDeps } from './deps.js';
+import type { RequestListener } from './types.js';
 
 /** Shared span options: the tracer only reads them. */
 const SERVER = Object.freeze({ kind: SpanKind.SERVER });
@@ -55,9 +56,6 @@ const headerGetter = {
   keys: (carrier: IncomingHttpHeaders) => Object.keys(carrier),
   get: (carrier: IncomingHttpHeaders, key: string) => carrier[key],
 };
-
-/** A Node request listener: an Express app, or what http.createServer takes. */
-export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 
 /**
  * The per-request probe, wired one of two ways (createProbes hands out both):

@@ -15,6 +15,7 @@ export type {
   QueryInfo,
   QueryResultLike,
   RequestInfo,
+  RequestListener,
   RequestScope,
   RequestStats,
   TracingMode,

@@ -15,9 +15,10 @@ import type { ContextMode, Probes, ProbesOptions, TracingMode } from './types.js
 
 /**
  * Creates the probes an Express app wires in: `app.use(probes.middleware)`
- * first (or `http.createServer(probes.wrap(app))`, cheaper), `app.get('/metrics', probes.metricsHandler)`, `probes.logger` as the
- * app logger, `probes.instrumentDb(db)` around the database and `probes.cache`
- * for cache outcomes; in `explicit` context mode, `probes.forRequest(req).db(db)`
+ * first (or `http.createServer(probes.wrap(app))`, cheaper),
+ * `app.get('/metrics', probes.metricsHandler)`, `probes.logger` as the app
+ * logger, `probes.instrumentDb(db)` around the database and `probes.cache` for
+ * cache outcomes; in `explicit` context mode, `probes.forRequest(req).db(db)`
  * in handlers. Options are validated here (PerflabError on a bad one).
  * Tracing itself is started separately, before express loads (probes/register.ts
  * or startTracing()); without it, no spans are made and the rest still works.

@@ -3,6 +3,9 @@ import type { RequestHandler } from 'express';
 import type { Logger, DestinationStream } from 'pino';
 import type { Registry } from 'prom-client';
 
+/** A Node request listener: what `http.createServer` takes, and what an Express app is. */
+export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
+
 /** The result of one statement, as pg and PGlite return it. */
 export interface QueryResultLike {
   rows: unknown[];
@@ -159,9 +162,7 @@ export interface Probes {
    * request before Express does, which costs less (see docs/probes.md).
    * Throws PERFLAB_E_PROBES_OPTION when `listener` is not a function.
    */
-  wrap(
-    listener: (req: IncomingMessage, res: ServerResponse) => void,
-  ): (req: IncomingMessage, res: ServerResponse) => void;
+  wrap(listener: RequestListener): RequestListener;
   readonly metricsHandler: RequestHandler;
   readonly logger: Logger;
   readonly registry: Registry;
