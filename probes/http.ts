@@ -26,6 +26,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { attachState, newRequestState, runWithState, stateOf, type RequestState } from './context.js';
 import { invalidOption } from '../common/perflab-error.js';
 import { normalizeMethod } from './http-method.js';
+import { OPTION_ERROR } from './options.js';
 import { ATTR_PERFLAB_DB_QUERY_COUNT, LABEL_METHOD, LABEL_ROUTE } from './metric-names.js';
 import { routeTemplate } from './route.js';
 import type { ProbeDeps } from './deps.js';
@@ -33,7 +34,6 @@ import type { RequestListener } from './types.js';
 
 /** Shared span options: the tracer only reads them. */
 const SERVER = Object.freeze({ kind: SpanKind.SERVER });
-const WRAP_CODE = 'PERFLAB_E_PROBES_OPTION';
 
 /*
  * With the default W3C propagators, a request without traceparent, tracestate
@@ -95,7 +95,7 @@ export function createHttpProbe(deps: ProbeDeps): {
     },
     wrap(listener) {
       if (typeof listener !== 'function') {
-        throw invalidOption(WRAP_CODE, 'listener', 'a request listener, such as an Express app', listener);
+        throw invalidOption(OPTION_ERROR, 'listener', 'a request listener, such as an Express app', listener);
       }
       wrapping = true;
       return function perflabRequest(this: unknown, req: IncomingMessage, res: ServerResponse): void {

@@ -3,7 +3,8 @@ import { Registry } from 'prom-client';
 import { invalidOption, PerflabError } from '../common/perflab-error.js';
 import type { ContextMode, ProbesOptions, TracingMode } from './types.js';
 
-const CODE = 'PERFLAB_E_PROBES_OPTION';
+/** A bad option of createProbes, or a bad argument to one of the probes' functions. */
+export const OPTION_ERROR = 'PERFLAB_E_PROBES_OPTION';
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const MODES: readonly TracingMode[] = ['lean', 'auto', 'off'];
 export const CONTEXT_MODES: readonly ContextMode[] = ['async-local-storage', 'explicit'];
@@ -58,7 +59,7 @@ type Env = Record<string, string | undefined>;
 export function resolveOptions(input: unknown, env: Env = process.env): ResolvedOptions {
   if (input === undefined) input = {};
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw invalidOption(CODE, 'options', 'an object', input);
+    throw invalidOption(OPTION_ERROR, 'options', 'an object', input);
   }
   const o = input as Record<string, unknown>;
   for (const key of Object.keys(o)) {
@@ -72,18 +73,23 @@ export function resolveOptions(input: unknown, env: Env = process.env): Resolved
 
   const serviceName = o.serviceName ?? nonEmpty(env.OTEL_SERVICE_NAME);
   if (typeof serviceName !== 'string' || serviceName.trim() === '') {
-    throw invalidOption(CODE, 'serviceName', 'a non-empty string (or OTEL_SERVICE_NAME)', serviceName);
+    throw invalidOption(
+      OPTION_ERROR,
+      'serviceName',
+      'a non-empty string (or OTEL_SERVICE_NAME)',
+      serviceName,
+    );
   }
 
   const tracing = o.tracing ?? nonEmpty(env.PERFLAB_TRACING);
   if (tracing !== undefined && !MODES.includes(tracing as TracingMode)) {
-    throw invalidOption(CODE, 'tracing', `one of ${MODES.join(', ')}`, tracing);
+    throw invalidOption(OPTION_ERROR, 'tracing', `one of ${MODES.join(', ')}`, tracing);
   }
 
   const context = o.context ?? nonEmpty(env.PERFLAB_CONTEXT);
   if (context !== undefined && !CONTEXT_MODES.includes(context as ContextMode)) {
     throw invalidOption(
-      CODE,
+      OPTION_ERROR,
       o.context === undefined ? 'PERFLAB_CONTEXT' : 'context',
       `one of ${CONTEXT_MODES.join(', ')}`,
       context,
@@ -92,7 +98,7 @@ export function resolveOptions(input: unknown, env: Env = process.env): Resolved
 
   const logLevel = o.logLevel ?? nonEmpty(env.LOG_LEVEL) ?? 'info';
   if (!LEVELS.includes(logLevel as (typeof LEVELS)[number])) {
-    throw invalidOption(CODE, 'logLevel', `one of ${LEVELS.join(', ')}`, logLevel);
+    throw invalidOption(OPTION_ERROR, 'logLevel', `one of ${LEVELS.join(', ')}`, logLevel);
   }
 
   const dest = o.logDestination;
@@ -103,7 +109,7 @@ export function resolveOptions(input: unknown, env: Env = process.env): Resolved
     !(typeof dest === 'object' && dest !== null && typeof (dest as { write?: unknown }).write === 'function')
   ) {
     throw invalidOption(
-      CODE,
+      OPTION_ERROR,
       'logDestination',
       'a stream with write(), a file path or a file descriptor',
       dest,
@@ -112,16 +118,16 @@ export function resolveOptions(input: unknown, env: Env = process.env): Resolved
 
   const redact = o.redact ?? [];
   if (!Array.isArray(redact) || !redact.every((p) => typeof p === 'string' && p !== '')) {
-    throw invalidOption(CODE, 'redact', 'an array of non-empty strings', redact);
+    throw invalidOption(OPTION_ERROR, 'redact', 'an array of non-empty strings', redact);
   }
   const ignorePaths = o.ignorePaths ?? ['/metrics'];
   if (!Array.isArray(ignorePaths) || !ignorePaths.every((p) => typeof p === 'string' && p.startsWith('/'))) {
-    throw invalidOption(CODE, 'ignorePaths', 'an array of paths starting with "/"', ignorePaths);
+    throw invalidOption(OPTION_ERROR, 'ignorePaths', 'an array of paths starting with "/"', ignorePaths);
   }
 
   const registry = o.registry ?? new Registry();
   if (!(registry instanceof Registry)) {
-    throw invalidOption(CODE, 'registry', 'a prom-client Registry', registry);
+    throw invalidOption(OPTION_ERROR, 'registry', 'a prom-client Registry', registry);
   }
 
   return {
@@ -165,7 +171,7 @@ function number(o: Record<string, unknown>, env: Env, key: string, envKey: strin
     name = envKey;
   }
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw invalidOption(CODE, name, 'a finite number >= 0', name === key ? value : env[envKey]);
+    throw invalidOption(OPTION_ERROR, name, 'a finite number >= 0', name === key ? value : env[envKey]);
   }
   return value;
 }
@@ -183,14 +189,15 @@ function bool(
     if (raw === undefined) return fallback;
     if (raw === 'true' || raw === '1') return true;
     if (raw === 'false' || raw === '0') return false;
-    throw invalidOption(CODE, envKey as string, '"true" or "false"', raw);
+    throw invalidOption(OPTION_ERROR, envKey as string, '"true" or "false"', raw);
   }
-  if (typeof value !== 'boolean') throw invalidOption(CODE, key, 'a boolean', value);
+  if (typeof value !== 'boolean') throw invalidOption(OPTION_ERROR, key, 'a boolean', value);
   return value;
 }
 
 function fn(o: Record<string, unknown>, key: string): unknown {
   const value = o[key];
-  if (value !== undefined && typeof value !== 'function') throw invalidOption(CODE, key, 'a function', value);
+  if (value !== undefined && typeof value !== 'function')
+    throw invalidOption(OPTION_ERROR, key, 'a function', value);
   return value;
 }
