@@ -88,23 +88,44 @@ export function createInstrumentDb(
     const poolName = opts.poolName ?? (typeof db.kind === 'string' ? db.kind : 'default');
     if (typeof db.poolStats === 'function') deps.metrics.pools.set(poolName, () => db.poolStats!());
     const hasTransaction = typeof db.transaction === 'function';
-    // A request's view: an object whose prototype is the instrumented db, with
-    // its own query/transaction that know the request (cheaper than a Proxy per request).
-    const bind: Bind = (state) => {
-      const view = Object.create(instrumented as object) as Record<string, unknown>;
-      view.query = timed(db, system, state);
-      if (hasTransaction) view.transaction = transaction(db, system, state);
-      return view;
-    };
+    // A request's view: its own query/transaction that know the request, and
+    // everything else from the instrumented db (cheaper than a Proxy per request).
     const overrides: Record<PropertyKey, unknown> = {
       query: timed(db, system, undefined),
       [INSTRUMENTED]: true,
-      [BIND]: bind,
     };
     if (hasTransaction) overrides.transaction = transaction(db, system, undefined);
     const instrumented = wrap(db, overrides);
+    const View = viewClass(instrumented, hasTransaction);
+    const bind: Bind = (state) =>
+      new View(timed(db, system, state), hasTransaction ? transaction(db, system, state) : undefined);
+    overrides[BIND] = bind;
     return instrumented;
   };
+}
+
+type ViewClass = new (query: unknown, transaction: unknown) => object;
+
+/**
+ * The class of one instrumented db's per-request views. Their prototype is a
+ * plain object holding `query` (and `transaction`) as writable placeholders,
+ * whose own prototype is the instrumented db: a view's assignments stop at
+ * that plain object, where V8's inline caches can follow them. Assigning to an
+ * object straight on top of the Proxy (Object.create(proxy)) made each
+ * assignment a walk through the Proxy in V8's runtime: 240 ns a view against
+ * 25 hot, and about 1.4 µs a request in the target app's CPU profile.
+ */
+function viewClass(instrumented: object, hasTransaction: boolean): ViewClass {
+  const placeholder = { value: undefined, writable: true, enumerable: true, configurable: true };
+  function View(this: Record<string, unknown>, query: unknown, transaction: unknown): void {
+    this.query = query;
+    if (hasTransaction) this.transaction = transaction;
+  }
+  View.prototype = Object.create(instrumented, {
+    query: placeholder,
+    ...(hasTransaction ? { transaction: placeholder } : {}),
+  }) as object;
+  return View as unknown as ViewClass;
 }
 
 /** A Proxy whose methods other than the overrides are bound to the original object. */

@@ -123,6 +123,52 @@ describe('instrumentDb', () => {
     );
   });
 
+  it("a request's view of the db keeps the db's shape and counts into the request", async () => {
+    const { probes } = make(60_000, 'explicit');
+    const db = probes.instrumentDb(new FakeDb());
+    const noTx = probes.instrumentDb({
+      kind: 'no-tx',
+      query: async () => ({ rows: [], rowCount: 0 }),
+    } as DbLike);
+    const srv = await listen(
+      probes.wrap((req, res) => {
+        void (async () => {
+          const scope = probes.forRequest(req);
+          const view = scope.db(db);
+          const cached = scope.db(db) === view;
+          const plainView = scope.db(noTx);
+          await view.query('SELECT 1 FROM orders');
+          await view.transaction!((tx) => tx.query('SELECT 2 FROM orders'));
+          await plainView.query('SELECT 3 FROM users');
+          res.end(
+            JSON.stringify({
+              distinct: view !== db,
+              cached,
+              kind: view.kind,
+              pool: view.poolStats!(),
+              ownKeys: Object.keys(view).sort(),
+              plainKind: plainView.kind,
+              plainHasTransaction: 'transaction' in plainView,
+              queries: scope.stats()?.queries,
+            }),
+          );
+        })();
+      }),
+    );
+    cleanup.push(() => srv.close());
+    const res = await request(`${srv.url}/`, { dispatcher: agent });
+    expect(await res.body.json()).toEqual({
+      distinct: true,
+      cached: true,
+      kind: 'fake',
+      pool: { total: 10, idle: 7, waiting: 2 },
+      ownKeys: ['query', 'transaction'],
+      plainKind: 'no-tx',
+      plainHasTransaction: false,
+      queries: 3,
+    });
+  });
+
   it('forRequest on a request the middleware never saw changes nothing', async () => {
     const { probes } = make(60_000, 'explicit');
     const db = probes.instrumentDb(new FakeDb());
