@@ -14,13 +14,34 @@ export interface RequestState {
   /** The context this request's child spans start from: the server span set in it. */
   ctx: Context | undefined;
   /** forRequest(req) caches, so repeated calls allocate nothing new. */
-  logger?: Logger;
-  dbSource?: object;
-  dbView?: unknown;
+  logger: Logger | undefined;
+  dbSource: object | undefined;
+  dbView: unknown;
+  /** What the HTTP probe read when the request started. */
+  startMs: number;
+  method: string;
+  /** Content-Length of the request body; -1 when absent. */
+  requestBytes: number;
+  /** Whether the HTTP probe made the span (lean mode) and so ends it. */
+  ownSpan: boolean;
 }
 
+/** Every field set from the start: one object shape for every request, whatever is used later. */
 export function newRequestState(tracked: boolean): RequestState {
-  return { queries: 0, queryDurationSeconds: 0, tracked, span: undefined, ctx: undefined };
+  return {
+    queries: 0,
+    queryDurationSeconds: 0,
+    tracked,
+    span: undefined,
+    ctx: undefined,
+    logger: undefined,
+    dbSource: undefined,
+    dbView: undefined,
+    startMs: 0,
+    method: 'GET',
+    requestBytes: -1,
+    ownSpan: false,
+  };
 }
 
 // A symbol-keyed field rather than OpenTelemetry's context.bind(req): binding

@@ -81,13 +81,12 @@ export function createHttpProbe(deps: ProbeDeps): {
   wrap: (listener: RequestListener) => RequestListener;
 } {
   const start = createRequestStart(deps);
-  // Set once wrap() has been used: only then can a request reach the
-  // middleware already started, and only then is that checked.
-  let wrapping = false;
 
   return {
     middleware: function perflabProbes(req: Request, res: Response, next: NextFunction): void {
-      if (wrapping && stateOf(req)) return next();
+      // Already started: the app is also wrapped, or an app and its sub-app
+      // both mount the middleware. A request is recorded once.
+      if (stateOf(req)) return next();
       const state = start(req, res);
       // At start, `tracked` means the context is implicit (AsyncLocalStorage).
       if (state?.tracked) runWithState(state, next);
@@ -97,7 +96,6 @@ export function createHttpProbe(deps: ProbeDeps): {
       if (typeof listener !== 'function') {
         throw invalidOption(OPTION_ERROR, 'listener', 'a request listener, such as an Express app', listener);
       }
-      wrapping = true;
       return function perflabRequest(this: unknown, req: IncomingMessage, res: ServerResponse): void {
         const state = start(req, res);
         if (state?.tracked) runWithState(state, () => listener.call(this, req, res));
@@ -117,36 +115,40 @@ function createRequestStart(
       if (o.ignorePaths.size !== 0 && o.ignorePaths.has(pathOf(req.url ?? '/'))) return undefined;
       const start = performance.now();
       const s = newRequestState(deps.context() === 'async-local-storage');
+      s.startMs = start;
       const mode = deps.mode();
       // Read each field of req and res once: on Express every read misses
       // V8's inline caches (see createHttpProbe).
-      const seen: Seen = { method: req.method ?? 'GET', requestBytes: -1 };
+      const method = req.method ?? 'GET';
+      s.method = method;
       const headers = req.headers;
       const length = headers['content-length'];
-      if (length !== undefined) seen.requestBytes = Number(length);
+      if (length !== undefined) s.requestBytes = Number(length);
       if (mode === 'lean') {
         const parent = carriesContext(headers)
           ? propagation.extract(ROOT_CONTEXT, headers, headerGetter)
           : ROOT_CONTEXT;
-        const span = tracer().startSpan(seen.method, SERVER, parent);
-        if (span.isRecording()) startAttributes(span, req, seen.method, headers);
+        const span = tracer().startSpan(method, SERVER, parent);
+        if (span.isRecording()) startAttributes(span, req, method, headers);
         s.span = span;
         s.ctx = trace.setSpan(parent, span);
+        s.ownSpan = true;
       } else if (mode === 'auto') {
         s.ctx = context.active();
         s.span = trace.getSpan(s.ctx);
       }
+      attachState(req, s);
       // 'close' follows 'finish' for every completed response and also fires
       // for aborted ones, so one plain listener covers both (cheaper than two
-      // once() wrappers).
+      // once() wrappers). The closure keeps req and res: reading them back
+      // off each other after Express has had them would miss V8's caches.
       res.on('close', () => {
         try {
-          end(deps, req, res, s, mode === 'lean', start, seen);
+          end(deps, req, res, s);
         } catch (err) {
           diag.report('middleware.finish', err);
         }
       });
-      attachState(req, s);
       m.active.value++;
       return s;
     } catch (err) {
@@ -156,27 +158,12 @@ function createRequestStart(
   };
 }
 
-/** What the middleware read off the request when it started. */
-interface Seen {
-  method: string;
-  /** Content-Length of the request body; -1 when absent. */
-  requestBytes: number;
-}
-
-function end(
-  deps: ProbeDeps,
-  req: IncomingMessage,
-  res: ServerResponse,
-  state: RequestState,
-  ownSpan: boolean,
-  start: number,
-  seen: Seen,
-): void {
+function end(deps: ProbeDeps, req: IncomingMessage, res: ServerResponse, state: RequestState): void {
   const span = state.span;
   const { options: o, metrics: m, logger, diag } = deps;
-  const seconds = (performance.now() - start) / 1000;
+  const seconds = (performance.now() - state.startMs) / 1000;
   m.active.value--;
-  const method = normalizeMethod(seen.method);
+  const method = normalizeMethod(state.method);
   let route: string;
   try {
     route = routeTemplate(req as Request);
@@ -197,14 +184,14 @@ function end(
     }
   }
   m.httpDuration.observe(m.httpDuration.series(method, route, status), seconds, traceId, spanId);
-  const reqSize = seen.requestBytes;
+  const reqSize = state.requestBytes;
   if (reqSize >= 0) m.httpRequestSize.observe(m.httpRequestSize.series(method, route), reqSize);
   const resSize = Number(res.getHeader('content-length'));
   if (resSize >= 0) m.httpResponseSize.observe(m.httpResponseSize.series(method, route, status), resSize);
   const queries = state.tracked ? state.queries : -1;
   if (queries >= 0) m.httpQueries.observe(m.httpQueries.series(method, route), queries);
 
-  if (ownSpan && span) {
+  if (state.ownSpan && span) {
     if (span.isRecording()) {
       span.updateName(route === 'unmatched' ? method : `${method} ${route}`);
       if (route !== 'unmatched') span.setAttribute(ATTR_HTTP_ROUTE, route);

@@ -266,6 +266,43 @@ describe.each(WIRINGS)('wired as %s', (wiring) => {
   });
 });
 
+describe('middleware', () => {
+  it('counts a request once when an app and its sub-app both mount it', async () => {
+    const s = new LogSink();
+    const w = new RequestWaiter();
+    const p = createProbes({
+      serviceName: 'middleware-twice',
+      logDestination: s,
+      memoryIntervalMs: 0,
+      defaultMetrics: false,
+      onRequest: w.hook,
+    });
+    const sub = express();
+    sub.use(p.middleware);
+    sub.get('/two', (_req, res) => void res.send('two'));
+    const app = express();
+    app.use(p.middleware);
+    app.use('/sub', sub);
+    const srv = await listen(app);
+    try {
+      for (let i = 0; i < 3; i++) {
+        const res = await request(`${srv.url}/sub/two`, { dispatcher: agent });
+        expect(await res.body.text()).toBe('two');
+      }
+      await w.until(3);
+      const text = await p.registry.metrics();
+      expect(samples(text, `${N.HTTP_SERVER_REQUEST_DURATION}_count`)).toEqual([
+        expect.stringMatching(/http_route="\/sub\/two".* 3$/),
+      ]);
+      expect(w.seen).toHaveLength(3);
+      expect(text).toContain(`${N.HTTP_SERVER_ACTIVE_REQUESTS} 0`);
+    } finally {
+      await srv.close();
+      await p.shutdown();
+    }
+  });
+});
+
 describe('wrap(listener)', () => {
   it('refuses a listener that is not a function, naming it', () => {
     const p = createProbes({ serviceName: 'wrap-bad', memoryIntervalMs: 0, defaultMetrics: false });
