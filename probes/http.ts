@@ -109,10 +109,11 @@ function createRequestStart(
   deps: ProbeDeps,
 ): (req: IncomingMessage, res: ServerResponse) => RequestState | undefined {
   const { options: o, metrics: m, diag, tracer } = deps;
+  const ignored = ignoreMatcher(o.ignorePaths);
 
   return function startRequest(req, res) {
     try {
-      if (o.ignorePaths.size !== 0 && o.ignorePaths.has(pathOf(req.url ?? '/'))) return undefined;
+      if (ignored?.(req.url ?? '/')) return undefined;
       const start = performance.now();
       const s = newRequestState(deps.context() === 'async-local-storage');
       s.startMs = start;
@@ -241,22 +242,60 @@ function end(deps: ProbeDeps, req: IncomingMessage, res: ServerResponse, state: 
   }
 }
 
+/**
+ * Whether a request URL's path is one of the ignored paths. For a few paths
+ * (the default is one, /metrics) each is compared in place: no path string is
+ * sliced off the URL and hashed on every request.
+ */
+function ignoreMatcher(paths: ReadonlySet<string>): ((url: string) => boolean) | undefined {
+  if (paths.size === 0) return undefined;
+  if (paths.size > 8) return (url) => paths.has(pathOf(url));
+  const list = [...paths];
+  return (url) => {
+    for (let i = 0; i < list.length; i++) {
+      const p = list[i]!;
+      if (url.startsWith(p) && (url.length === p.length || url.charCodeAt(p.length) === QUESTION_MARK)) {
+        return true;
+      }
+    }
+    return false;
+  };
+}
+
+const QUESTION_MARK = 63;
+
+/** server.address and server.port from a Host header, which repeats from request to request. */
+let lastHost = '';
+let lastAddress = '';
+let lastPort = -1;
+
+function parseHost(host: string): void {
+  if (host === lastHost) return;
+  // The port is after the last colon, unless that colon is inside an IPv6 literal ("[::1]").
+  const colon = host.lastIndexOf(':');
+  const hasPort = colon > 0 && colon > host.lastIndexOf(']');
+  const port = hasPort ? Number(host.slice(colon + 1)) : -1;
+  const address = hasPort ? host.slice(0, colon) : host;
+  lastAddress = address.startsWith('[') && address.endsWith(']') ? address.slice(1, -1) : address;
+  lastPort = Number.isInteger(port) && port >= 0 && port <= 65535 ? port : -1;
+  lastHost = host;
+}
+
 function startAttributes(
   span: Span,
   req: IncomingMessage & { originalUrl?: string },
   method: string,
   headers: IncomingHttpHeaders,
 ): void {
-  const host = headers.host ?? '';
-  const colon = host.lastIndexOf(':');
+  parseHost(headers.host ?? '');
   const ua = headers['user-agent'];
   const socket = req.socket as IncomingMessage['socket'] & { encrypted?: boolean };
   span.setAttribute(ATTR_HTTP_REQUEST_METHOD, normalizeMethod(method));
   span.setAttribute(ATTR_URL_PATH, pathOf(req.originalUrl ?? req.url ?? '/'));
   span.setAttribute(ATTR_URL_SCHEME, socket.encrypted ? 'https' : 'http');
-  span.setAttribute(ATTR_SERVER_ADDRESS, colon > 0 ? host.slice(0, colon) : host);
+  span.setAttribute(ATTR_SERVER_ADDRESS, lastAddress);
   span.setAttribute(ATTR_NETWORK_PROTOCOL_VERSION, req.httpVersion);
-  if (colon > 0) span.setAttribute(ATTR_SERVER_PORT, Number(host.slice(colon + 1)));
+  if (lastPort >= 0) span.setAttribute(ATTR_SERVER_PORT, lastPort);
   const peer = socket.remoteAddress;
   if (peer) span.setAttribute(ATTR_CLIENT_ADDRESS, peer);
   if (ua) span.setAttribute(ATTR_USER_AGENT_ORIGINAL, ua);

@@ -303,6 +303,49 @@ describe('middleware', () => {
   });
 });
 
+describe('ignorePaths', () => {
+  it.each([
+    ['a few paths', ['/health', '/metrics']],
+    ['many paths', ['/health', '/metrics', ...Array.from({ length: 9 }, (_, i) => `/other-${i}`)]],
+  ])('skips exactly the listed paths, with or without a query string (%s)', async (_name, ignorePaths) => {
+    const w = new RequestWaiter();
+    const p = createProbes({
+      serviceName: 'ignore-paths',
+      logDestination: new LogSink(),
+      memoryIntervalMs: 0,
+      defaultMetrics: false,
+      ignorePaths,
+      onRequest: w.hook,
+    });
+    const app = express();
+    app.use(p.middleware);
+    for (const path of ['/health', '/healthz', '/health/deep'])
+      app.get(path, (_req, res) => void res.send('ok'));
+    const srv = await listen(app);
+    try {
+      // One after another, so each request has finished before the next starts:
+      // by the time the last one is recorded, any ignored one would have been too.
+      for (const path of ['/health', '/health?probe=1', '/healthz', '/health/deep', '/healthz?x=1']) {
+        const res = await request(`${srv.url}${path}`, { dispatcher: agent });
+        expect(await res.body.text()).toBe('ok');
+      }
+      await w.until(3);
+      const res = await request(`${srv.url}/health/deep?last=1`, { dispatcher: agent });
+      await res.body.text();
+      await w.until(4);
+      expect(w.seen.map((r) => r.route).sort()).toEqual([
+        '/health/deep',
+        '/health/deep',
+        '/healthz',
+        '/healthz',
+      ]);
+    } finally {
+      await srv.close();
+      await p.shutdown();
+    }
+  });
+});
+
 describe('wrap(listener)', () => {
   it('refuses a listener that is not a function, naming it', () => {
     const p = createProbes({ serviceName: 'wrap-bad', memoryIntervalMs: 0, defaultMetrics: false });

@@ -91,6 +91,24 @@ describe.each(WIRINGS)('lean tracing, wired as %s', (wiring) => {
     expect(span).toMatchObject({ name: 'GET /hello', parentSpanId: parent, kind: 2 });
   });
 
+  it('takes server.address and server.port from the Host header, IPv6 literals included', async () => {
+    const cases: Array<[string, Record<string, unknown>, string[]]> = [
+      ['[::1]:8080', { 'server.address': '::1', 'server.port': 8080 }, []],
+      ['[::1]', { 'server.address': '::1' }, ['server.port']],
+      ['shop.example:443', { 'server.address': 'shop.example', 'server.port': 443 }, []],
+      ['shop.example', { 'server.address': 'shop.example' }, ['server.port']],
+      ['shop.example:x', { 'server.address': 'shop.example' }, ['server.port']],
+    ];
+    for (const [i, [host, expected, absent]] of cases.entries()) {
+      const traceId = `c0ffee${String(i).padStart(26, '0')}`;
+      await t.getPlain('/hello', { host, traceparent: `00-${traceId}-00f067aa0ba902b7-01` });
+      await t.tracing.forceFlush();
+      const span = await t.receiver.waitFor((sp) => sp.traceId === traceId);
+      expect(span.attributes, host).toMatchObject(expected);
+      for (const key of absent) expect(span.attributes, host).not.toHaveProperty([key]);
+    }
+  });
+
   it('carries the trace on to outgoing fetch and undici calls, with a CLIENT span each', async () => {
     const { server, calls } = await t.outgoingCalls(
       '/api/proxy',
