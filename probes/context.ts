@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { IncomingMessage } from 'node:http';
-import { context, createContextKey, ROOT_CONTEXT, type Context, type Span } from '@opentelemetry/api';
+import { context, createContextKey, ROOT_CONTEXT, trace, type Context, type Span } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 
 /** Per-request state: what the DB wrapper counts into and what spans and logs hang off. */
@@ -96,4 +96,59 @@ export function runWithState<T>(state: RequestState, fn: () => T): T {
 export function currentState(): RequestState | undefined {
   if (otelWorks) return context.active().getValue(STATE_KEY) as RequestState | undefined;
   return otelWorks === undefined ? undefined : als.getStore();
+}
+
+/*
+ * The key trace.setSpan() files a span under. The API keeps it private, so it
+ * is read off the one lookup trace.getSpan() makes.
+ */
+const SPAN_KEY: symbol | undefined = (() => {
+  let key: symbol | undefined;
+  trace.getSpan({
+    getValue(k: symbol) {
+      key = k;
+      return undefined;
+    },
+    setValue: () => ROOT_CONTEXT,
+    deleteValue: () => ROOT_CONTEXT,
+  });
+  return key;
+})();
+
+/**
+ * A context that is `parent` with `span` set in it, as trace.setSpan(parent,
+ * span) returns, without copying the parent's values into a new Map on every
+ * request. A request's context is only read (by the DB spans under it,
+ * suppression checks, samplers and propagators); the first setValue or
+ * deleteValue builds the ordinary one and goes on from there.
+ */
+class SpanOnParent implements Context {
+  #full: Context | undefined;
+
+  constructor(
+    private readonly parent: Context,
+    private readonly span: Span,
+    private readonly key: symbol,
+  ) {}
+
+  getValue(key: symbol): unknown {
+    return key === this.key ? this.span : this.parent.getValue(key);
+  }
+
+  setValue(key: symbol, value: unknown): Context {
+    return this.#ordinary().setValue(key, value);
+  }
+
+  deleteValue(key: symbol): Context {
+    return this.#ordinary().deleteValue(key);
+  }
+
+  #ordinary(): Context {
+    return (this.#full ??= trace.setSpan(this.parent, this.span));
+  }
+}
+
+/** trace.setSpan(parent, span), read-mostly (see SpanOnParent). */
+export function contextWithSpan(parent: Context, span: Span): Context {
+  return SPAN_KEY ? new SpanOnParent(parent, span, SPAN_KEY) : trace.setSpan(parent, span);
 }

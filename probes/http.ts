@@ -23,7 +23,14 @@ import {
   ATTR_USER_AGENT_ORIGINAL,
 } from '@opentelemetry/semantic-conventions';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { attachState, newRequestState, runWithState, stateOf, type RequestState } from './context.js';
+import {
+  attachState,
+  contextWithSpan,
+  newRequestState,
+  runWithState,
+  stateOf,
+  type RequestState,
+} from './context.js';
 import { invalidOption } from '../common/perflab-error.js';
 import { normalizeMethod } from './http-method.js';
 import { OPTION_ERROR } from './options.js';
@@ -132,7 +139,7 @@ function createRequestStart(
         const span = tracer().startSpan(method, SERVER, parent);
         if (span.isRecording()) startAttributes(span, req, method, headers);
         s.span = span;
-        s.ctx = trace.setSpan(parent, span);
+        s.ctx = contextWithSpan(parent, span);
         s.ownSpan = true;
       } else if (mode === 'auto') {
         s.ctx = context.active();
