@@ -1,0 +1,123 @@
+/**
+ * The server of `npm run bench:probes-toggle`: one target-app process with the
+ * order-history route served two ways, bare and with the full probes (the app
+ * wrapped, as `npm start` runs it), switched every BENCH_SLICE_MS. Load it
+ * with --import ./target-app/register.ts so that tracing starts first.
+ *
+ * Driven over IPC: sends `{ url, path, headers }` once listening, switches from
+ * the first request on, and after BENCH_SLICES slices sends `{ slices }`
+ * (bench/lib/slices.ts) and exits. BENCH_CONTROL=1 serves both sides bare,
+ * from two apps: the method's own noise. BENCH_DATABASE_URL runs on
+ * PostgreSQL (a schema of its own, dropped on exit), else embedded PGlite.
+ */
+import { createServer, type RequestListener } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createProbes } from '../probes/index.js';
+import { createApp } from '../target-app/app.js';
+import { loadConfig } from '../target-app/config.js';
+import { createPgDb, createPgliteDb } from '../target-app/db/index.js';
+import { migrate } from '../target-app/db/migrate.js';
+import { seedDatabase } from '../target-app/seed.js';
+import type { Slice } from './lib/slices.js';
+import { envInt } from './lib/env.js';
+
+const SLICE_MS = envInt('BENCH_SLICE_MS', 1000);
+const SLICES = envInt('BENCH_SLICES', 90, 2);
+const CONTROL = process.env.BENCH_CONTROL === '1';
+
+const config = loadConfig({
+  NODE_ENV: 'development',
+  PORT: '0',
+  LOG_LEVEL: 'warn',
+  RATE_LIMIT_API_MAX: '100000000',
+  RATE_LIMIT_LOGIN_MAX: '100000',
+});
+const url = process.env.BENCH_DATABASE_URL;
+const schema = `perflab_toggle_${process.pid}`;
+const admin = url ? createPgDb({ connectionString: url, poolSize: 1 }) : undefined;
+await admin?.query(`CREATE SCHEMA ${schema}`);
+const raw = url ? createPgDb({ connectionString: url, poolSize: 10, schema }) : await createPgliteDb();
+await migrate(raw);
+await seedDatabase(raw, {
+  seed: 42,
+  users: 200,
+  products: 200,
+  orders: 4000,
+  seedPassword: config.seedPassword,
+  adminPassword: config.adminPassword,
+});
+
+let probed = 0;
+const probes = createProbes({
+  serviceName: 'bench-toggle',
+  logDestination: process.env.BENCH_LOG_FILE ?? '/tmp/perflab-bench-probes.log',
+  logLevel: 'warn',
+  tracing: 'lean',
+  onRequest: () => void probed++,
+});
+const bare = createApp({ db: raw, config });
+const other: RequestListener = CONTROL
+  ? createApp({ db: raw, config })
+  : probes.wrap(
+      createApp({
+        db: probes.instrumentDb(raw),
+        config,
+        instrumentation: {
+          metricsHandler: probes.metricsHandler,
+          logger: probes.logger,
+          forRequest: probes.forRequest,
+        },
+      }),
+    );
+
+let on = false;
+let requests = 0;
+const server = createServer((req, res) => {
+  requests++;
+  (on ? other : bare)(req, res);
+});
+server.keepAliveTimeout = 65_000;
+await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+const login = await fetch(`${base}/api/auth/login`, {
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ email: 'user1@perflab.local', password: config.seedPassword }),
+});
+const { token } = (await login.json()) as { token: string };
+requests = 0;
+process.send!({ url: base, path: '/api/orders?limit=20', headers: { authorization: `Bearer ${token}` } });
+
+// Slices start with the load, so none is idle.
+await new Promise<void>((resolve) => {
+  const poll = setInterval(() => {
+    if (requests > 0) {
+      clearInterval(poll);
+      resolve();
+    }
+  }, 2);
+});
+const slices: Slice[] = [];
+let cpu0 = process.cpuUsage();
+requests = 0;
+probed = 0;
+for (let i = 0; i < SLICES; i++) {
+  await new Promise((resolve) => setTimeout(resolve, SLICE_MS));
+  const cpu = process.cpuUsage(cpu0);
+  cpu0 = process.cpuUsage();
+  slices.push({ on, requests, cpuMicros: cpu.user + cpu.system, probed });
+  requests = 0;
+  probed = 0;
+  on = !on;
+}
+process.send!({ slices }, () => void shutdown());
+
+async function shutdown(): Promise<void> {
+  server.closeAllConnections();
+  server.close();
+  await probes.shutdown();
+  await raw.close();
+  await admin?.query(`DROP SCHEMA ${schema} CASCADE`);
+  await admin?.close();
+  process.exit(0);
+}
