@@ -53,44 +53,9 @@ async function trivial(): Promise<void> {
 }
 
 async function target(): Promise<void> {
-  const { loadConfig } = await import('../target-app/config.js');
-  const { createPgDb, createPgliteDb } = await import('../target-app/db/index.js');
-  const { migrate } = await import('../target-app/db/migrate.js');
-  const { seedDatabase } = await import('../target-app/seed.js');
+  const { openBenchTarget, seededUserHeaders, ORDER_HISTORY_PATH } = await import('./lib/target-db.js');
   const { startServer } = await import('../target-app/server.js');
-  const config = loadConfig({
-    NODE_ENV: 'development',
-    PORT: '0',
-    LOG_LEVEL: 'warn',
-    RATE_LIMIT_API_MAX: '100000000',
-    RATE_LIMIT_LOGIN_MAX: '100000',
-  });
-  // Embedded PGlite by default; BENCH_DATABASE_URL runs on PostgreSQL, in a
-  // schema of this server's own that is dropped again on exit.
-  const url = process.env.BENCH_DATABASE_URL;
-  const schema = `perflab_bench_${variant.replace(/\W/g, '_')}_${process.pid}`;
-  let dropSchema: (() => Promise<void>) | undefined;
-  let raw;
-  if (url) {
-    const admin = createPgDb({ connectionString: url, poolSize: 1 });
-    await admin.query(`CREATE SCHEMA ${schema}`);
-    raw = createPgDb({ connectionString: url, poolSize: 10, schema });
-    dropSchema = async () => {
-      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-      await admin.close();
-    };
-  } else {
-    raw = await createPgliteDb();
-  }
-  await migrate(raw);
-  await seedDatabase(raw, {
-    seed: 42,
-    users: 200,
-    products: 200,
-    orders: 4000,
-    seedPassword: config.seedPassword,
-    adminPassword: config.adminPassword,
-  });
+  const { config, db: raw, close } = await openBenchTarget(variant);
   const probes =
     variant === 'target-full' || variant === 'target-metrics'
       ? createProbes({
@@ -128,17 +93,10 @@ async function target(): Promise<void> {
         }
       : {}),
   });
-  const login = await fetch(`${running.url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: 'user1@perflab.local', password: config.seedPassword }),
-  });
-  const { token } = (await login.json()) as { token: string };
-  ready(running.server, '/api/orders?limit=20', { authorization: `Bearer ${token}` });
+  ready(running.server, ORDER_HISTORY_PATH, await seededUserHeaders(running.url, config));
   stopOnSignal(running.server, async () => {
     await probes?.shutdown();
-    await raw.close();
-    await dropSchema?.();
+    await close();
   });
 }
 

@@ -14,38 +14,15 @@ import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createProbes } from '../probes/index.js';
 import { createApp } from '../target-app/app.js';
-import { loadConfig } from '../target-app/config.js';
-import { createPgDb, createPgliteDb } from '../target-app/db/index.js';
-import { migrate } from '../target-app/db/migrate.js';
-import { seedDatabase } from '../target-app/seed.js';
 import type { Slice } from './lib/slices.js';
 import { envInt } from './lib/env.js';
+import { openBenchTarget, ORDER_HISTORY_PATH, seededUserHeaders } from './lib/target-db.js';
 
 const SLICE_MS = envInt('BENCH_SLICE_MS', 1000);
 const SLICES = envInt('BENCH_SLICES', 90, 2);
 const CONTROL = process.env.BENCH_CONTROL === '1';
 
-const config = loadConfig({
-  NODE_ENV: 'development',
-  PORT: '0',
-  LOG_LEVEL: 'warn',
-  RATE_LIMIT_API_MAX: '100000000',
-  RATE_LIMIT_LOGIN_MAX: '100000',
-});
-const url = process.env.BENCH_DATABASE_URL;
-const schema = `perflab_toggle_${process.pid}`;
-const admin = url ? createPgDb({ connectionString: url, poolSize: 1 }) : undefined;
-await admin?.query(`CREATE SCHEMA ${schema}`);
-const raw = url ? createPgDb({ connectionString: url, poolSize: 10, schema }) : await createPgliteDb();
-await migrate(raw);
-await seedDatabase(raw, {
-  seed: 42,
-  users: 200,
-  products: 200,
-  orders: 4000,
-  seedPassword: config.seedPassword,
-  adminPassword: config.adminPassword,
-});
+const { config, db: raw, close } = await openBenchTarget('toggle');
 
 let probed = 0;
 const probes = createProbes({
@@ -77,16 +54,13 @@ const server = createServer((req, res) => {
   (on ? other : bare)(req, res);
 });
 server.keepAliveTimeout = 65_000;
+// A driver that gives up still gets the schema dropped.
+process.once('SIGTERM', () => void shutdown());
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-const login = await fetch(`${base}/api/auth/login`, {
-  method: 'POST',
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify({ email: 'user1@perflab.local', password: config.seedPassword }),
-});
-const { token } = (await login.json()) as { token: string };
+const headers = await seededUserHeaders(base, config);
 requests = 0;
-process.send!({ url: base, path: '/api/orders?limit=20', headers: { authorization: `Bearer ${token}` } });
+process.send!({ url: base, path: ORDER_HISTORY_PATH, headers });
 
 // Slices start with the load, so none is idle.
 await new Promise<void>((resolve) => {
@@ -112,12 +86,14 @@ for (let i = 0; i < SLICES; i++) {
 }
 process.send!({ slices }, () => void shutdown());
 
-async function shutdown(): Promise<void> {
-  server.closeAllConnections();
-  server.close();
-  await probes.shutdown();
-  await raw.close();
-  await admin?.query(`DROP SCHEMA ${schema} CASCADE`);
-  await admin?.close();
-  process.exit(0);
+let closing: Promise<void> | undefined;
+function shutdown(): Promise<void> {
+  closing ??= (async () => {
+    server.closeAllConnections();
+    server.close();
+    await probes.shutdown();
+    await close(); // drops this process's schema
+    process.exit(0);
+  })();
+  return closing;
 }

@@ -25,6 +25,7 @@
  * BENCH_OUT (.perflab/bench-probes-toggle.json).
  */
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -97,8 +98,10 @@ async function run(control: boolean, otlp: string): Promise<SliceSummary & { con
       },
       () => {},
     );
+    const exited = once(child, 'exit');
     const { slices } = await nextMessage<{ slices: Slice[] }>(child);
     load.stop();
+    await exited; // the server cleans up (drops its schema) and exits by itself
     const summary = summarizeSlices(slices, SKIP);
     process.stderr.write(
       `  ${control ? 'control' : 'probes '}  ${summary.pairs} pairs  ${signed(summary.addedMicros)} µs/req\n`,
