@@ -1,7 +1,7 @@
 import express from 'express';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProbes, metricNames as N, type Probes } from '../../probes/index.js';
+import { createProbes, metricNames as N, type Probes, type ProbesOptions } from '../../probes/index.js';
 import { minimalApp, WIRINGS } from './app.js';
 import { FakeDb, listen, LogSink, RequestWaiter, samples, series, type Running } from './helpers.js';
 
@@ -266,39 +266,57 @@ describe.each(WIRINGS)('wired as %s', (wiring) => {
   });
 });
 
+/** Probes of a test's own, with a waiter on their onRequest hook. */
+function ownProbes(serviceName: string, extra: Partial<ProbesOptions> = {}) {
+  const w = new RequestWaiter();
+  const p = createProbes({
+    serviceName,
+    logDestination: new LogSink(),
+    memoryIntervalMs: 0,
+    defaultMetrics: false,
+    onRequest: w.hook,
+    ...extra,
+  });
+  return { p, w };
+}
+
+/** Three requests to `path` on `srv`, each recorded once: three durations, three hook calls. */
+async function expectEachCountedOnce(
+  srv: Running,
+  path: string,
+  route: string,
+  { p, w }: ReturnType<typeof ownProbes>,
+): Promise<void> {
+  for (let i = 0; i < 3; i++) {
+    const res = await request(`${srv.url}${path}`, { dispatcher: agent });
+    expect(res.statusCode).toBe(200);
+    await res.body.text();
+  }
+  await w.until(3);
+  const text = await p.registry.metrics();
+  expect(samples(text, `${N.HTTP_SERVER_REQUEST_DURATION}_count`)).toEqual([
+    expect.stringContaining(`http_route="${route}"`),
+  ]);
+  expect(samples(text, `${N.HTTP_SERVER_REQUEST_DURATION}_count`)[0]).toMatch(/ 3$/);
+  expect(w.seen).toHaveLength(3);
+  expect(text).toContain(`${N.HTTP_SERVER_ACTIVE_REQUESTS} 0`);
+}
+
 describe('middleware', () => {
   it('counts a request once when an app and its sub-app both mount it', async () => {
-    const s = new LogSink();
-    const w = new RequestWaiter();
-    const p = createProbes({
-      serviceName: 'middleware-twice',
-      logDestination: s,
-      memoryIntervalMs: 0,
-      defaultMetrics: false,
-      onRequest: w.hook,
-    });
+    const own = ownProbes('middleware-twice');
     const sub = express();
-    sub.use(p.middleware);
+    sub.use(own.p.middleware);
     sub.get('/two', (_req, res) => void res.send('two'));
     const app = express();
-    app.use(p.middleware);
+    app.use(own.p.middleware);
     app.use('/sub', sub);
     const srv = await listen(app);
     try {
-      for (let i = 0; i < 3; i++) {
-        const res = await request(`${srv.url}/sub/two`, { dispatcher: agent });
-        expect(await res.body.text()).toBe('two');
-      }
-      await w.until(3);
-      const text = await p.registry.metrics();
-      expect(samples(text, `${N.HTTP_SERVER_REQUEST_DURATION}_count`)).toEqual([
-        expect.stringMatching(/http_route="\/sub\/two".* 3$/),
-      ]);
-      expect(w.seen).toHaveLength(3);
-      expect(text).toContain(`${N.HTTP_SERVER_ACTIVE_REQUESTS} 0`);
+      await expectEachCountedOnce(srv, '/sub/two', '/sub/two', own);
     } finally {
       await srv.close();
-      await p.shutdown();
+      await own.p.shutdown();
     }
   });
 });
@@ -308,15 +326,7 @@ describe('ignorePaths', () => {
     ['a few paths', ['/health', '/metrics']],
     ['many paths', ['/health', '/metrics', ...Array.from({ length: 9 }, (_, i) => `/other-${i}`)]],
   ])('skips exactly the listed paths, with or without a query string (%s)', async (_name, ignorePaths) => {
-    const w = new RequestWaiter();
-    const p = createProbes({
-      serviceName: 'ignore-paths',
-      logDestination: new LogSink(),
-      memoryIntervalMs: 0,
-      defaultMetrics: false,
-      ignorePaths,
-      onRequest: w.hook,
-    });
+    const { p, w } = ownProbes('ignore-paths', { ignorePaths });
     const app = express();
     app.use(p.middleware);
     for (const path of ['/health', '/healthz', '/health/deep'])
@@ -358,35 +368,18 @@ describe('wrap(listener)', () => {
   });
 
   it('counts a request once when the app is wrapped and also mounts the middleware', async () => {
-    const s = new LogSink();
-    const w = new RequestWaiter();
-    const p = createProbes({
-      serviceName: 'wrap-and-middleware',
-      logDestination: s,
-      memoryIntervalMs: 0,
-      defaultMetrics: false,
-      onRequest: w.hook,
-    });
+    const own = ownProbes('wrap-and-middleware');
     // The middleware mounted as well as the whole app wrapped: a mistake a
     // migration from one wiring to the other can leave behind.
     const app = express();
-    app.use(p.middleware);
+    app.use(own.p.middleware);
     app.get('/one', (_req, res) => void res.send('one'));
-    const srv = await listen(p.wrap(app));
+    const srv = await listen(own.p.wrap(app));
     try {
-      for (let i = 0; i < 3; i++) {
-        const res = await request(`${srv.url}/one`, { dispatcher: agent });
-        expect(await res.body.text()).toBe('one');
-      }
-      await w.until(3);
-      const text = await p.registry.metrics();
-      expect(samples(text, `${N.HTTP_SERVER_REQUEST_DURATION}_count`)).toEqual([
-        expect.stringMatching(/http_route="\/one".* 3$/),
-      ]);
-      expect(w.seen).toHaveLength(3);
+      await expectEachCountedOnce(srv, '/one', '/one', own);
     } finally {
       await srv.close();
-      await p.shutdown();
+      await own.p.shutdown();
     }
   });
 });
