@@ -270,6 +270,7 @@ function ignoreMatcher(paths: ReadonlySet<string>): ((url: string) => boolean) |
 }
 
 const QUESTION_MARK = 63;
+const PORT = /^\d{1,5}$/;
 
 /** server.address and server.port from a Host header, which repeats from request to request. */
 let lastHost = '';
@@ -281,10 +282,10 @@ function parseHost(host: string): void {
   // The port is after the last colon, unless that colon is inside an IPv6 literal ("[::1]").
   const colon = host.lastIndexOf(':');
   const hasPort = colon > 0 && colon > host.lastIndexOf(']');
-  const port = hasPort ? Number(host.slice(colon + 1)) : -1;
+  const portText = hasPort ? host.slice(colon + 1) : '';
   const address = hasPort ? host.slice(0, colon) : host;
   lastAddress = address.startsWith('[') && address.endsWith(']') ? address.slice(1, -1) : address;
-  lastPort = Number.isInteger(port) && port >= 0 && port <= 65535 ? port : -1;
+  lastPort = PORT.test(portText) && Number(portText) <= 65535 ? Number(portText) : -1;
   lastHost = host;
 }
 

@@ -98,6 +98,8 @@ describe.each(WIRINGS)('lean tracing, wired as %s', (wiring) => {
       ['shop.example:443', { 'server.address': 'shop.example', 'server.port': 443 }, []],
       ['shop.example', { 'server.address': 'shop.example' }, ['server.port']],
       ['shop.example:x', { 'server.address': 'shop.example' }, ['server.port']],
+      ['shop.example:', { 'server.address': 'shop.example' }, ['server.port']],
+      ['shop.example:99999', { 'server.address': 'shop.example' }, ['server.port']],
     ];
     for (const [i, [host, expected, absent]] of cases.entries()) {
       const traceId = `c0ffee${String(i).padStart(26, '0')}`;
