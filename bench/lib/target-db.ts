@@ -60,6 +60,7 @@ export async function seededUserHeaders(baseUrl: string, config: AppConfig): Pro
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ email: 'user1@perflab.local', password: config.seedPassword }),
   });
+  if (!login.ok) throw new Error(`logging in the seeded user failed: HTTP ${login.status}`);
   const { token } = (await login.json()) as { token: string };
   return { authorization: `Bearer ${token}` };
 }
