@@ -2,7 +2,12 @@ import type { AddressInfo } from 'node:net';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { Express } from 'express';
 import type { DestinationStream } from 'pino';
-import type { QueryResultLike, RequestInfo } from '../../probes/index.js';
+import {
+  createProbes,
+  type ProbesOptions,
+  type QueryResultLike,
+  type RequestInfo,
+} from '../../probes/index.js';
 
 /** Collects pino lines in memory. */
 export class LogSink implements DestinationStream {
@@ -147,4 +152,22 @@ export function plainGet(
     req.on('error', reject);
     req.end();
   });
+}
+
+/**
+ * Probes of a test's own: logs into a LogSink, no memory timer or default
+ * metrics, a RequestWaiter on the onRequest hook (unless `extra` sets its own).
+ */
+export function ownProbes(serviceName: string, extra: Partial<ProbesOptions> = {}) {
+  const sink = new LogSink();
+  const w = new RequestWaiter();
+  const p = createProbes({
+    serviceName,
+    logDestination: sink,
+    memoryIntervalMs: 0,
+    defaultMetrics: false,
+    onRequest: w.hook,
+    ...extra,
+  });
+  return { p, w, sink };
 }

@@ -1,9 +1,18 @@
 import express from 'express';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProbes, metricNames as N, type Probes, type ProbesOptions } from '../../probes/index.js';
+import { createProbes, metricNames as N, type Probes } from '../../probes/index.js';
 import { minimalApp, WIRINGS } from './app.js';
-import { FakeDb, listen, LogSink, RequestWaiter, samples, series, type Running } from './helpers.js';
+import {
+  FakeDb,
+  listen,
+  LogSink,
+  ownProbes,
+  RequestWaiter,
+  samples,
+  series,
+  type Running,
+} from './helpers.js';
 
 let probes: Probes;
 let server: Running;
@@ -225,12 +234,7 @@ describe.each(WIRINGS)('wired as %s', (wiring) => {
 
   describe('safety', () => {
     it('a throwing onRequest hook does not break the request and is reported once per burst', async () => {
-      const s = new LogSink();
-      const p = createProbes({
-        serviceName: 'throwing',
-        logDestination: s,
-        memoryIntervalMs: 0,
-        defaultMetrics: false,
+      const { p, sink: s } = ownProbes('throwing', {
         onRequest: () => {
           throw new Error('hook exploded');
         },
@@ -265,20 +269,6 @@ describe.each(WIRINGS)('wired as %s', (wiring) => {
     });
   });
 });
-
-/** Probes of a test's own, with a waiter on their onRequest hook. */
-function ownProbes(serviceName: string, extra: Partial<ProbesOptions> = {}) {
-  const w = new RequestWaiter();
-  const p = createProbes({
-    serviceName,
-    logDestination: new LogSink(),
-    memoryIntervalMs: 0,
-    defaultMetrics: false,
-    onRequest: w.hook,
-    ...extra,
-  });
-  return { p, w };
-}
 
 /** Three requests to `path` on `srv`, each recorded once: three durations, three hook calls. */
 async function expectEachCountedOnce(

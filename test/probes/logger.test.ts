@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createProbes } from '../../probes/index.js';
-import { LogSink } from './helpers.js';
+import { ownProbes } from './helpers.js';
 
 describe('logger', () => {
   it('redacts authorization, cookie, password and token at any practical depth', async () => {
-    const sink = new LogSink();
-    const probes = createProbes({
-      serviceName: 'log-test',
-      logDestination: sink,
-      memoryIntervalMs: 0,
-      defaultMetrics: false,
-      redact: ['apiKey', 'card.number'],
-    });
+    const { p: probes, sink } = ownProbes('log-test', { redact: ['apiKey', 'card.number'] });
     const input = {
       password: 'p0',
       token: 't0',
@@ -65,12 +57,7 @@ describe('logger', () => {
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
     const file = join(mkdtempSync(join(tmpdir(), 'probes-log-')), 'app.log');
-    const probes = createProbes({
-      serviceName: 'file',
-      logDestination: file,
-      memoryIntervalMs: 0,
-      defaultMetrics: false,
-    });
+    const { p: probes } = ownProbes('file', { logDestination: file });
     probes.logger.warn({ token: 'abc' }, 'to a file');
     await probes.shutdown();
     const line = JSON.parse(readFileSync(file, 'utf8').trim()) as Record<string, unknown>;

@@ -1,18 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createProbes } from '../../probes/index.js';
 import { startMemoryMonitor } from '../../probes/memory.js';
 import { createDiagnostics } from '../../probes/safe.js';
-import { LogSink } from './helpers.js';
+import { ownProbes } from './helpers.js';
 
 describe('memory monitor', () => {
   const setup = (threshold: number) => {
-    const sink = new LogSink();
-    const probes = createProbes({
-      serviceName: 'mem',
-      logDestination: sink,
-      memoryIntervalMs: 0,
-      defaultMetrics: false,
-    });
+    const { p: probes, sink } = ownProbes('mem');
     const monitor = startMemoryMonitor(
       probes.logger,
       createDiagnostics(() => probes.logger),
@@ -45,12 +38,7 @@ describe('memory monitor', () => {
   it('runs on an unref’d timer that shutdown stops', async () => {
     const setSpy = vi.spyOn(globalThis, 'setInterval');
     const clearSpy = vi.spyOn(globalThis, 'clearInterval');
-    const p = createProbes({
-      serviceName: 'mem2',
-      logDestination: new LogSink(),
-      memoryIntervalMs: 3_600_000,
-      defaultMetrics: false,
-    });
+    const { p } = ownProbes('mem2', { memoryIntervalMs: 3_600_000 });
     const call = setSpy.mock.calls.findIndex((c) => c[1] === 3_600_000);
     expect(call).toBeGreaterThanOrEqual(0);
     const timer = setSpy.mock.results[call]!.value as NodeJS.Timeout;
