@@ -64,3 +64,21 @@ export async function seededUserHeaders(baseUrl: string, config: AppConfig): Pro
   const { token } = (await login.json()) as { token: string };
   return { authorization: `Bearer ${token}` };
 }
+
+/**
+ * Resolves once no query has run or waited in `db`'s pool for two checks in a
+ * row (20 ms apart), or after `maxMs`: requests cut off mid-flight finish
+ * their queries before the pool is closed under them.
+ */
+export async function poolQuiet(db: Db, maxMs: number): Promise<void> {
+  const busy = (): boolean => {
+    const s = db.poolStats();
+    return s.idle < s.total || s.waiting > 0;
+  };
+  const until = Date.now() + maxMs;
+  let quietChecks = 0;
+  while (quietChecks < 2 && Date.now() < until) {
+    quietChecks = busy() ? 0 : quietChecks + 1;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
