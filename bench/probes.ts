@@ -10,18 +10,27 @@
  * report gives the median over rounds with the lowest and highest round
  * (bench/lib/paired.ts).
  *
- * Every round starts its servers afresh (one process's JIT luck must not decide
- * a variant's figure) and warms each up for BENCH_WARMUP seconds first: PGlite's
- * WebAssembly and V8's JIT keep tiering up for several seconds, and a short
- * warm-up biased the first rounds against whichever server ran less. A second
- * bare server ("bare (control)") runs as one more variant: its distance from
- * bare is the method's own noise floor on this machine.
+ * Every measurement runs in a server process of its own, started, warmed up
+ * for BENCH_WARMUP seconds and measured straight after, then stopped: every
+ * variant and every bare run is treated alike, and one process's JIT luck
+ * (two processes of the same code differ by up to 10% here) does not decide
+ * a figure. A second bare server ("bare (control)") runs as one more variant:
+ * its distance from bare is the method's own noise floor on this machine.
+ *
+ * Why not one bare server per round, stopped (SIGSTOP) while the others are
+ * measured, as this bench did before: V8 reads a stop as the application
+ * going idle. On resume its memory reducer shrinks the heap (`--trace-gc`
+ * shows "Mark-Compact (reduce)") and the young generation regrows under load.
+ * After a 30 s stop the order-history route measured 1,462 then 845 µs a
+ * request in its first two seconds bare (750 steady) and 2,208 then 1,192
+ * with the full probes (870 steady). A variant waited stopped longer than
+ * the bare runs beside it, so the transient was charged to the variant.
  *
  * On a local PostgreSQL, the postmaster and its backends are pinned to the load
  * core for the run (and restored after), so the database does not compete with
  * the server under test for core 0.
  *
- * Env: BENCH_ROUNDS (5), BENCH_DURATION s (5), BENCH_WARMUP s (6), BENCH_CONNECTIONS (50),
+ * Env: BENCH_ROUNDS (5), BENCH_DURATION s (5), BENCH_WARMUP s (8), BENCH_CONNECTIONS (50),
  * BENCH_DATABASE_URL (run the target app on PostgreSQL instead of embedded PGlite),
  * BENCH_TARGET_DIAG=1 (also: spans without export, metrics only, AsyncLocalStorage only,
  * and bare with a 50 µs busy-wait per request to calibrate the method),
@@ -41,7 +50,7 @@ import { formatSummaryTable, summarize, type Sample, type Summary } from './lib/
 import { envInt } from './lib/env.js';
 
 const ROUNDS = envInt('BENCH_ROUNDS', 5);
-const WARMUP = envInt('BENCH_WARMUP', 6, 0);
+const WARMUP = envInt('BENCH_WARMUP', 8, 0);
 const DURATION = envInt('BENCH_DURATION', 5);
 const CONNECTIONS = envInt('BENCH_CONNECTIONS', 50);
 const WITH_TARGET = process.env.BENCH_TARGET !== '0';
@@ -146,55 +155,32 @@ async function measure(server: Running, round: number): Promise<Sample> {
 }
 
 /**
- * Runs bare, v1, bare, v2, bare ... per round, on servers started afresh for
- * each round: two processes of the same code can differ by 10% in CPU per
- * request (JIT decisions, heap layout), so a variant's median must span
- * several processes. Returns every sample.
+ * Runs bare, v1, bare, v2, bare ... per round, each in a fresh server process
+ * warmed up and measured straight after (see the top of this file). Returns
+ * every sample.
  */
 async function alternate(specs: ServerSpec[], otlp: string): Promise<Sample[]> {
+  const [bare, ...variants] = specs;
+  const order = variants.flatMap((v) => [v, bare!]);
   const samples: Sample[] = [];
   for (let round = 1; round <= ROUNDS; round++) {
-    const servers: Running[] = [];
-    try {
-      for (const spec of specs) {
-        const s = await start(spec, otlp);
-        servers.push(s);
-        await load(s, WARMUP); // JIT, WebAssembly tiers, caches, pools
-        s.proc.kill('SIGSTOP');
-      }
-      const [bare, ...variants] = servers;
-      samples.push(await measureAwake(bare!, round));
-      for (const v of variants) {
-        samples.push(await measureAwake(v, round));
-        samples.push(await measureAwake(bare!, round));
-      }
-    } finally {
-      await stopAll(servers);
-    }
+    for (const spec of [bare!, ...order]) samples.push(await measureFresh(spec, otlp, round));
   }
   return samples;
 }
 
 /*
- * Servers not under measurement are stopped (SIGSTOP): all share core 0, and
- * an idle server's timers (the event-loop-delay monitor wakes 100 times a
- * second) preempt the one being measured. With nine servers awake, a 50 µs
- * busy-wait measured as +147 µs; stopped, the figures stay near what was added.
+ * One server at a time: all share core 0, and an idle server's timers (the
+ * event-loop-delay monitor wakes 100 times a second) would preempt the one
+ * being measured.
  */
-async function measureAwake(server: Running, round: number): Promise<Sample> {
-  server.proc.kill('SIGCONT');
+async function measureFresh(spec: ServerSpec, otlp: string, round: number): Promise<Sample> {
+  const server = await start(spec, otlp);
   try {
-    await load(server, 1); // let the resumed process catch up on its timers first
+    await load(server, WARMUP); // JIT, WebAssembly tiers, caches, pools
     return await measure(server, round);
   } finally {
-    server.proc.kill('SIGSTOP');
-  }
-}
-
-async function stopAll(servers: Running[]): Promise<void> {
-  for (const r of servers) {
-    if (r.proc.exitCode === null) r.proc.kill('SIGCONT'); // a stopped process would never see SIGTERM
-    await stop(r.proc);
+    await stop(server.proc);
   }
 }
 
