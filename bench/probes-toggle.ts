@@ -27,11 +27,10 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
 import autocannon from 'autocannon';
 import { envInt } from './lib/env.js';
+import { startOtlpSink } from './lib/otlp-sink.js';
 import { GENERATOR_CORE, nextMessage, pinLocalPostgres, SERVER_CORE, stop } from './lib/pinned.js';
 import { summarizeSlices, type Slice, type SliceSummary } from './lib/slices.js';
 import { fmt, printTable } from './lib/stats.js';
@@ -48,15 +47,6 @@ interface Ready {
   url: string;
   path: string;
   headers: Record<string, string>;
-}
-
-async function startSink(): Promise<{ url: string; close: () => void }> {
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => res.end('{}'));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => server.close() };
 }
 
 async function run(control: boolean, otlp: string): Promise<SliceSummary & { control: boolean }> {
@@ -116,7 +106,7 @@ const signed = (n: number): string => `${n >= 0 ? '+' : ''}${fmt(n, 1)}`;
 
 async function main(): Promise<void> {
   spawn('taskset', ['-p', '-c', String(GENERATOR_CORE), String(process.pid)], { stdio: 'ignore' });
-  const sink = await startSink();
+  const sink = await startOtlpSink();
   const unpin = DB_URL
     ? pinLocalPostgres(DB_URL, GENERATOR_CORE, (m) => process.stderr.write(`${m}\n`))
     : () => {};

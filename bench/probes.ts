@@ -39,15 +39,13 @@
  * BENCH_TARGET=0 / BENCH_TRIVIAL=0 to skip the target-app pair / the trivial route, BENCH_OUT (.perflab/bench-probes.json).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
 import autocannon from 'autocannon';
 import { cpuMicros, GENERATOR_CORE, pinLocalPostgres, stop } from './lib/pinned.js';
 import { formatSummaryTable, summarize, type Sample, type Summary } from './lib/paired.js';
 import { envInt } from './lib/env.js';
+import { startOtlpSink } from './lib/otlp-sink.js';
 
 const ROUNDS = envInt('BENCH_ROUNDS', 5);
 const WARMUP = envInt('BENCH_WARMUP', 8, 0);
@@ -74,22 +72,6 @@ interface Running {
   url: string;
   path: string;
   headers: Record<string, string>;
-}
-
-/** A receiver that accepts OTLP/HTTP exports without parsing them (parsing would tax the load generator). */
-async function startSink(): Promise<{ url: string; bytes: () => number; close: () => void }> {
-  let bytes = 0;
-  const server = createServer((req, res) => {
-    req.on('data', (c: Buffer) => (bytes += c.length));
-    req.on('end', () => {
-      res.setHeader('content-type', 'application/json');
-      res.end('{}');
-    });
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, bytes: () => bytes, close: () => server.close() };
 }
 
 async function start(spec: ServerSpec, otlp: string): Promise<Running> {
@@ -185,7 +167,7 @@ async function measureFresh(spec: ServerSpec, otlp: string, round: number): Prom
 }
 
 async function main(): Promise<void> {
-  const sink = await startSink();
+  const sink = await startOtlpSink();
   const unpin = process.env.BENCH_DATABASE_URL
     ? pinLocalPostgres(process.env.BENCH_DATABASE_URL, GENERATOR_CORE, (m) => process.stderr.write(`${m}\n`))
     : () => {};
