@@ -34,13 +34,14 @@
  * BENCH_DATABASE_URL (run the target app on PostgreSQL instead of embedded PGlite),
  * BENCH_TARGET_DIAG=1 (also: spans without export, metrics only, AsyncLocalStorage only,
  * and bare with a 50 µs busy-wait per request to calibrate the method),
- * BENCH_TARGET_EXTRA (a JSON array of more target variants: {name, variant, register?, env?}; register is
- * a module loaded with --import, e.g. ./probes/register.ts),
+ * BENCH_TARGET_EXTRA (a JSON array of more target variants: {name, variant, register?, env?, cwd?}; register is
+ * a module loaded with --import, e.g. ./probes/register.ts; cwd another checkout, with its node_modules, to
+ * compare two versions of the code in one run), BENCH_TARGET_MIDDLEWARE=0 (skip the middleware-wired row),
  * BENCH_TARGET=0 / BENCH_TRIVIAL=0 to skip the target-app pair / the trivial route, BENCH_OUT (.perflab/bench-probes.json).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import autocannon from 'autocannon';
 import { cpuMicros, GENERATOR_CORE, pinLocalPostgres, stop } from './lib/pinned.js';
 import { formatSummaryTable, summarize, type Sample, type Summary } from './lib/paired.js';
@@ -63,6 +64,11 @@ interface ServerSpec {
   /** Loaded with --import before the server: where tracing starts. */
   register?: string;
   env?: Record<string, string>;
+  /**
+   * Another checkout to run the server from (BENCH_TARGET_EXTRA only): the
+   * same variant on two versions of the code, measured in one run.
+   */
+  cwd?: string;
 }
 
 interface Running {
@@ -89,6 +95,7 @@ async function start(spec: ServerSpec, otlp: string): Promise<Running> {
       ...spec.env,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
+    ...(spec.cwd ? { cwd: spec.cwd } : {}),
   });
   let buffer = '';
   const info = await new Promise<{ url: string; path: string; headers: Record<string, string> }>(
@@ -166,6 +173,29 @@ async function measureFresh(spec: ServerSpec, otlp: string, round: number): Prom
   }
 }
 
+/** BENCH_TARGET_EXTRA's variants, checked before any server starts. */
+function extraSpecs(json: string): ServerSpec[] {
+  const fail = (why: string): never => {
+    throw new Error(`BENCH_TARGET_EXTRA: ${why}`);
+  };
+  let list: unknown;
+  try {
+    list = JSON.parse(json);
+  } catch {
+    fail('expected a JSON array of {name, variant, register?, env?, cwd?}');
+  }
+  if (!Array.isArray(list)) return fail('expected a JSON array of {name, variant, register?, env?, cwd?}');
+  return list.map((s: Partial<ServerSpec>, i) => {
+    if (typeof s?.name !== 'string' || typeof s.variant !== 'string') {
+      fail(`entry ${i} needs a string name and variant`);
+    }
+    if (s.cwd !== undefined && !existsSync(join(s.cwd, 'bench/probes-server.ts'))) {
+      fail(`entry ${i}: cwd ${s.cwd} is not a perflab checkout (no bench/probes-server.ts)`);
+    }
+    return s as ServerSpec;
+  });
+}
+
 async function main(): Promise<void> {
   const sink = await startOtlpSink();
   const unpin = process.env.BENCH_DATABASE_URL
@@ -235,9 +265,8 @@ async function main(): Promise<void> {
           },
         );
       }
-      if (process.env.BENCH_TARGET_EXTRA) {
-        tSpecs.push(...(JSON.parse(process.env.BENCH_TARGET_EXTRA) as ServerSpec[]));
-      }
+      if (process.env.BENCH_TARGET_MIDDLEWARE === '0') tSpecs.splice(3, 1);
+      if (process.env.BENCH_TARGET_EXTRA) tSpecs.push(...extraSpecs(process.env.BENCH_TARGET_EXTRA));
       target = summarize(await alternate(tSpecs, sink.url), 'target bare');
       const dbName = process.env.BENCH_DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite';
       report.push(
