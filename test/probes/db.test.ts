@@ -146,7 +146,7 @@ describe('instrumentDb', () => {
               cached,
               kind: view.kind,
               pool: view.poolStats!(),
-              ownKeys: Object.keys(view).sort(),
+              methods: [typeof view.query, typeof view.transaction],
               plainKind: plainView.kind,
               plainHasTransaction: 'transaction' in plainView,
               queries: scope.stats()?.queries,
@@ -162,11 +162,58 @@ describe('instrumentDb', () => {
       cached: true,
       kind: 'fake',
       pool: { total: 10, idle: 7, waiting: 2 },
-      ownKeys: ['query', 'transaction'],
+      methods: ['function', 'function'],
       plainKind: 'no-tx',
       plainHasTransaction: false,
       queries: 3,
     });
+  });
+
+  it("a view's query called detached from the view is still timed, without the request", async () => {
+    const { probes, queries } = make(60_000, 'explicit');
+    const db = probes.instrumentDb(new FakeDb());
+    const srv = await listen(
+      probes.wrap((req, res) => {
+        void (async () => {
+          const scope = probes.forRequest(req);
+          const { query } = scope.db(db);
+          await query('SELECT 1 FROM orders');
+          res.end(JSON.stringify({ queries: scope.stats()?.queries }));
+        })();
+      }),
+    );
+    cleanup.push(() => srv.close());
+    const res = await request(`${srv.url}/`, { dispatcher: agent });
+    expect(await res.body.json()).toEqual({ queries: 0 });
+    expect(queries).toHaveLength(1);
+    expect(queries[0]).toMatchObject({ operation: 'SELECT', collection: 'orders' });
+  });
+
+  it("hands back the driver's own promise, and records the query before the caller resumes", async () => {
+    const { probes, queries } = make(60_000);
+    const result = { rows: [{ id: 1 }], rowCount: 1 };
+    const driverPromise = Promise.resolve(result);
+    const db = probes.instrumentDb({ query: () => driverPromise } as DbLike);
+    const pending = db.query('SELECT id FROM orders');
+    expect(pending).toBe(driverPromise);
+    expect(queries).toHaveLength(0);
+    await pending;
+    expect(queries).toEqual([expect.objectContaining({ operation: 'SELECT', rowCount: 1 })]);
+  });
+
+  it("calls a thenable's then() once: a query builder may run its query on each call", async () => {
+    const { probes, queries } = make(60_000);
+    let thenCalls = 0;
+    const thenable = {
+      then(resolve: (r: { rows: unknown[]; rowCount: number }) => void) {
+        thenCalls++;
+        resolve({ rows: [], rowCount: 0 });
+      },
+    };
+    const db = probes.instrumentDb({ query: () => thenable } as unknown as DbLike);
+    await expect(db.query('SELECT 1 FROM orders')).resolves.toEqual({ rows: [], rowCount: 0 });
+    expect(thenCalls).toBe(1);
+    expect(queries).toHaveLength(1);
   });
 
   it('forRequest on a request the middleware never saw changes nothing', async () => {
