@@ -105,8 +105,11 @@ export class LeanHistogram {
     return (l3.get(c) as Series | undefined) ?? this.create(l3, c, [a, b, c]);
   }
 
-  /** Records one value; with a sampled trace, it becomes its bucket's exemplar. */
-  observe(s: Series, value: number, traceId?: string, spanId?: string): void {
+  /**
+   * Records one value; with a sampled trace, it becomes its bucket's exemplar,
+   * stamped `atMs` (wall-clock ms, as Date.now() counts them; now when not given).
+   */
+  observe(s: Series, value: number, traceId?: string, spanId?: string, atMs?: number): void {
     if (!Number.isFinite(value)) return;
     const bounds = this.bounds;
     let i = 0;
@@ -115,13 +118,14 @@ export class LeanHistogram {
     s.sum += value;
     s.count++;
     if (traceId !== undefined && spanId !== undefined && s.exemplars) {
+      const at = atMs ?? Date.now();
       const e = s.exemplars[i];
       if (e) {
         e.traceId = traceId;
         e.spanId = spanId;
         e.value = value;
-        e.at = Date.now();
-      } else s.exemplars[i] = { traceId, spanId, value, at: Date.now() };
+        e.at = at;
+      } else s.exemplars[i] = { traceId, spanId, value, at };
     }
   }
 

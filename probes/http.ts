@@ -36,6 +36,8 @@ import { normalizeMethod } from './http-method.js';
 import { OPTION_ERROR } from './options.js';
 import { ATTR_PERFLAB_DB_QUERY_COUNT, LABEL_METHOD, LABEL_ROUTE } from './metric-names.js';
 import { routeTemplate } from './route.js';
+import { endSpan } from './lean-span.js';
+import { wallMs } from './wall-clock.js';
 import type { ProbeDeps } from './deps.js';
 import type { RequestListener } from './types.js';
 
@@ -169,7 +171,8 @@ function createRequestStart(
 function end(deps: ProbeDeps, req: IncomingMessage, res: ServerResponse, state: RequestState): void {
   const span = state.span;
   const { options: o, metrics: m, logger, diag } = deps;
-  const seconds = (performance.now() - state.startMs) / 1000;
+  const now = performance.now();
+  const seconds = (now - state.startMs) / 1000;
   m.active.value--;
   const method = normalizeMethod(state.method);
   let route: string;
@@ -184,14 +187,16 @@ function end(deps: ProbeDeps, req: IncomingMessage, res: ServerResponse, state: 
 
   let traceId: string | undefined;
   let spanId: string | undefined;
+  let atMs: number | undefined;
   if (span) {
     const sc = span.spanContext();
     if (sc.traceFlags & 1) {
       traceId = sc.traceId;
       spanId = sc.spanId;
+      atMs = wallMs(now);
     }
   }
-  m.httpDuration.observe(m.httpDuration.series(method, route, status), seconds, traceId, spanId);
+  m.httpDuration.observe(m.httpDuration.series(method, route, status), seconds, traceId, spanId, atMs);
   const reqSize = state.requestBytes;
   if (reqSize >= 0) m.httpRequestSize.observe(m.httpRequestSize.series(method, route), reqSize);
   const resSize = Number(res.getHeader('content-length'));
@@ -201,7 +206,7 @@ function end(deps: ProbeDeps, req: IncomingMessage, res: ServerResponse, state: 
 
   if (state.ownSpan && span) {
     if (span.isRecording()) {
-      span.updateName(route === 'unmatched' ? method : `${method} ${route}`);
+      span.updateName(route === 'unmatched' ? method : serverSpanName(method, route));
       if (route !== 'unmatched') span.setAttribute(ATTR_HTTP_ROUTE, route);
       span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
       if (queries >= 0) span.setAttribute(ATTR_PERFLAB_DB_QUERY_COUNT, queries);
@@ -210,7 +215,7 @@ function end(deps: ProbeDeps, req: IncomingMessage, res: ServerResponse, state: 
         span.setStatus({ code: SpanStatusCode.ERROR });
       }
     }
-    span.end();
+    endSpan(span, now);
   }
 
   const ms = Math.round(seconds * 1e6) / 1e3;
@@ -247,6 +252,21 @@ function end(deps: ProbeDeps, req: IncomingMessage, res: ServerResponse, state: 
       diag.report('onRequest', err);
     }
   }
+}
+
+/*
+ * "METHOD /route" for each pair seen, built once: both are bounded (normalized
+ * methods, route templates). A name built per request would be a fresh string
+ * that the exporter's caches keyed by span name hash again on every span.
+ */
+const spanNames = new Map<string, Map<string, string>>();
+
+function serverSpanName(method: string, route: string): string {
+  let byMethod = spanNames.get(route);
+  if (!byMethod) spanNames.set(route, (byMethod = new Map()));
+  let name = byMethod.get(method);
+  if (name === undefined) byMethod.set(method, (name = `${method} ${route}`));
+  return name;
 }
 
 /**

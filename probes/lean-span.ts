@@ -16,6 +16,7 @@ import {
 import { isAttributeValue } from '@opentelemetry/core';
 import type { ReadableSpan, SpanProcessor, TimedEvent } from '@opentelemetry/sdk-trace-base';
 import { unixNanos } from './unix-nanos.js';
+import { wallMs } from './wall-clock.js';
 import {
   ATTR_EXCEPTION_MESSAGE,
   ATTR_EXCEPTION_STACKTRACE,
@@ -35,6 +36,8 @@ const EVENT_LIMIT = 128;
 const LINK_LIMIT = 128;
 const NO_EVENTS: readonly TimedEvent[] = Object.freeze([]);
 const NO_LINKS: readonly Link[] = Object.freeze([]);
+/** Every span's status until setStatus() replaces it (it never changes one in place). */
+const UNSET: SpanStatus = Object.freeze({ code: SpanStatusCode.UNSET });
 
 /**
  * A span with the SDK span's behaviour (attribute, event, link and status
@@ -55,17 +58,17 @@ export class LeanSpan implements Span, ReadableSpan {
   private readonly attrKeys: string[] = [];
   private readonly attrValues: AttributeValue[] = [];
   private attrObject: Attributes | undefined;
-  status: SpanStatus = { code: SpanStatusCode.UNSET };
+  status: SpanStatus = UNSET;
   droppedAttributesCount = 0;
   droppedEventsCount = 0;
   droppedLinksCount = 0;
   private eventList: TimedEvent[] | undefined;
   private linkList: Link[] | undefined;
-  /** Wall-clock start (Date.now() or the given time), in ms. */
+  /** Wall-clock start (now, or the given time), in ms. */
   private readonly startMs: number;
   /** performance.now() at start; end times are start plus the monotonic elapsed time. */
   private readonly perfStart: number;
-  /** Date.now() minus performance.now() at start: turns performance timestamps into wall-clock ms. */
+  /** Wall clock minus performance.now() at start: turns performance timestamps into wall-clock ms. */
   private readonly clockOffset: number;
   private readonly startGiven: boolean;
   private endMs = -1;
@@ -82,8 +85,8 @@ export class LeanSpan implements Span, ReadableSpan {
     startTime: TimeInput | undefined,
     links: readonly Link[] | undefined,
   ) {
-    const now = Date.now();
     this.perfStart = performance.now();
+    const now = wallMs(this.perfStart);
     this.clockOffset = now - this.perfStart;
     this.startGiven = startTime != null;
     this.startMs = startTime == null ? now : toMs(startTime, this.clockOffset);
@@ -195,14 +198,27 @@ export class LeanSpan implements Span, ReadableSpan {
       );
       return;
     }
-    const end = this.timeOf(endTime);
+    this.finish(this.timeOf(endTime), Array.isArray(endTime) ? (endTime as HrTime) : undefined);
+  }
+
+  /**
+   * end() at a performance.now() reading the caller has just taken (the
+   * probes' own spans, which read it for their histograms): one clock read
+   * fewer. Same result as end() at that moment.
+   */
+  endAt(perf: number): void {
+    if (this.endMs >= 0 || this.startGiven) return this.end();
+    this.finish(this.startMs + (perf - this.perfStart), undefined);
+  }
+
+  private finish(end: number, endHr: HrTime | undefined): void {
     if (end < this.startMs) {
       diag.warn('Inconsistent start and end time, startTime > endTime. Setting span duration to 0ms.');
       this.endMs = this.startMs;
       this.endHr = this.startHr;
     } else {
       this.endMs = end;
-      if (Array.isArray(endTime)) this.endHr = endTime as HrTime;
+      this.endHr = endHr;
     }
     const processors = this.home.processors;
     for (let i = 0; i < processors.length; i++) {
@@ -259,6 +275,17 @@ export class LeanSpan implements Span, ReadableSpan {
     }
     return [s, n];
   }
+  /**
+   * Start and end as wall-clock ms for serializers, without HrTime arrays;
+   * NaN where the time was given as an HrTime (use startTime/endTime, exact)
+   * or the span has not ended.
+   */
+  get startMillis(): number {
+    return this.startHr ? NaN : this.startMs;
+  }
+  get endMillis(): number {
+    return this.endHr || this.endMs < 0 ? NaN : this.endMs;
+  }
   /** startTime as OTLP's decimal nanoseconds, without an HrTime array (the serializer's path). */
   startUnixNano(): string {
     return this.startHr ? unixNanos(this.startHr[0], this.startHr[1]) : msToNanos(this.startMs);
@@ -301,6 +328,12 @@ export class LeanSpan implements Span, ReadableSpan {
     if (this.startGiven) return Date.now();
     return this.startMs + (performance.now() - this.perfStart);
   }
+}
+
+/** span.end() at the performance.now() reading `perf` the caller has just taken. */
+export function endSpan(span: Span, perf: number): void {
+  if (span instanceof LeanSpan) span.endAt(perf);
+  else span.end();
 }
 
 function isTimeInput(v: unknown): v is TimeInput {

@@ -22,6 +22,8 @@ import {
   type Sampler,
 } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
+import { performance } from 'node:perf_hooks';
+import type { LeanSpan } from '../../probes/lean-span.js';
 import { LeanTracer, samplerFromEnv } from '../../probes/lean-tracer.js';
 
 // LeanTracer must produce what the SDK's Tracer produces for the same calls:
@@ -191,6 +193,45 @@ describe('LeanTracer', () => {
     expect(ms(span!.events[0]!.time)).toBeGreaterThanOrEqual(ms(span!.startTime));
     expect(ms(span!.endTime)).toBeGreaterThanOrEqual(ms(span!.events[0]!.time));
     expect(ms(span!.endTime)).toBeLessThanOrEqual(after + 1);
+  });
+});
+
+describe('LeanSpan.endAt', () => {
+  const ms = (t: HrTime) => t[0] * 1e3 + t[1] / 1e6;
+
+  it('ends at a performance.now() reading taken before, as end() would have then', () => {
+    const { lean, leanSpans } = both();
+    const s = lean.startSpan('timed') as LeanSpan;
+    const taken = performance.now();
+    const late = lean.startSpan('late');
+    late.end();
+    s.endAt(taken);
+    const [lateSpan, span] = leanSpans.getFinishedSpans();
+    expect(ms(span!.endTime)).toBeGreaterThanOrEqual(ms(span!.startTime));
+    // Ended at `taken`, so before the span started after that reading ended.
+    expect(ms(span!.endTime)).toBeLessThanOrEqual(ms(lateSpan!.endTime));
+    expect(ms(span!.endTime) - ms(span!.startTime)).toBeLessThanOrEqual(
+      ms(lateSpan!.startTime) - ms(span!.startTime) + 0.001,
+    );
+  });
+
+  it('ends once: a second end is refused and reaches no processor again', () => {
+    const { lean, leanSpans } = both();
+    const s = lean.startSpan('once') as LeanSpan;
+    s.end();
+    s.endAt(performance.now());
+    expect(leanSpans.getFinishedSpans()).toHaveLength(1);
+  });
+
+  it('with a start time given, ends from the wall clock as end() does', () => {
+    const { lean, leanSpans } = both();
+    const start = Date.now() - 5_000;
+    const s = lean.startSpan('given', { startTime: start }) as LeanSpan;
+    const before = Date.now();
+    s.endAt(0); // the reading is ignored: the span's start is not on the monotonic clock
+    const [span] = leanSpans.getFinishedSpans();
+    expect(ms(span!.startTime)).toBe(start);
+    expect(ms(span!.endTime)).toBeGreaterThanOrEqual(before);
   });
 });
 
