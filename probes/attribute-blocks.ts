@@ -10,16 +10,30 @@ import { cacheable, type PairCache } from './pair-cache.js';
  * runs in cold caches, which is how requests run inside a busy application,
  * the lookups' scattered memory reads cost far more than the copy.
  */
-class AttributeBlock {
+export class AttributeBlock {
   private keys: readonly string[] = [];
   private values: readonly unknown[] = [];
   private ends = new Int32Array(0);
   private bytes: Uint8Array = new Uint8Array(0);
+  /** The span name as a length-delimited field's value, encoded once. */
+  private name: Uint8Array | undefined;
 
   constructor(
+    private readonly spanName: string,
     private readonly pairs: PairCache<Uint8Array>,
     private readonly tag: number,
   ) {}
+
+  /** The span name as a string field (length and UTF-8), without encoding it again. */
+  writeName(w: ByteBuffer): void {
+    if (!this.name) {
+      const at = w.length;
+      w.string(this.spanName);
+      this.name = w.copyFrom(at);
+      return;
+    }
+    w.raw(this.name);
+  }
 
   write(w: ByteBuffer, keys: readonly string[], values: readonly unknown[]): void {
     const start = w.length;
@@ -85,7 +99,8 @@ function varintAt(bytes: Uint8Array, at: number): { value: number; size: number 
 const MAX_NAMES = 1000;
 
 /**
- * The AttributeBlock of each span name, for the protobuf writer: attributes
+ * The AttributeBlock of each span name, for the protobuf writer: the name's
+ * own encoding, and attributes
  * are written as `tag` (a one-byte field tag) and the pair's cached
  * KeyValue encoding. At most 1000 names are kept (names are route templates
  * and statement summaries); past that the blocks start over.
@@ -98,12 +113,17 @@ export class AttributeBlocks {
     private readonly tag: number,
   ) {}
 
-  write(w: ByteBuffer, spanName: string, keys: readonly string[], values: readonly unknown[]): void {
+  /** The block of spans of this name (the span's attributes, and the name itself). */
+  forName(spanName: string): AttributeBlock {
     let block = this.byName.get(spanName);
     if (!block) {
       if (this.byName.size >= MAX_NAMES) this.byName.clear();
-      this.byName.set(spanName, (block = new AttributeBlock(this.pairs, this.tag)));
+      this.byName.set(spanName, (block = new AttributeBlock(spanName, this.pairs, this.tag)));
     }
-    block.write(w, keys, values);
+    return block;
+  }
+
+  write(w: ByteBuffer, spanName: string, keys: readonly string[], values: readonly unknown[]): void {
+    this.forName(spanName).write(w, keys, values);
   }
 }

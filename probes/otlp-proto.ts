@@ -81,21 +81,28 @@ export function appendSpanProto(w: ByteBuffer, span: ReadableSpan): void {
     w.byte(PARENT_SPAN_ID);
     w.hex(parent.spanId);
   }
+  const lean = span instanceof LeanSpan ? span : undefined;
+  // Spans of one name (a route, a statement) share their name's encoding and attributes' block.
+  const block = lean ? blocks.forName(span.name) : undefined;
   w.byte(NAME);
-  w.string(span.name);
+  if (block) block.writeName(w);
+  else w.string(span.name);
   const kind = span.kind == null ? 0 : span.kind + 1;
   if (kind !== 0) {
     w.byte(KIND);
     w.varint(kind);
   }
   w.byte(START);
-  fixed64Time(w, span.startTime);
+  const startMs = lean ? lean.startMillis : NaN;
+  if (startMs === startMs) fixed64Ms(w, startMs);
+  else fixed64Time(w, span.startTime);
   w.byte(END);
-  fixed64Time(w, span.endTime);
-  const keys = span instanceof LeanSpan ? span.attributeKeys : undefined;
-  if (keys) {
-    blocks.write(w, span.name, keys, (span as LeanSpan).attributeValues);
-  } else attributes(w, span.attributes, ATTRIBUTE);
+  const endMs = lean ? lean.endMillis : NaN;
+  if (endMs === endMs) fixed64Ms(w, endMs);
+  else fixed64Time(w, span.endTime);
+  const keys = lean?.attributeKeys;
+  if (block && keys) block.write(w, keys, lean!.attributeValues);
+  else attributes(w, span.attributes, ATTRIBUTE);
   w.byte(DROPPED_ATTRIBUTES);
   w.varint(span.droppedAttributesCount);
   for (const e of span.events) event(w, e);
@@ -344,13 +351,24 @@ function flags(w: ByteBuffer, traceFlags: number, isRemote: boolean | undefined)
   w.fixed32((traceFlags & 0xff) | HAS_IS_REMOTE | (isRemote ? IS_REMOTE : 0));
 }
 
+/** An HrTime as fixed64 nanoseconds since the epoch. */
+function fixed64Time(w: ByteBuffer, t: HrTime): void {
+  fixed64Parts(w, t[0], t[1]);
+}
+
+/** Wall-clock ms as fixed64 nanoseconds, rounded as the SDK's millisToHrTime() rounds them. */
+function fixed64Ms(w: ByteBuffer, ms: number): void {
+  const seconds = Math.trunc(ms / 1e3);
+  const nanos = Math.round((ms % 1e3) * 1e6);
+  if (nanos >= 1e9) fixed64Parts(w, seconds + 1, nanos - 1e9);
+  else fixed64Parts(w, seconds, nanos);
+}
+
 /**
- * [seconds, nanoseconds] as fixed64 nanoseconds since the epoch, exactly,
+ * Seconds and nanoseconds as fixed64 nanoseconds since the epoch, exactly,
  * without BigInt: seconds * 1e9 is split so every product stays below 2^53.
  */
-function fixed64Time(w: ByteBuffer, t: HrTime): void {
-  const seconds = t[0];
-  const nanos = t[1];
+function fixed64Parts(w: ByteBuffer, seconds: number, nanos: number): void {
   const lowSeconds = seconds & 0xffff;
   const highSeconds = (seconds / 0x10000) >>> 0;
   const fromLow = lowSeconds * 1e9; // < 2^53

@@ -32,20 +32,23 @@ interface Ambiguous {
   chains: Chain[];
 }
 
+/** Per Route object: its template, or the mounts to choose from per request. */
 const cache = new WeakMap<RouteLike, string | Ambiguous>();
 const MAX_DEPTH = 12;
 
 export function routeTemplate(req: Request): string {
   const route = (req as { route?: RouteLike }).route;
   if (!route || typeof route !== 'object') return ROUTE_UNMATCHED;
-  const leaf = pattern(route.path);
   let found = cache.get(route);
   if (found === undefined) {
-    found = resolve(req, route);
+    const resolved = resolve(req, route);
+    // The whole template is kept where it is one: the same string every
+    // request, whose hash the metrics' and exporter's maps keep.
+    found = typeof resolved === 'string' ? join(resolved, pattern(route.path)) : resolved;
     cache.set(route, found);
   }
-  const prefix = typeof found === 'string' ? found : found.appPrefix + pick(found.chains, req.baseUrl);
-  return join(prefix, leaf);
+  if (typeof found === 'string') return found;
+  return join(found.appPrefix + pick(found.chains, req.baseUrl), pattern(route.path));
 }
 
 function resolve(req: Request, route: RouteLike): string | Ambiguous {
