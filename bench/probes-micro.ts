@@ -15,6 +15,7 @@
  *   bare       the fake request, response and two queries, no probes
  *   metrics    createProbes with tracing off: histograms, request state, DB wrapper
  *   spans      lean tracing with nothing to export: spans are contexts, not recorded
+ *   recorded   spans recorded into a processor that keeps none: recording without serializing
  *   full       spans recorded and serialized as OTLP/protobuf (the body built, then discarded)
  *   full-json  the same as OTLP/JSON
  *
@@ -22,12 +23,18 @@
  * second) instead of back to back: caches go cold between bursts, as they do
  * inside a busy application, and the probes' code weighs several times more.
  *
+ * BENCH_MICRO_BEFORE=<another checkout> also runs every configuration but
+ * bare from that checkout (with its own node_modules), as "<config> (before)",
+ * alternating with this one's: a change measured against the code before it
+ * in one run, on the same machine state.
+ *
  * Env: BENCH_ROUNDS (30), BENCH_SLICE_MS (200), BENCH_PROCESSES (2), BENCH_PACED,
+ * BENCH_MICRO_CONFIGS (a comma-separated subset; bare is always run), BENCH_MICRO_BEFORE,
  * BENCH_OUT (.perflab/bench-probes-micro.json).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { GENERATOR_CORE, nextMessage, SERVER_CORE, stop } from './lib/pinned.js';
 import { alternation, fmt, median, printTable } from './lib/stats.js';
 import { MICRO_CONFIGS, type MicroConfig } from './lib/micro-configs.js';
@@ -39,20 +46,57 @@ const PROCESSES = envInt('BENCH_PROCESSES', 2);
 const OUT = process.env.BENCH_OUT ?? '.perflab/bench-probes-micro.json';
 const PACED = process.env.BENCH_PACED === '1';
 
-interface Worker {
+const BEFORE = process.env.BENCH_MICRO_BEFORE;
+const CHILD = 'bench/probes-micro-child.ts';
+
+/** A configuration, and the checkout it runs from (this one when cwd is unset). */
+interface Contender {
+  name: string;
   config: MicroConfig;
+  cwd?: string;
+}
+
+interface Worker extends Contender {
   child: ChildProcess;
 }
 
-async function startWorker(config: MicroConfig): Promise<Worker> {
-  // taskset execs node in place, so the IPC channel reaches it.
-  const child = spawn(
-    'taskset',
-    ['-c', String(SERVER_CORE), process.execPath, '--import', 'tsx', 'bench/probes-micro-child.ts'],
-    { env: { ...process.env, BENCH_MICRO_CONFIG: config }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+function contenders(): Contender[] {
+  const fail = (why: string): never => {
+    throw new Error(why);
+  };
+  const wanted = process.env.BENCH_MICRO_CONFIGS?.split(',').map((c) => c.trim()).filter(Boolean);
+  for (const c of wanted ?? []) {
+    if (!MICRO_CONFIGS.includes(c as MicroConfig)) {
+      fail(`BENCH_MICRO_CONFIGS: "${c}" is not one of ${MICRO_CONFIGS.join(', ')}`);
+    }
+  }
+  const configs = MICRO_CONFIGS.filter((c) => c === 'bare' || !wanted || wanted.includes(c));
+  if (BEFORE !== undefined && !existsSync(join(BEFORE, CHILD))) {
+    fail(`BENCH_MICRO_BEFORE: ${BEFORE} is not a perflab checkout (no ${CHILD})`);
+  }
+  return configs.flatMap((config): Contender[] =>
+    BEFORE && config !== 'bare'
+      ? [
+          { name: config, config },
+          { name: `${config} (before)`, config, cwd: BEFORE },
+        ]
+      : [{ name: config, config }],
   );
-  await nextMessage<{ ready: true }>(child);
-  return { config, child };
+}
+
+async function startWorker(c: Contender): Promise<Worker> {
+  // taskset execs node in place, so the IPC channel reaches it.
+  const child = spawn('taskset', ['-c', String(SERVER_CORE), process.execPath, '--import', 'tsx', CHILD], {
+    env: { ...process.env, BENCH_MICRO_CONFIG: c.config },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    ...(c.cwd ? { cwd: c.cwd } : {}),
+  });
+  try {
+    await nextMessage<{ ready: true }>(child);
+  } catch (err) {
+    throw new Error(`${c.name}${c.cwd ? ` (from ${c.cwd})` : ''} did not start: ${(err as Error).message}`);
+  }
+  return { ...c, child };
 }
 
 async function main(): Promise<void> {
@@ -60,22 +104,23 @@ async function main(): Promise<void> {
   process.stderr.write(
     `bench:probes-micro  ${ROUNDS} rounds x ${SLICE_MS} ms per process, ${PROCESSES} processes per configuration, on core ${SERVER_CORE}${PACED ? ', paced' : ''}\n`,
   );
+  const list = contenders();
   const workers: Worker[] = [];
   try {
-    for (let p = 0; p < PROCESSES; p++) for (const c of MICRO_CONFIGS) workers.push(await startWorker(c));
-    const slices = new Map<MicroConfig, number[]>(MICRO_CONFIGS.map((c) => [c, []]));
+    for (let p = 0; p < PROCESSES; p++) for (const c of list) workers.push(await startWorker(c));
+    const slices = new Map<string, number[]>(list.map((c) => [c.name, []]));
     for (const { round, contender: w } of alternation(workers, ROUNDS)) {
       w.child.send({ ms: SLICE_MS });
       const r = await nextMessage<{ requests: number; cpuMicros: number }>(w.child);
-      slices.get(w.config)!.push(r.cpuMicros / r.requests);
+      slices.get(w.name)!.push(r.cpuMicros / r.requests);
       if (round % 10 === 9 && w === workers[workers.length - 1])
         process.stderr.write(`  round ${round + 1}\n`);
     }
     const base = median(slices.get('bare')!);
-    const rows = MICRO_CONFIGS.map((c) => {
-      const s = slices.get(c)!;
+    const rows = list.map(({ name }) => {
+      const s = slices.get(name)!;
       return {
-        config: c,
+        config: name,
         usPerRequest: median(s),
         addedUs: median(s) - base,
         minUs: Math.min(...s),
