@@ -174,6 +174,9 @@ function viewClass(instrumented: object, m: ViewMethods): ViewClass {
   });
   const tx = m.transaction;
   View.prototype = Object.create(instrumented, {
+    // A placeholder: the constructor's store finds it here and stops, instead
+    // of looking for a setter through the Proxy below (V8's slow path).
+    [VIEW_STATE]: { value: undefined, writable: true, enumerable: false, configurable: true },
     query: method(function (this: unknown, text: string, params?: readonly unknown[]) {
       return m.query(stateOfView(this), text, params);
     }),
