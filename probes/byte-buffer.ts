@@ -59,7 +59,9 @@ export class ByteBuffer {
   rawRange(bytes: Uint8Array, from: number, to: number): void {
     const len = to - from;
     this.ensure(len);
-    this.buf.set(bytes.subarray(from, to), this.n);
+    // The whole array is the common case (a span's attributes all as last
+    // written): no subarray view to allocate for it.
+    this.buf.set(from === 0 && to === bytes.length ? bytes : bytes.subarray(from, to), this.n);
     this.n += len;
   }
 

@@ -11,6 +11,7 @@ import {
 import { ATTR_DB_RESPONSE_RETURNED_ROWS } from '@opentelemetry/semantic-conventions/incubating';
 import { currentState, type RequestState } from './context.js';
 import { endSpan } from './lean-span.js';
+import { startSpanAt } from './lean-tracer.js';
 import { wallMs } from './wall-clock.js';
 import { DB_UNKNOWN, LABEL_DB_COLLECTION, LABEL_DB_OPERATION } from './metric-names.js';
 import { SqlSummarizer, type SqlSummary } from './sql.js';
@@ -231,6 +232,7 @@ function startQuery(
   let span: Span | undefined;
   let ctx: QueryProbe['ctx'];
   const mode = deps.mode();
+  const start = performance.now();
   if (mode !== 'off') {
     // The active span wins (an app's own span around the query); a request
     // passed explicitly is the parent when nothing is active. In explicit mode
@@ -238,7 +240,7 @@ function startQuery(
     let parent = bound && deps.context() === 'explicit' ? undefined : context.active();
     if ((!parent || !trace.getSpan(parent)) && state?.ctx) parent = state.ctx;
     if (parent && trace.getSpan(parent)) {
-      span = deps.tracer().startSpan(summary.spanName, CLIENT, parent);
+      span = startSpanAt(deps.tracer(), summary.spanName, CLIENT, parent, start);
       if (span.isRecording()) {
         span.setAttribute(ATTR_DB_SYSTEM_NAME, system);
         span.setAttribute(ATTR_DB_QUERY_TEXT, text.length > MAX_SQL ? text.slice(0, MAX_SQL) : text);
@@ -249,7 +251,7 @@ function startQuery(
       if (mode === 'auto') ctx = trace.setSpan(parent, span);
     }
   }
-  return { text, summary, start: performance.now(), span, ctx, state };
+  return { text, summary, start, span, ctx, state };
 }
 
 function finishQuery(

@@ -37,6 +37,7 @@ import { OPTION_ERROR } from './options.js';
 import { ATTR_PERFLAB_DB_QUERY_COUNT, LABEL_METHOD, LABEL_ROUTE } from './metric-names.js';
 import { routeTemplate } from './route.js';
 import { endSpan } from './lean-span.js';
+import { startSpanAt } from './lean-tracer.js';
 import { wallMs } from './wall-clock.js';
 import type { ProbeDeps } from './deps.js';
 import type { RequestListener } from './types.js';
@@ -138,7 +139,7 @@ function createRequestStart(
         const parent = carriesContext(headers)
           ? propagation.extract(ROOT_CONTEXT, headers, headerGetter)
           : ROOT_CONTEXT;
-        const span = tracer().startSpan(method, SERVER, parent);
+        const span = startSpanAt(tracer(), method, SERVER, parent, start);
         if (span.isRecording()) startAttributes(span, req, method, headers);
         s.span = span;
         s.ctx = contextWithSpan(parent, span);

@@ -84,8 +84,10 @@ export class LeanSpan implements Span, ReadableSpan {
     readonly parentSpanContext: SpanContext | undefined,
     startTime: TimeInput | undefined,
     links: readonly Link[] | undefined,
+    /** A performance.now() reading the caller has just taken, to start at. */
+    perfNow?: number,
   ) {
-    this.perfStart = performance.now();
+    this.perfStart = perfNow ?? performance.now();
     const now = wallMs(this.perfStart);
     this.clockOffset = now - this.perfStart;
     this.startGiven = startTime != null;

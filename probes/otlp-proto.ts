@@ -37,6 +37,24 @@ const DROPPED_LINKS = 0x70;
 const STATUS = 0x7a;
 const FLAGS = [0x85, 0x01]; // field 16, fixed32: a two-byte tag
 
+/**
+ * What a span with nothing dropped, no events, no links and an unset status
+ * has between its attributes and its flags, as appendSpanProto writes those
+ * fields: three zero counts and a Status holding code 0.
+ */
+const PLAIN_TAIL = Uint8Array.from([
+  DROPPED_ATTRIBUTES,
+  0,
+  DROPPED_EVENTS,
+  0,
+  DROPPED_LINKS,
+  0,
+  STATUS,
+  2,
+  0x18,
+  0,
+]);
+
 const HAS_IS_REMOTE = 0x100;
 const IS_REMOTE = 0x200;
 
@@ -103,23 +121,38 @@ export function appendSpanProto(w: ByteBuffer, span: ReadableSpan): void {
   const keys = lean?.attributeKeys;
   if (block && keys) block.write(w, keys, lean!.attributeValues);
   else attributes(w, span.attributes, ATTRIBUTE);
-  w.byte(DROPPED_ATTRIBUTES);
-  w.varint(span.droppedAttributesCount);
-  for (const e of span.events) event(w, e);
-  w.byte(DROPPED_EVENTS);
-  w.varint(span.droppedEventsCount);
-  for (const l of span.links) link(w, l);
-  w.byte(DROPPED_LINKS);
-  w.varint(span.droppedLinksCount);
-  w.byte(STATUS);
-  const status = w.startLength(1);
-  if (span.status.message) {
-    w.byte(0x12);
-    w.string(span.status.message);
+  const events = span.events;
+  const links = span.links;
+  const status = span.status;
+  if (
+    events.length === 0 &&
+    links.length === 0 &&
+    span.droppedAttributesCount === 0 &&
+    span.droppedEventsCount === 0 &&
+    span.droppedLinksCount === 0 &&
+    status.code === 0 &&
+    !status.message
+  ) {
+    w.raw(PLAIN_TAIL); // most spans: the same bytes up to the flags
+  } else {
+    w.byte(DROPPED_ATTRIBUTES);
+    w.varint(span.droppedAttributesCount);
+    for (const e of events) event(w, e);
+    w.byte(DROPPED_EVENTS);
+    w.varint(span.droppedEventsCount);
+    for (const l of links) link(w, l);
+    w.byte(DROPPED_LINKS);
+    w.varint(span.droppedLinksCount);
+    w.byte(STATUS);
+    const statusAt = w.startLength(1);
+    if (status.message) {
+      w.byte(0x12);
+      w.string(status.message);
+    }
+    w.byte(0x18);
+    w.varint(status.code);
+    w.finishLength(statusAt, 1);
   }
-  w.byte(0x18);
-  w.varint(span.status.code);
-  w.finishLength(status, 1);
   flags(w, ctx.traceFlags, parent?.isRemote);
   w.finishLength(at, 2);
 }

@@ -215,6 +215,15 @@ describe('LeanSpan.endAt', () => {
     );
   });
 
+  it('with startSpanAt, spans exactly the time between the two readings', () => {
+    const { lean, leanSpans } = both();
+    const at = performance.now();
+    const s = lean.startSpanAt('between', {}, ROOT_CONTEXT, at) as LeanSpan;
+    s.endAt(at + 5);
+    const [span] = leanSpans.getFinishedSpans();
+    expect(span!.duration).toEqual([0, 5_000_000]);
+  });
+
   it('ends once: a second end is refused and reaches no processor again', () => {
     const { lean, leanSpans } = both();
     const s = lean.startSpan('once') as LeanSpan;
