@@ -64,7 +64,9 @@ function contenders(): Contender[] {
   const fail = (why: string): never => {
     throw new Error(why);
   };
-  const wanted = process.env.BENCH_MICRO_CONFIGS?.split(',').map((c) => c.trim()).filter(Boolean);
+  const wanted = process.env.BENCH_MICRO_CONFIGS?.split(',')
+    .map((c) => c.trim())
+    .filter(Boolean);
   for (const c of wanted ?? []) {
     if (!MICRO_CONFIGS.includes(c as MicroConfig)) {
       fail(`BENCH_MICRO_CONFIGS: "${c}" is not one of ${MICRO_CONFIGS.join(', ')}`);
