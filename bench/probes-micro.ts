@@ -33,12 +33,12 @@
  * BENCH_OUT (.perflab/bench-probes-micro.json).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { GENERATOR_CORE, nextMessage, SERVER_CORE, stop } from './lib/pinned.js';
 import { alternation, fmt, median, printTable } from './lib/stats.js';
-import { MICRO_CONFIGS, type MicroConfig } from './lib/micro-configs.js';
-import { envInt } from './lib/env.js';
+import { envInt, orExit } from './lib/env.js';
+import { parseMicroContenders, type MicroContender } from './lib/variants.js';
 
 const ROUNDS = envInt('BENCH_ROUNDS', 30);
 const SLICE_MS = envInt('BENCH_SLICE_MS', 200);
@@ -46,47 +46,16 @@ const PROCESSES = envInt('BENCH_PROCESSES', 2);
 const OUT = process.env.BENCH_OUT ?? '.perflab/bench-probes-micro.json';
 const PACED = process.env.BENCH_PACED === '1';
 
-const BEFORE = process.env.BENCH_MICRO_BEFORE;
 const CHILD = 'bench/probes-micro-child.ts';
+const LIST = orExit(() =>
+  parseMicroContenders(process.env.BENCH_MICRO_CONFIGS, process.env.BENCH_MICRO_BEFORE),
+);
 
-/** A configuration, and the checkout it runs from (this one when cwd is unset). */
-interface Contender {
-  name: string;
-  config: MicroConfig;
-  cwd?: string;
-}
-
-interface Worker extends Contender {
+interface Worker extends MicroContender {
   child: ChildProcess;
 }
 
-function contenders(): Contender[] {
-  const fail = (why: string): never => {
-    throw new Error(why);
-  };
-  const wanted = process.env.BENCH_MICRO_CONFIGS?.split(',')
-    .map((c) => c.trim())
-    .filter(Boolean);
-  for (const c of wanted ?? []) {
-    if (!MICRO_CONFIGS.includes(c as MicroConfig)) {
-      fail(`BENCH_MICRO_CONFIGS: "${c}" is not one of ${MICRO_CONFIGS.join(', ')}`);
-    }
-  }
-  const configs = MICRO_CONFIGS.filter((c) => c === 'bare' || !wanted || wanted.includes(c));
-  if (BEFORE !== undefined && !existsSync(join(BEFORE, CHILD))) {
-    fail(`BENCH_MICRO_BEFORE: ${BEFORE} is not a perflab checkout (no ${CHILD})`);
-  }
-  return configs.flatMap((config): Contender[] =>
-    BEFORE && config !== 'bare'
-      ? [
-          { name: config, config },
-          { name: `${config} (before)`, config, cwd: BEFORE },
-        ]
-      : [{ name: config, config }],
-  );
-}
-
-async function startWorker(c: Contender): Promise<Worker> {
+async function startWorker(c: MicroContender): Promise<Worker> {
   // taskset execs node in place, so the IPC channel reaches it.
   const child = spawn('taskset', ['-c', String(SERVER_CORE), process.execPath, '--import', 'tsx', CHILD], {
     env: { ...process.env, BENCH_MICRO_CONFIG: c.config },
@@ -106,7 +75,7 @@ async function main(): Promise<void> {
   process.stderr.write(
     `bench:probes-micro  ${ROUNDS} rounds x ${SLICE_MS} ms per process, ${PROCESSES} processes per configuration, on core ${SERVER_CORE}${PACED ? ', paced' : ''}\n`,
   );
-  const list = contenders();
+  const list = LIST;
   const workers: Worker[] = [];
   try {
     for (let p = 0; p < PROCESSES; p++) for (const c of list) workers.push(await startWorker(c));

@@ -40,12 +40,13 @@
  * BENCH_TARGET=0 / BENCH_TRIVIAL=0 to skip the target-app pair / the trivial route, BENCH_OUT (.perflab/bench-probes.json).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import autocannon from 'autocannon';
 import { cpuMicros, GENERATOR_CORE, pinLocalPostgres, stop } from './lib/pinned.js';
 import { formatSummaryTable, summarize, type Sample, type Summary } from './lib/paired.js';
-import { envInt } from './lib/env.js';
+import { envInt, orExit } from './lib/env.js';
+import { parseExtraSpecs, type ServerSpec } from './lib/variants.js';
 import { startOtlpSink } from './lib/otlp-sink.js';
 
 const ROUNDS = envInt('BENCH_ROUNDS', 5);
@@ -55,21 +56,12 @@ const CONNECTIONS = envInt('BENCH_CONNECTIONS', 50);
 const WITH_TARGET = process.env.BENCH_TARGET !== '0';
 const WITH_TRIVIAL = process.env.BENCH_TRIVIAL !== '0';
 const OUT = process.env.BENCH_OUT ?? '.perflab/bench-probes.json';
+// Checked before anything starts: a typo must not surface after the first routes' rounds.
+const EXTRA = process.env.BENCH_TARGET_EXTRA
+  ? orExit(() => parseExtraSpecs(process.env.BENCH_TARGET_EXTRA!))
+  : [];
 const PROBES_REGISTER = './probes/register.ts';
 const TARGET_REGISTER = './target-app/register.ts';
-
-interface ServerSpec {
-  name: string;
-  variant: string;
-  /** Loaded with --import before the server: where tracing starts. */
-  register?: string;
-  env?: Record<string, string>;
-  /**
-   * Another checkout to run the server from (BENCH_TARGET_EXTRA only): the
-   * same variant on two versions of the code, measured in one run.
-   */
-  cwd?: string;
-}
 
 interface Running {
   spec: ServerSpec;
@@ -173,29 +165,6 @@ async function measureFresh(spec: ServerSpec, otlp: string, round: number): Prom
   }
 }
 
-/** BENCH_TARGET_EXTRA's variants, checked before any server starts. */
-function extraSpecs(json: string): ServerSpec[] {
-  const fail = (why: string): never => {
-    throw new Error(`BENCH_TARGET_EXTRA: ${why}`);
-  };
-  let list: unknown;
-  try {
-    list = JSON.parse(json);
-  } catch {
-    fail('expected a JSON array of {name, variant, register?, env?, cwd?}');
-  }
-  if (!Array.isArray(list)) return fail('expected a JSON array of {name, variant, register?, env?, cwd?}');
-  return list.map((s: Partial<ServerSpec>, i) => {
-    if (typeof s?.name !== 'string' || typeof s.variant !== 'string') {
-      fail(`entry ${i} needs a string name and variant`);
-    }
-    if (s.cwd !== undefined && !existsSync(join(s.cwd, 'bench/probes-server.ts'))) {
-      fail(`entry ${i}: cwd ${s.cwd} is not a perflab checkout (no bench/probes-server.ts)`);
-    }
-    return s as ServerSpec;
-  });
-}
-
 async function main(): Promise<void> {
   const sink = await startOtlpSink();
   const unpin = process.env.BENCH_DATABASE_URL
@@ -266,7 +235,7 @@ async function main(): Promise<void> {
         );
       }
       if (process.env.BENCH_TARGET_MIDDLEWARE === '0') tSpecs.splice(3, 1);
-      if (process.env.BENCH_TARGET_EXTRA) tSpecs.push(...extraSpecs(process.env.BENCH_TARGET_EXTRA));
+      tSpecs.push(...EXTRA);
       target = summarize(await alternate(tSpecs, sink.url), 'target bare');
       const dbName = process.env.BENCH_DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite';
       report.push(

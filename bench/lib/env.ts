@@ -4,8 +4,13 @@
  * with a message naming the variable, instead of running with NaN rounds.
  */
 export function envInt(name: string, fallback: number, min = 1): number {
+  return orExit(() => parseEnvInt(name, process.env[name], fallback, min));
+}
+
+/** What `parse` returns; if it throws, the bench stops (exit 2) with the error's message and no stack. */
+export function orExit<T>(parse: () => T): T {
   try {
-    return parseEnvInt(name, process.env[name], fallback, min);
+    return parse();
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n`);
     process.exit(2);
