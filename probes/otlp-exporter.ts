@@ -12,7 +12,8 @@ import {
 } from '@opentelemetry/otlp-transformer';
 import type { ByteBuffer } from './byte-buffer.js';
 import { documentParts, spanJson, type ScopeBatch } from './otlp-json.js';
-import { appendSpanProto, protoDocumentParts } from './otlp-proto.js';
+import { appendSpanProto } from './otlp-proto.js';
+import { protoDocumentParts } from './otlp-proto-document.js';
 
 const COMPONENT_TYPE = 'otlp_http_span_exporter';
 

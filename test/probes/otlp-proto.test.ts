@@ -1,6 +1,6 @@
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { describe } from 'vitest';
-import { toOtlpProto } from '../../probes/otlp-proto.js';
+import { toOtlpProto } from '../../probes/otlp-proto-document.js';
 import { referenceProto, serializerCases } from './otlp-serializer-cases.js';
 
 // Compared byte for byte (as hex: a deep compare of a megabyte Buffer takes
