@@ -126,9 +126,7 @@ export function createInstrumentDb(
     const instrumented = wrap(db, overrides);
     const View = viewClass(instrumented, {
       query: (state, text, params) => runQuery(db, system, state, text, params),
-      transaction: hasTransaction
-        ? (state, fn) => db.transaction!((tx) => fn(wrapQueryable(tx, system, state)))
-        : undefined,
+      transaction: hasTransaction ? (state, fn) => transaction(db, system, state)(fn) : undefined,
     });
     const bind: Bind = (state) => new View(state);
     overrides[BIND] = bind;
