@@ -75,11 +75,10 @@ async function main(): Promise<void> {
   process.stderr.write(
     `bench:probes-micro  ${ROUNDS} rounds x ${SLICE_MS} ms per process, ${PROCESSES} processes per configuration, on core ${SERVER_CORE}${PACED ? ', paced' : ''}\n`,
   );
-  const list = LIST;
   const workers: Worker[] = [];
   try {
-    for (let p = 0; p < PROCESSES; p++) for (const c of list) workers.push(await startWorker(c));
-    const slices = new Map<string, number[]>(list.map((c) => [c.name, []]));
+    for (let p = 0; p < PROCESSES; p++) for (const c of LIST) workers.push(await startWorker(c));
+    const slices = new Map<string, number[]>(LIST.map((c) => [c.name, []]));
     for (const { round, contender: w } of alternation(workers, ROUNDS)) {
       w.child.send({ ms: SLICE_MS });
       const r = await nextMessage<{ requests: number; cpuMicros: number }>(w.child);
@@ -88,7 +87,7 @@ async function main(): Promise<void> {
         process.stderr.write(`  round ${round + 1}\n`);
     }
     const base = median(slices.get('bare')!);
-    const rows = list.map(({ name }) => {
+    const rows = LIST.map(({ name }) => {
       const s = slices.get(name)!;
       return {
         config: name,

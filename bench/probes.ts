@@ -203,13 +203,15 @@ async function main(): Promise<void> {
         { name: 'target bare (control)', variant: 'target-bare' },
         // As `npm start` runs it: explicit context, no AsyncLocalStorage, the app wrapped.
         { name: 'target full', variant: 'target-full', register: TARGET_REGISTER },
-        {
+      ];
+      if (process.env.BENCH_TARGET_MIDDLEWARE !== '0') {
+        tSpecs.push({
           name: 'target full, middleware',
           variant: 'target-full',
           register: TARGET_REGISTER,
           env: { BENCH_WIRING: 'middleware' },
-        },
-      ];
+        });
+      }
       if (process.env.BENCH_TARGET_DIAG === '1') {
         tSpecs.push(
           {
@@ -234,7 +236,6 @@ async function main(): Promise<void> {
           },
         );
       }
-      if (process.env.BENCH_TARGET_MIDDLEWARE === '0') tSpecs.splice(3, 1);
       tSpecs.push(...EXTRA);
       target = summarize(await alternate(tSpecs, sink.url), 'target bare');
       const dbName = process.env.BENCH_DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite';

@@ -122,8 +122,4 @@ export class AttributeBlocks {
     }
     return block;
   }
-
-  write(w: ByteBuffer, spanName: string, keys: readonly string[], values: readonly unknown[]): void {
-    this.forName(spanName).write(w, keys, values);
-  }
 }

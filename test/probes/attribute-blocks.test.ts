@@ -41,7 +41,7 @@ describe('AttributeBlocks', () => {
           const values = all.slice(0, keys.length);
           const w = new ByteBuffer(16);
           w.byte(0xff); // the block is written after other fields, not at offset 0
-          blocks.write(w, name, keys, values);
+          blocks.forName(name).write(w, keys, values);
           expect(w.bytes().subarray(1).toString('hex')).toBe(naive(keys, values));
         }
       }),
