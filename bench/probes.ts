@@ -178,6 +178,7 @@ async function main(): Promise<void> {
       { name: 'bare', variant: 'bare' },
       { name: 'bare (control)', variant: 'bare' },
       { name: 'metrics+logs', variant: 'metrics-logs' },
+      { name: 'metrics+logs, app wrapped', variant: 'metrics-logs', env: { BENCH_WIRING: 'wrap' } },
       { name: 'full probes', variant: 'full', register: PROBES_REGISTER },
       {
         name: 'full, app wrapped',
