@@ -37,7 +37,8 @@
  * BENCH_TARGET_EXTRA (a JSON array of more target variants: {name, variant, register?, env?, cwd?}; register is
  * a module loaded with --import, e.g. ./probes/register.ts; cwd another checkout, with its node_modules, to
  * compare two versions of the code in one run), BENCH_TARGET_MIDDLEWARE=0 (skip the middleware-wired row),
- * BENCH_TARGET=0 / BENCH_TRIVIAL=0 to skip the target-app pair / the trivial route, BENCH_OUT (.perflab/bench-probes.json).
+ * BENCH_TARGET=0 / BENCH_TRIVIAL=0 to skip the target-app pair / the trivial route, BENCH_ONLY (row names
+ * separated by ";": measure only these rows beside each table's bare), BENCH_OUT (.perflab/bench-probes.json).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -46,7 +47,7 @@ import autocannon from 'autocannon';
 import { cpuMicros, GENERATOR_CORE, pinLocalPostgres, stop } from './lib/pinned.js';
 import { formatSummaryTable, summarize, type Sample, type Summary } from './lib/paired.js';
 import { envInt, orExit } from './lib/env.js';
-import { parseExtraSpecs, type ServerSpec } from './lib/variants.js';
+import { parseExtraSpecs, selectRows, type ServerSpec } from './lib/variants.js';
 import { startOtlpSink } from './lib/otlp-sink.js';
 
 const ROUNDS = envInt('BENCH_ROUNDS', 5);
@@ -62,6 +63,71 @@ const EXTRA = process.env.BENCH_TARGET_EXTRA
   : [];
 const PROBES_REGISTER = './probes/register.ts';
 const TARGET_REGISTER = './target-app/register.ts';
+
+function trivialSpecs(): ServerSpec[] {
+  return [
+    { name: 'bare', variant: 'bare' },
+    { name: 'bare (control)', variant: 'bare' },
+    { name: 'metrics+logs', variant: 'metrics-logs' },
+    { name: 'metrics+logs, app wrapped', variant: 'metrics-logs', env: { BENCH_WIRING: 'wrap' } },
+    { name: 'full probes', variant: 'full', register: PROBES_REGISTER },
+    {
+      name: 'full, app wrapped',
+      variant: 'full',
+      register: PROBES_REGISTER,
+      env: { BENCH_WIRING: 'wrap' },
+    },
+    { name: 'otel auto', variant: 'otel', register: PROBES_REGISTER, env: { PERFLAB_TRACING: 'auto' } },
+  ];
+}
+
+function targetSpecs(): ServerSpec[] {
+  const tSpecs: ServerSpec[] = [
+    { name: 'target bare', variant: 'target-bare' },
+    { name: 'target bare (control)', variant: 'target-bare' },
+    // As `npm start` runs it: explicit context, no AsyncLocalStorage, the app wrapped.
+    { name: 'target full', variant: 'target-full', register: TARGET_REGISTER },
+  ];
+  if (process.env.BENCH_TARGET_MIDDLEWARE !== '0') {
+    tSpecs.push({
+      name: 'target full, middleware',
+      variant: 'target-full',
+      register: TARGET_REGISTER,
+      env: { BENCH_WIRING: 'middleware' },
+    });
+  }
+  if (process.env.BENCH_TARGET_DIAG === '1') {
+    tSpecs.push(
+      {
+        name: 'target full, AsyncLocalStorage context',
+        variant: 'target-full',
+        register: PROBES_REGISTER,
+      },
+      {
+        name: 'target spans, no export',
+        variant: 'target-full',
+        register: TARGET_REGISTER,
+        env: { OTEL_TRACES_EXPORTER: 'none' },
+      },
+      { name: 'target metrics', variant: 'target-metrics', env: { PERFLAB_CONTEXT: 'explicit' } },
+      { name: 'target ALS only', variant: 'target-als' },
+      { name: 'target bare + 50 µs busy-wait', variant: 'target-bare', env: { BENCH_BURN_US: '50' } },
+      {
+        name: 'target otel auto',
+        variant: 'target-bare',
+        register: PROBES_REGISTER,
+        env: { PERFLAB_TRACING: 'auto' },
+      },
+    );
+  }
+  tSpecs.push(...EXTRA);
+  return tSpecs;
+}
+
+// Also checked before anything starts.
+const [TRIVIAL_SPECS = [], TARGET_SPECS = []] = orExit(() =>
+  selectRows(process.env.BENCH_ONLY, [WITH_TRIVIAL ? trivialSpecs() : [], WITH_TARGET ? targetSpecs() : []]),
+);
 
 interface Running {
   spec: ServerSpec;
@@ -174,71 +240,24 @@ async function main(): Promise<void> {
     process.stderr.write(
       `bench:probes  ${ROUNDS} rounds x ${DURATION} s, ${CONNECTIONS} connections, server on core 0, load on core 1\n`,
     );
-    const specs: ServerSpec[] = [
-      { name: 'bare', variant: 'bare' },
-      { name: 'bare (control)', variant: 'bare' },
-      { name: 'metrics+logs', variant: 'metrics-logs' },
-      { name: 'metrics+logs, app wrapped', variant: 'metrics-logs', env: { BENCH_WIRING: 'wrap' } },
-      { name: 'full probes', variant: 'full', register: PROBES_REGISTER },
-      {
-        name: 'full, app wrapped',
-        variant: 'full',
-        register: PROBES_REGISTER,
-        env: { BENCH_WIRING: 'wrap' },
-      },
-      { name: 'otel auto', variant: 'otel', register: PROBES_REGISTER, env: { PERFLAB_TRACING: 'auto' } },
-    ];
     const report: string[] = [];
+    // Every run is kept in the output as well, so the summary can be recomputed another way.
+    const samples: Sample[] = [];
     let trivial: Summary[] | undefined;
-    if (WITH_TRIVIAL) {
-      trivial = summarize(await alternate(specs, sink.url), 'bare');
+    if (TRIVIAL_SPECS.length > 0) {
+      const runs = await alternate(TRIVIAL_SPECS, sink.url);
+      samples.push(...runs);
+      trivial = summarize(runs, 'bare');
       report.push(
         formatSummaryTable(`Trivial route (GET /api/items/:id), ${CONNECTIONS} connections`, trivial),
       );
     }
 
     let target: Summary[] | undefined;
-    if (WITH_TARGET) {
-      const tSpecs: ServerSpec[] = [
-        { name: 'target bare', variant: 'target-bare' },
-        { name: 'target bare (control)', variant: 'target-bare' },
-        // As `npm start` runs it: explicit context, no AsyncLocalStorage, the app wrapped.
-        { name: 'target full', variant: 'target-full', register: TARGET_REGISTER },
-      ];
-      if (process.env.BENCH_TARGET_MIDDLEWARE !== '0') {
-        tSpecs.push({
-          name: 'target full, middleware',
-          variant: 'target-full',
-          register: TARGET_REGISTER,
-          env: { BENCH_WIRING: 'middleware' },
-        });
-      }
-      if (process.env.BENCH_TARGET_DIAG === '1') {
-        tSpecs.push(
-          {
-            name: 'target full, AsyncLocalStorage context',
-            variant: 'target-full',
-            register: PROBES_REGISTER,
-          },
-          {
-            name: 'target spans, no export',
-            variant: 'target-full',
-            register: TARGET_REGISTER,
-            env: { OTEL_TRACES_EXPORTER: 'none' },
-          },
-          { name: 'target metrics', variant: 'target-metrics', env: { PERFLAB_CONTEXT: 'explicit' } },
-          { name: 'target ALS only', variant: 'target-als' },
-          { name: 'target bare + 50 µs busy-wait', variant: 'target-bare', env: { BENCH_BURN_US: '50' } },
-          {
-            name: 'target otel auto',
-            variant: 'target-bare',
-            register: PROBES_REGISTER,
-            env: { PERFLAB_TRACING: 'auto' },
-          },
-        );
-      }
-      tSpecs.push(...EXTRA);
-      target = summarize(await alternate(tSpecs, sink.url), 'target bare');
+    if (TARGET_SPECS.length > 0) {
+      const runs = await alternate(TARGET_SPECS, sink.url);
+      samples.push(...runs);
+      target = summarize(runs, 'target bare');
       const dbName = process.env.BENCH_DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite';
       report.push(
         formatSummaryTable(
@@ -252,7 +271,7 @@ async function main(): Promise<void> {
     writeFileSync(
       OUT,
       JSON.stringify(
-        { at: new Date().toISOString(), rounds: ROUNDS, duration: DURATION, trivial, target },
+        { at: new Date().toISOString(), rounds: ROUNDS, duration: DURATION, trivial, target, samples },
         null,
         2,
       ),

@@ -88,3 +88,30 @@ export function parseMicroContenders(
 function isCheckout(dir: unknown, file: string, exists: Exists): boolean {
   return typeof dir === 'string' && dir.length > 0 && exists(join(dir, file));
 }
+
+/**
+ * BENCH_ONLY: the rows to measure, by name, separated by ";" (row names hold
+ * commas). The first row of each table (its bare baseline) always runs, and
+ * a table left with nothing else is skipped. Fewer rows make rounds shorter,
+ * so more of them fit between two of this machine's changes of speed.
+ */
+export function selectRows(
+  raw: string | undefined,
+  tables: readonly (readonly ServerSpec[])[],
+): ServerSpec[][] {
+  const wanted = raw
+    ?.split(';')
+    .map((n) => n.trim())
+    .filter(Boolean);
+  if (!wanted?.length) return tables.map((t) => [...t]);
+  const known = tables.flatMap((t) => t.slice(1).map((s) => s.name));
+  for (const name of wanted) {
+    if (!known.includes(name)) {
+      throw new Error(`BENCH_ONLY: "${name}" is not a row; the rows are: ${known.join('; ')}`);
+    }
+  }
+  return tables.map((t) => {
+    const kept = t.filter((s, i) => i === 0 || wanted.includes(s.name));
+    return kept.length > 1 ? kept : [];
+  });
+}

@@ -1,7 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { MICRO_CONFIGS } from '../../../bench/lib/micro-configs.js';
-import { parseExtraSpecs, parseMicroContenders } from '../../../bench/lib/variants.js';
+import {
+  parseExtraSpecs,
+  parseMicroContenders,
+  selectRows,
+  type ServerSpec,
+} from '../../../bench/lib/variants.js';
 
 const checkout = (file: string) => (path: string) => path === `/elsewhere/${file}`;
 
@@ -83,5 +88,32 @@ describe('the bench scripts on bad variants', () => {
     expect(r.stderr).toContain(message);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(r.stdout).toBe('');
+  });
+});
+
+describe('selectRows (BENCH_ONLY)', () => {
+  const row = (name: string): ServerSpec => ({ name, variant: name });
+  const trivial = [row('bare'), row('bare (control)'), row('metrics+logs, app wrapped'), row('full probes')];
+  const target = [row('target bare'), row('target full')];
+  const names = (tables: ServerSpec[][]) => tables.map((t) => t.map((s) => s.name));
+
+  it('keeps every row when unset or blank', () => {
+    expect(names(selectRows(undefined, [trivial, target]))).toEqual(names([trivial, target]));
+    expect(names(selectRows(' ; ', [trivial, target]))).toEqual(names([trivial, target]));
+  });
+
+  it('keeps the named rows (names hold commas) beside each bare, and drops a table left bare', () => {
+    expect(names(selectRows('metrics+logs, app wrapped ;full probes', [trivial, target]))).toEqual([
+      ['bare', 'metrics+logs, app wrapped', 'full probes'],
+      [],
+    ]);
+    expect(names(selectRows('target full', [trivial, target]))).toEqual([[], ['target bare', 'target full']]);
+  });
+
+  it('names an unknown row and lists the known ones; a baseline is not a row to pick', () => {
+    expect(() => selectRows('full probe', [trivial, target])).toThrow(
+      'BENCH_ONLY: "full probe" is not a row; the rows are: bare (control); metrics+logs, app wrapped; full probes; target full',
+    );
+    expect(() => selectRows('bare', [trivial, target])).toThrow('BENCH_ONLY: "bare" is not a row');
   });
 });
