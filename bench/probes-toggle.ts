@@ -30,7 +30,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import autocannon from 'autocannon';
 import { envInt } from './lib/env.js';
-import { startOtlpSink } from './lib/otlp-sink.js';
+import { spawnOtlpSink } from './lib/otlp-sink.js';
 import { GENERATOR_CORE, nextMessage, pinLocalPostgres, SERVER_CORE, stop } from './lib/pinned.js';
 import { summarizeSlices, type Slice, type SliceSummary } from './lib/slices.js';
 import { fmt, printTable } from './lib/stats.js';
@@ -106,7 +106,7 @@ const signed = (n: number): string => `${n >= 0 ? '+' : ''}${fmt(n, 1)}`;
 
 async function main(): Promise<void> {
   spawn('taskset', ['-p', '-c', String(GENERATOR_CORE), String(process.pid)], { stdio: 'ignore' });
-  const sink = await startOtlpSink();
+  const sink = await spawnOtlpSink(GENERATOR_CORE);
   const unpin = DB_URL
     ? pinLocalPostgres(DB_URL, GENERATOR_CORE, (m) => process.stderr.write(`${m}\n`))
     : () => {};
@@ -120,7 +120,7 @@ async function main(): Promise<void> {
       results.push(await run(true, sink.url));
     }
   } finally {
-    sink.close();
+    await sink.close();
     unpin();
   }
   printTable(

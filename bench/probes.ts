@@ -48,7 +48,7 @@ import { cpuMicros, GENERATOR_CORE, pinLocalPostgres, stop } from './lib/pinned.
 import { formatSummaryTable, summarize, type Sample, type Summary } from './lib/paired.js';
 import { envInt, orExit } from './lib/env.js';
 import { parseExtraSpecs, selectRows, type ServerSpec } from './lib/variants.js';
-import { startOtlpSink } from './lib/otlp-sink.js';
+import { spawnOtlpSink } from './lib/otlp-sink.js';
 
 const ROUNDS = envInt('BENCH_ROUNDS', 5);
 const WARMUP = envInt('BENCH_WARMUP', 8, 0);
@@ -232,7 +232,7 @@ async function measureFresh(spec: ServerSpec, otlp: string, round: number): Prom
 }
 
 async function main(): Promise<void> {
-  const sink = await startOtlpSink();
+  const sink = await spawnOtlpSink(GENERATOR_CORE);
   const unpin = process.env.BENCH_DATABASE_URL
     ? pinLocalPostgres(process.env.BENCH_DATABASE_URL, GENERATOR_CORE, (m) => process.stderr.write(`${m}\n`))
     : () => {};
@@ -266,7 +266,7 @@ async function main(): Promise<void> {
         ),
       );
     }
-    process.stdout.write(`\n${report.join('\n\n')}\n\nOTLP bytes received: ${sink.bytes()}\n`);
+    process.stdout.write(`\n${report.join('\n\n')}\n\nOTLP bytes received: ${await sink.bytes()}\n`);
     mkdirSync(dirname(OUT), { recursive: true });
     writeFileSync(
       OUT,
@@ -277,7 +277,7 @@ async function main(): Promise<void> {
       ),
     );
   } finally {
-    sink.close();
+    await sink.close();
     unpin();
   }
 }

@@ -1,22 +1,28 @@
 /**
  * An OTLP/HTTP receiver for the probe benches: it accepts every export and
- * counts its bytes without parsing them (parsing would tax the load
- * generator's core, which it shares).
+ * counts its bytes without parsing them. `GET /bytes` answers the count so
+ * far, so a sink in another process can be read.
  */
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { firstJsonLine, spawnTs, stop } from './pinned.js';
 
 export interface OtlpSink {
   url: string;
   /** Request-body bytes received since start. */
-  bytes(): number;
-  close(): void;
+  bytes(): Promise<number>;
+  close(): Promise<void>;
 }
 
 export async function startOtlpSink(): Promise<OtlpSink> {
   let bytes = 0;
   const server = createServer((req, res) => {
+    if (req.method === 'GET' && req.url === '/bytes') {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ bytes }));
+      return;
+    }
     req.on('data', (c: Buffer) => (bytes += c.length));
     req.on('end', () => {
       res.setHeader('content-type', 'application/json');
@@ -26,5 +32,28 @@ export async function startOtlpSink(): Promise<OtlpSink> {
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, bytes: () => bytes, close: () => server.close() };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    bytes: () => Promise.resolve(bytes),
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/**
+ * The sink in a process of its own, pinned to `core`: as a collector would
+ * be, and out of the load generator's event loop, where receiving a batch
+ * would delay autocannon's reading of responses and inflate the latency it
+ * measures for exporting variants only.
+ */
+export async function spawnOtlpSink(core: number): Promise<OtlpSink> {
+  const child = spawnTs(core, new URL('../otlp-sink-server.ts', import.meta.url).pathname);
+  const { url } = await firstJsonLine<{ url: string }>(child);
+  return {
+    url,
+    bytes: async () => {
+      const res = await fetch(`${url}/bytes`);
+      return ((await res.json()) as { bytes: number }).bytes;
+    },
+    close: () => stop(child),
+  };
 }
