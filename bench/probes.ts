@@ -192,11 +192,13 @@ async function measure(server: Running, round: number): Promise<Sample> {
     rps: result.requests.average,
     requests,
     cpuUsPerReq: (after - before) / Math.max(1, requests),
+    p50Ms: result.latency.p50,
+    p90Ms: result.latency.p90,
     p99Ms: result.latency.p99,
     errors: result.errors + result.non2xx,
   };
   process.stderr.write(
-    `  round ${round} ${sample.name.padEnd(14)} ${sample.rps.toFixed(0).padStart(7)} req/s  ${sample.cpuUsPerReq.toFixed(1).padStart(6)} µs CPU/req  p99 ${sample.p99Ms} ms${sample.errors ? `  errors ${sample.errors}` : ''}\n`,
+    `  round ${round} ${sample.name.padEnd(14)} ${sample.rps.toFixed(0).padStart(7)} req/s  ${sample.cpuUsPerReq.toFixed(1).padStart(6)} µs CPU/req  p99 ${sample.p99Ms} ms (p50 ${sample.p50Ms}, p90 ${sample.p90Ms})${sample.errors ? `  errors ${sample.errors}` : ''}\n`,
   );
   return sample;
 }

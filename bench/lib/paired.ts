@@ -14,6 +14,9 @@ export interface Sample {
   rps: number;
   requests: number;
   cpuUsPerReq: number;
+  /** p50 and p90 beside p99 show whether the tail grows on its own or the whole distribution stretches. */
+  p50Ms: number;
+  p90Ms: number;
   p99Ms: number;
   errors: number;
 }

@@ -7,6 +7,8 @@ const sample = (name: string, round: number, rps: number, cpuUsPerReq: number, p
   rps,
   requests: rps * 4,
   cpuUsPerReq,
+  p50Ms: p99Ms / 4,
+  p90Ms: p99Ms / 2,
   p99Ms,
   errors: 0,
 });
