@@ -8,6 +8,8 @@
  *                 (load with --import ./probes/register.ts, PERFLAB_TRACING=auto)
  *   target-bare / target-full   the target app's order-history route, bare or with full probes
  *   target-metrics / target-als probes without tracing / an AsyncLocalStorage hop and nothing else
+ *   target-idle   the full probes made (timers, default metrics, tracer) but not wired in:
+ *                 what their mere presence costs the bare app
  * BENCH_WIRING=middleware|wrap: how the per-request probe is wired (default:
  * the middleware for the trivial app, the wrapped app for the target app).
  * BENCH_BURN_US=n adds an n µs busy-wait per request to a target-bare server: a
@@ -53,23 +55,25 @@ async function trivial(): Promise<void> {
 }
 
 async function target(): Promise<void> {
-  const { openBenchTarget, seededUserHeaders, ORDER_HISTORY_PATH } = await import('./lib/target-db.js');
+  const { openBenchTarget, seededUserHeaders, ORDER_HISTORY_PATH, poolQuiet } =
+    await import('./lib/target-db.js');
   const { startServer } = await import('../target-app/server.js');
   const { config, db: raw, close } = await openBenchTarget(variant);
   const probes =
-    variant === 'target-full' || variant === 'target-metrics'
+    variant === 'target-full' || variant === 'target-metrics' || variant === 'target-idle'
       ? createProbes({
           serviceName: 'target-app',
           logDestination: logFile,
           logLevel: 'warn',
-          tracing: variant === 'target-full' ? 'lean' : 'off',
+          tracing: variant === 'target-metrics' ? 'off' : 'lean',
           defaultMetrics: process.env.BENCH_NO_DEFAULT_METRICS !== '1',
           // No `context` option: it follows the register module (or PERFLAB_CONTEXT).
         })
       : undefined;
   const als = new AsyncLocalStorage<object>();
   const alsOnly: RequestHandler = (_req, _res, next) => als.run({}, next);
-  const db = probes ? probes.instrumentDb(raw) : raw;
+  const wired = variant === 'target-idle' ? undefined : probes;
+  const db = wired ? wired.instrumentDb(raw) : raw;
   const burnUs = Number(process.env.BENCH_BURN_US ?? 0);
   const burn: RequestHandler = (_req, _res, next) => {
     const until = performance.now() + burnUs / 1000;
@@ -82,19 +86,23 @@ async function target(): Promise<void> {
     seedIfEmpty: false,
     ...(variant === 'target-als' ? { instrumentation: { middleware: alsOnly } } : {}),
     ...(burnUs > 0 ? { instrumentation: { middleware: burn } } : {}),
-    ...(probes
+    ...(wired
       ? {
           instrumentation: {
-            ...(wiring === 'middleware' ? { middleware: probes.middleware } : { wrap: probes.wrap }),
-            metricsHandler: probes.metricsHandler,
-            logger: probes.logger,
-            forRequest: probes.forRequest,
+            ...(wiring === 'middleware' ? { middleware: wired.middleware } : { wrap: wired.wrap }),
+            metricsHandler: wired.metricsHandler,
+            logger: wired.logger,
+            forRequest: wired.forRequest,
           },
         }
       : {}),
   });
   ready(running.server, ORDER_HISTORY_PATH, await seededUserHeaders(running.url, config));
   stopOnSignal(running.server, async () => {
+    // Handlers of requests cut off by closeAllConnections still run their
+    // queries: closing the pool under them would log "Cannot use a pool
+    // after calling end on the pool".
+    await poolQuiet(raw, 3000);
     await probes?.shutdown();
     await close();
   });

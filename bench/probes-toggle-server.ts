@@ -7,7 +7,8 @@
  * Driven over IPC: sends `{ url, path, headers }` once listening, switches from
  * the first request on, and after BENCH_SLICES slices sends `{ slices }`
  * (bench/lib/slices.ts) and exits. BENCH_CONTROL=1 serves both sides bare,
- * from two apps: the method's own noise. BENCH_DATABASE_URL runs on
+ * from two apps: the method's own noise. PERFLAB_TRACING=off makes the probed
+ * side metrics and logs alone. BENCH_DATABASE_URL runs on
  * PostgreSQL (a schema of its own, dropped on exit), else embedded PGlite.
  */
 import { createServer, type RequestListener } from 'node:http';
@@ -29,7 +30,8 @@ const probes = createProbes({
   serviceName: 'bench-toggle',
   logDestination: process.env.BENCH_LOG_FILE ?? '/tmp/perflab-bench-probes.log',
   logLevel: 'warn',
-  tracing: 'lean',
+  // PERFLAB_TRACING=off splits what metrics and logs alone add.
+  tracing: process.env.PERFLAB_TRACING === 'off' ? 'off' : 'lean',
   onRequest: () => void probed++,
 });
 const bare = createApp({ db: raw, config });

@@ -22,7 +22,8 @@
  * Env: BENCH_SLICE_MS (1000), BENCH_SLICES (90), BENCH_SKIP (6 warm-up
  * slices), BENCH_RUNS (1 pair of runs: probes, then control),
  * BENCH_CONNECTIONS (50), BENCH_DATABASE_URL (else embedded PGlite),
- * BENCH_OUT (.perflab/bench-probes-toggle.json).
+ * BENCH_OUT (.perflab/bench-probes-toggle.json), PERFLAB_TRACING=off (the probed side
+ * without tracing: what metrics and logs alone add).
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -42,6 +43,7 @@ const RUNS = envInt('BENCH_RUNS', 1);
 const CONNECTIONS = envInt('BENCH_CONNECTIONS', 50);
 const OUT = process.env.BENCH_OUT ?? '.perflab/bench-probes-toggle.json';
 const DB_URL = process.env.BENCH_DATABASE_URL;
+const PROBED = process.env.PERFLAB_TRACING === 'off' ? 'metrics+logs' : 'full probes';
 
 interface Ready {
   url: string;
@@ -126,7 +128,7 @@ async function main(): Promise<void> {
   printTable(
     ['run', 'pairs', 'off CPU µs/req', 'added µs/req (median)', 'quartiles', 'implied throughput'],
     results.map((s) => [
-      s.control ? 'control (bare / bare)' : 'full probes / bare',
+      s.control ? 'control (bare / bare)' : `${PROBED} / bare`,
       String(s.pairs),
       fmt(s.offMicros, 1),
       signed(s.addedMicros),

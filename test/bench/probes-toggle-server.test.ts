@@ -9,7 +9,7 @@ import type { Slice } from '../../bench/lib/slices.js';
 const children: ChildProcess[] = [];
 afterAll(() => Promise.all(children.map((c) => stop(c))));
 
-async function slicesOf(control: boolean): Promise<Slice[]> {
+async function slicesOf(control: boolean, env: Record<string, string> = {}): Promise<Slice[]> {
   const child = fork('bench/probes-toggle-server.ts', [], {
     env: {
       ...process.env,
@@ -18,6 +18,7 @@ async function slicesOf(control: boolean): Promise<Slice[]> {
       BENCH_SLICES: '4',
       BENCH_SLICE_MS: '250',
       BENCH_LOG_FILE: '/dev/null',
+      ...env,
     },
     execArgv: ['--import', 'tsx', '--import', './target-app/register.ts'],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
@@ -57,6 +58,13 @@ describe('bench:probes-toggle server', () => {
     expect(slices[1]!.probed).toBeGreaterThan(0);
     expect(slices[2]!.probed).toBeLessThanOrEqual(1);
     expect(slices[3]!.probed).toBeGreaterThan(0);
+  });
+
+  it('switches to metrics and logs alone with PERFLAB_TRACING=off', async () => {
+    const slices = await slicesOf(false, { PERFLAB_TRACING: 'off' });
+    expect(slices.map((s) => s.on)).toEqual([false, true, false, true]);
+    expect(slices[0]!.probed).toBe(0);
+    expect(slices[1]!.probed).toBeGreaterThan(0);
   });
 
   it('serves both sides bare in a control run', async () => {
