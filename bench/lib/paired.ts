@@ -3,9 +3,10 @@
  * against the mean of the bare runs measured just before and after it, and
  * the report gives the median over rounds together with the lowest and
  * highest round, because on this shared machine one round can move by more
- * than the effect being measured.
+ * than the effect being measured, and a 95% bootstrap interval of the median,
+ * which says whether the rounds resolve a goal or only land near it.
  */
-import { median } from './stats.js';
+import { median, medianInterval, type Interval } from './stats.js';
 
 /** One measured run of one server. */
 export interface Sample {
@@ -29,6 +30,8 @@ export interface Spread {
 
 export interface Summary {
   name: string;
+  /** The bare row every other row is set against. */
+  baseline: boolean;
   rps: number;
   cpuUsPerReq: number;
   p99Ms: number;
@@ -38,6 +41,10 @@ export interface Summary {
   /** Per-round added CPU µs and throughput ratio; a single point for the bare row. */
   addedCpuRange: Spread;
   ratioRange: Spread;
+  /** 95% bootstrap intervals of the medians over rounds; a single point for the bare row. */
+  addedCpuInterval: Interval;
+  ratioInterval: Interval;
+  p99AddedInterval: Interval;
 }
 
 const spread = (values: readonly number[]): Spread => ({
@@ -65,12 +72,16 @@ export function summarize(samples: readonly Sample[], bareName: string): Summary
   const out: Summary[] = [
     {
       name: bareName,
+      baseline: true,
       ...medians(bare),
       addedCpuUs: 0,
       throughputRatio: 1,
       p99AddedMs: 0,
       addedCpuRange: { min: 0, max: 0 },
       ratioRange: { min: 1, max: 1 },
+      addedCpuInterval: { low: 0, high: 0 },
+      ratioInterval: { low: 1, high: 1 },
+      p99AddedInterval: { low: 0, high: 0 },
     },
   ];
   const names = [...new Set(samples.map((s) => s.name))].filter((n) => n !== bareName);
@@ -91,12 +102,16 @@ export function summarize(samples: readonly Sample[], bareName: string): Summary
     });
     out.push({
       name,
+      baseline: false,
       ...medians(samples.filter((s) => s.name === name)),
       addedCpuUs: median(added),
       throughputRatio: median(ratio),
       p99AddedMs: median(p99),
       addedCpuRange: spread(added),
       ratioRange: spread(ratio),
+      addedCpuInterval: medianInterval(added),
+      ratioInterval: medianInterval(ratio),
+      p99AddedInterval: medianInterval(p99),
     });
   }
   return out;
@@ -107,8 +122,8 @@ export function formatSummaryTable(title: string, rows: readonly Summary[]): str
   const lines = [
     `### ${title}`,
     '',
-    '| variant | req/s | CPU µs/req | added CPU µs/req vs bare (rounds) | throughput vs bare (rounds) | p99 ms | p99 added ms |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| variant | req/s | CPU µs/req | added CPU µs/req vs bare (rounds) | throughput vs bare (rounds) | throughput, 95% interval | p99 ms | p99 added ms (95% interval) |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const r of rows) {
     const cpuRange =
@@ -119,9 +134,66 @@ export function formatSummaryTable(title: string, rows: readonly Summary[]): str
       r.ratioRange.min === r.ratioRange.max
         ? ''
         : ` (${r.ratioRange.min.toFixed(2)}-${r.ratioRange.max.toFixed(2)})`;
+    const ratioInterval = r.baseline
+      ? ''
+      : `${r.ratioInterval.low.toFixed(3)}-${r.ratioInterval.high.toFixed(3)}x`;
+    const p99Interval = r.baseline
+      ? ''
+      : ` (${r.p99AddedInterval.low.toFixed(1)} to ${r.p99AddedInterval.high.toFixed(1)})`;
     lines.push(
-      `| ${r.name} | ${r.rps.toFixed(0)} | ${r.cpuUsPerReq.toFixed(1)} | ${r.addedCpuUs.toFixed(1)}${cpuRange} | ${r.throughputRatio.toFixed(2)}x${ratioRange} | ${r.p99Ms.toFixed(0)} | ${r.p99AddedMs.toFixed(1)} |`,
+      `| ${r.name} | ${r.rps.toFixed(0)} | ${r.cpuUsPerReq.toFixed(1)} | ${r.addedCpuUs.toFixed(1)}${cpuRange} | ${r.throughputRatio.toFixed(2)}x${ratioRange} | ${ratioInterval} | ${r.p99Ms.toFixed(0)} | ${r.p99AddedMs.toFixed(1)}${p99Interval} |`,
     );
   }
   return lines.join('\n');
+}
+
+/** The bare rows of bench:probes' two tables: the trivial route's and the target app's. */
+export const BARE_NAMES = ['bare', 'target bare'] as const;
+
+/**
+ * The runs kept in one bench:probes output (its `samples`), checked: an
+ * output of an older bench, or another file, is named in the error.
+ */
+export function samplesOf(path: string, text: string): Sample[] {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    throw new Error(`${path}: not JSON`);
+  }
+  const samples = (doc as { samples?: unknown } | null)?.samples;
+  if (!Array.isArray(samples) || samples.length === 0) {
+    throw new Error(`${path}: no "samples" array (written by bench:probes since it keeps every run)`);
+  }
+  samples.forEach((s: Partial<Sample> | null, i) => {
+    const ok =
+      typeof s?.name === 'string' &&
+      (['rps', 'cpuUsPerReq', 'p99Ms'] as const).every(
+        (k) => typeof s[k] === 'number' && Number.isFinite(s[k]),
+      );
+    if (!ok) throw new Error(`${path}: samples[${i}] lacks a name, rps, cpuUsPerReq or p99Ms`);
+  });
+  return samples as Sample[];
+}
+
+/**
+ * Runs split by table, in their order: a bare run opens or continues its own
+ * table, and any other run belongs to the table of the bare run before it.
+ * Outputs appended one after another pool cleanly, since each table in an
+ * output begins and ends with a bare run.
+ */
+export function splitTables(
+  samples: readonly Sample[],
+  bareNames: readonly string[] = BARE_NAMES,
+): Map<string, Sample[]> {
+  const tables = new Map<string, Sample[]>();
+  let current: string | undefined;
+  for (const s of samples) {
+    if (bareNames.includes(s.name)) current = s.name;
+    if (current === undefined) throw new Error(`"${s.name}" comes before any bare run`);
+    let table = tables.get(current);
+    if (!table) tables.set(current, (table = []));
+    table.push(s);
+  }
+  return tables;
 }

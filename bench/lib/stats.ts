@@ -31,3 +31,52 @@ export function printTable(header: string[], rows: string[][]): void {
   console.log(line(header));
   for (const r of rows) console.log(line(r));
 }
+
+/** A range, lowest first. */
+export interface Interval {
+  low: number;
+  high: number;
+}
+
+/** mulberry32: a small seeded generator, so the same values give the same interval on every run. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * A percentile-bootstrap confidence interval for the median of `values`: the
+ * rounds resampled with replacement `iterations` times, and the middle `level`
+ * of the resampled medians. It says whether a median over rounds resolves a
+ * goal (0.90x, +10 ms) or only lands near it, which the lowest and highest
+ * round alone cannot. Few rounds give a wide interval, as they should.
+ */
+export function medianInterval(
+  values: readonly number[],
+  level = 0.95,
+  iterations = 4000,
+  seed = 1,
+): Interval {
+  if (values.length === 0) throw new Error('medianInterval needs at least one value');
+  if (!(level > 0 && level < 1)) throw new Error(`level must be between 0 and 1, got ${level}`);
+  const random = seeded(seed);
+  const n = values.length;
+  const medians = new Float64Array(iterations);
+  const resample = new Array<number>(n);
+  for (let i = 0; i < iterations; i++) {
+    for (let j = 0; j < n; j++) resample[j] = values[Math.floor(random() * n)] as number;
+    medians[i] = median(resample);
+  }
+  medians.sort();
+  const tail = (1 - level) / 2;
+  return {
+    low: medians[Math.floor(tail * iterations)] as number,
+    high: medians[Math.min(iterations - 1, Math.ceil((1 - tail) * iterations) - 1)] as number,
+  };
+}
