@@ -27,6 +27,11 @@ export class ByteBuffer {
     return this.buf.subarray(0, this.n);
   }
 
+  /** Empties the buffer for reuse, keeping its memory. */
+  reset(): void {
+    this.n = 0;
+  }
+
   /** Forgets everything after `length` bytes: undoes a half-written span. */
   truncate(length: number): void {
     if (length >= 0 && length < this.n) this.n = length;

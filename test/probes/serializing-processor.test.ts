@@ -31,15 +31,25 @@ function encodingOf(protocol: OtlpProtocol): SpanEncoding {
   return real.encoding;
 }
 
-/** Records what it is asked to export; answers at once unless told to hold. */
+/**
+ * Records what it is asked to export, copied as a real exporter sends it
+ * before calling back (the processor reuses the buffers after); answers at
+ * once unless told to hold.
+ */
 class CapturingExporter {
   constructor(readonly encoding: SpanEncoding) {}
   readonly exports: SerializedSpans[] = [];
+  /** What the processor handed over, uncopied. */
+  readonly handed: SerializedSpans[] = [];
   readonly pending: ((r: ExportResult) => void)[] = [];
   hold = false;
   shutDown = false;
   export(spans: SerializedSpans, done: (r: ExportResult) => void): void {
-    this.exports.push(spans);
+    this.handed.push(spans);
+    this.exports.push({
+      count: spans.count,
+      batches: spans.batches.map((b) => ({ ...b, spans: b.spans.map((bytes) => Buffer.from(bytes)) })),
+    });
     if (this.hold) this.pending.push(done);
     else done({ code: ExportResultCode.SUCCESS });
   }
@@ -207,6 +217,48 @@ describe.each(['http/protobuf', 'http/json'] as const)('SerializingSpanProcessor
     t.startSpan('after').end(); // room again
     await processor.forceFlush();
     expect(exporter.exports.map((e) => e.count)).toEqual([2, 2, 1]);
+  });
+
+  it("reuses a batch's buffer once its export is done, never while it is in flight", async () => {
+    const { exporter, processor, provider } = setupFor({ maxExportBatchSize: 2 });
+    // Where export i's bytes live (small buffers share one of Node's pool slabs, so the offset counts too).
+    const memoryOf = (i: number): string => {
+      const bytes = exporter.handed[i]!.batches[0]!.spans[0]!;
+      let id = slabs.get(bytes.buffer);
+      if (id === undefined) slabs.set(bytes.buffer, (id = slabs.size));
+      return `${id}@${bytes.byteOffset}`;
+    };
+    const slabs = new Map<ArrayBufferLike, number>();
+    const namesIn = (s: SerializedSpans): string[] =>
+      body(s, protocol).resourceSpans[0]!.scopeSpans[0]!.spans.map((x) => x.name);
+    exporter.hold = true;
+    const t = provider.getTracer('t');
+    for (let i = 0; i < 4; i++) t.startSpan(`s${i}`).end();
+    // Two exports in flight: two buffers, each still holding its own spans.
+    expect(exporter.handed).toHaveLength(2);
+    expect(memoryOf(1)).not.toBe(memoryOf(0));
+    exporter.pending.shift()!({ code: ExportResultCode.SUCCESS });
+    for (let i = 4; i < 6; i++) t.startSpan(`s${i}`).end();
+    // The first export is done: its buffer takes the third batch...
+    expect(memoryOf(2)).toBe(memoryOf(0));
+    // ...and the second, still in flight, is untouched.
+    expect(namesIn(exporter.handed[1]!)).toEqual(['s2', 's3']);
+    expect(namesIn(exporter.handed[2]!)).toEqual(['s4', 's5']);
+    // A callback made twice hands the buffer out once: two batches in flight
+    // after it still have a buffer each.
+    const second = exporter.pending.shift()!;
+    second({ code: ExportResultCode.SUCCESS });
+    second({ code: ExportResultCode.SUCCESS });
+    for (let i = 6; i < 10; i++) t.startSpan(`s${i}`).end();
+    expect(memoryOf(3)).toBe(memoryOf(1));
+    expect(memoryOf(4)).not.toBe(memoryOf(3));
+    expect(exporter.handed.slice(3).map(namesIn)).toEqual([
+      ['s6', 's7'],
+      ['s8', 's9'],
+    ]);
+    exporter.hold = false;
+    exporter.pending.splice(0).forEach((done) => done({ code: ExportResultCode.SUCCESS }));
+    await processor.forceFlush();
   });
 
   it('shuts the exporter down once, after a last flush, and ignores later spans', async () => {
