@@ -1,5 +1,6 @@
 import { hashPassword } from './auth/password.js';
 import type { Db, Queryable } from './db/types.js';
+import { prng } from '../common/prng.js';
 
 export interface SeedOptions {
   seed: number;
@@ -44,18 +45,6 @@ const LAST = [
   'Ritchie',
   'Perlman',
 ];
-
-/** mulberry32: tiny, fast and good enough for synthetic data; same seed, same stream. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const pick = <T>(rand: () => number, list: readonly T[]): T => list[Math.floor(rand() * list.length)] as T;
 const int = (rand: () => number, min: number, max: number): number =>

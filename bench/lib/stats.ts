@@ -1,3 +1,5 @@
+import { prng } from '../../common/prng.js';
+
 /** Median of a non-empty list (mean of the two middle values for even lengths). */
 export function median(values: readonly number[]): number {
   const s = [...values].sort((a, b) => a - b);
@@ -38,18 +40,6 @@ export interface Interval {
   high: number;
 }
 
-/** mulberry32: a small seeded generator, so the same values give the same interval on every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * A percentile-bootstrap confidence interval for the median of `values`: the
  * rounds resampled with replacement `iterations` times, and the middle `level`
@@ -65,7 +55,8 @@ export function medianInterval(
 ): Interval {
   if (values.length === 0) throw new Error('medianInterval needs at least one value');
   if (!(level > 0 && level < 1)) throw new Error(`level must be between 0 and 1, got ${level}`);
-  const random = seeded(seed);
+  // Seeded, so the same values give the same interval on every run.
+  const random = prng(seed);
   const n = values.length;
   const medians = new Float64Array(iterations);
   const resample = new Array<number>(n);
