@@ -24,7 +24,7 @@ const samples: Sample[] = orExit(() =>
     try {
       text = readFileSync(path, 'utf8');
     } catch (err) {
-      throw new Error(`${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+      throw new Error(`${path}: cannot read it (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
     }
     return samplesOf(path, text);
   }),

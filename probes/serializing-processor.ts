@@ -73,9 +73,9 @@ interface OpenBatch {
  * Why a batch's buffer is reused once its export is done: a buffer lives as
  * long as its batch fills (a fraction of a second), so a fresh one per batch
  * outlived two scavenges and was promoted, and its 512 KB of external memory
- * stayed counted until the next full GC, and V8 counts external memory
- * toward starting one. In the target app on PostgreSQL the full probes ran
- * 1.38 mark-compacts per 5 s of load against bare's 1.09 (1.00 with reuse),
+ * stayed counted until the next full GC (V8 counts external memory toward
+ * starting one). In the target app on PostgreSQL the full probes ran
+ * 1.38-1.58 mark-compacts per 5 s of load against bare's 1.09-1.31 (1.00 with reuse),
  * each pausing every request in flight for about 10 ms (docs/probes.md).
  * Reused, the buffers also cost no page faults.
  *

@@ -57,7 +57,7 @@ describe('npm run bench:probes-pool', () => {
     expect(none.stderr).toMatch(/^usage: npm run bench:probes-pool/);
     const missing = pool(join(dir, 'nope.json'));
     expect(missing.status).toBe(2);
-    expect(missing.stderr).toBe(`${join(dir, 'nope.json')}: ENOENT\n`);
+    expect(missing.stderr).toBe(`${join(dir, 'nope.json')}: cannot read it (ENOENT)\n`);
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, '{"trivial": []}');
     expect(pool(bad).stderr).toMatch(/bad\.json: no "samples" array/);
