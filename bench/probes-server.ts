@@ -55,8 +55,7 @@ async function trivial(): Promise<void> {
 }
 
 async function target(): Promise<void> {
-  const { openBenchTarget, seededUserHeaders, ORDER_HISTORY_PATH, poolQuiet } =
-    await import('./lib/target-db.js');
+  const { openBenchTarget, seededUserHeaders, ORDER_HISTORY_PATH } = await import('./lib/target-db.js');
   const { startServer } = await import('../target-app/server.js');
   const { config, db: raw, close } = await openBenchTarget(variant);
   const probes =
@@ -99,10 +98,6 @@ async function target(): Promise<void> {
   });
   ready(running.server, ORDER_HISTORY_PATH, await seededUserHeaders(running.url, config));
   stopOnSignal(running.server, async () => {
-    // Handlers of requests cut off by closeAllConnections still run their
-    // queries: closing the pool under them would log "Cannot use a pool
-    // after calling end on the pool".
-    await poolQuiet(raw, 3000);
     await probes?.shutdown();
     await close();
   });

@@ -17,7 +17,7 @@ import { createProbes } from '../probes/index.js';
 import { createApp } from '../target-app/app.js';
 import type { Slice } from './lib/slices.js';
 import { envInt } from './lib/env.js';
-import { openBenchTarget, ORDER_HISTORY_PATH, poolQuiet, seededUserHeaders } from './lib/target-db.js';
+import { openBenchTarget, ORDER_HISTORY_PATH, seededUserHeaders } from './lib/target-db.js';
 
 const SLICE_MS = envInt('BENCH_SLICE_MS', 1000);
 const SLICES = envInt('BENCH_SLICES', 90, 2);
@@ -93,9 +93,6 @@ function shutdown(): Promise<void> {
   closing ??= (async () => {
     server.closeAllConnections();
     server.close();
-    // Handlers of requests cut off above still run their queries: closing
-    // the pool under them would log "Cannot use a pool after calling end".
-    await poolQuiet(raw, 3000);
     await probes.shutdown();
     await close(); // drops this process's schema
     process.exit(0);

@@ -14,6 +14,7 @@ export interface BenchTarget {
   config: AppConfig;
   /** The database as opened: the benches instrument it, or not. */
   db: Db;
+  /** Closes the database once its pool is quiet (at most 3 s), and drops the schema. */
   close(): Promise<void>;
 }
 
@@ -46,6 +47,9 @@ export async function openBenchTarget(schemaTag: string): Promise<BenchTarget> {
     config,
     db,
     async close() {
+      // Requests cut off by a server's stop still run their queries: closing
+      // the pool under them would log "Cannot use a pool after calling end".
+      await poolQuiet(db, 3000);
       await db.close();
       await admin?.query(`DROP SCHEMA ${schema} CASCADE`);
       await admin?.close();
