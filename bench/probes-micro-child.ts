@@ -4,8 +4,10 @@
  * response and database objects, through the real middleware, DB wrapper,
  * tracer and OTLP writer. Spans go through SerializingSpanProcessor into an
  * exporter that builds the request body and discards it, so no network is
- * involved. Driven over IPC: `{ ms }` runs requests for that long and answers
- * `{ requests, cpuMicros }`.
+ * involved. Spans are sampled by OTEL_TRACES_SAMPLER and OTEL_TRACES_SAMPLER_ARG
+ * when set, else all of them (always_on, as bench:probes runs the probes).
+ * Driven over IPC: the child sends `{ ready, sampler }` once warmed up; `{ ms }`
+ * runs requests for that long and answers `{ requests, cpuMicros }`.
  */
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
@@ -17,6 +19,7 @@ import {
   type OtlpProtocol,
 } from '../probes/otlp-exporter.js';
 import { SerializingSpanProcessor } from '../probes/serializing-processor.js';
+import { samplerFromEnv } from '../probes/lean-tracer.js';
 import { MICRO_CONFIGS, type MicroConfig } from './lib/micro-configs.js';
 
 const config = process.env.BENCH_MICRO_CONFIG as MicroConfig;
@@ -29,6 +32,17 @@ const config = process.env.BENCH_MICRO_CONFIG as MicroConfig;
 const PACED = process.env.BENCH_PACED === '1';
 if (!MICRO_CONFIGS.includes(config))
   throw new Error(`BENCH_MICRO_CONFIG must be one of ${MICRO_CONFIGS.join(', ')}`);
+// A value the SDK would fall back from stops the child instead: a figure
+// labelled with one sampler must not be measured with another.
+const sampler = samplerFromEnv(
+  {
+    OTEL_TRACES_SAMPLER: process.env.OTEL_TRACES_SAMPLER?.trim() || 'always_on',
+    OTEL_TRACES_SAMPLER_ARG: process.env.OTEL_TRACES_SAMPLER_ARG,
+  },
+  (message) => {
+    throw new Error(message);
+  },
+);
 
 function discardingProcessor(protocol: OtlpProtocol): SerializingSpanProcessor {
   const { encoding } = new SerializedOtlpExporter(protocol);
@@ -63,10 +77,7 @@ if (config !== 'bare' && config !== 'metrics') {
         : config === 'recorded'
           ? [droppingProcessor]
           : [];
-  await startTracing(
-    { context: 'explicit', spanProcessors: processors },
-    { OTEL_TRACES_SAMPLER: 'always_on' },
-  );
+  await startTracing({ context: 'explicit', spanProcessors: processors, sampler }, {});
 }
 const probes =
   config === 'bare'
@@ -155,4 +166,4 @@ process.on('message', (m: { ms: number }) => {
     process.send!({ requests, cpuMicros: cpu.user + cpu.system });
   })();
 });
-process.send!({ ready: true });
+process.send!({ ready: true, sampler: sampler.toString() });

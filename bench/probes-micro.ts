@@ -30,7 +30,8 @@
  *
  * Env: BENCH_ROUNDS (30), BENCH_SLICE_MS (200), BENCH_PROCESSES (2), BENCH_PACED,
  * BENCH_MICRO_CONFIGS (a comma-separated subset; bare is always run), BENCH_MICRO_BEFORE,
- * BENCH_OUT (.perflab/bench-probes-micro.json).
+ * BENCH_OUT (.perflab/bench-probes-micro.json), and OTEL_TRACES_SAMPLER and
+ * OTEL_TRACES_SAMPLER_ARG (default: every span sampled) for what it costs to sample fewer.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -47,6 +48,8 @@ const OUT = process.env.BENCH_OUT ?? '.perflab/bench-probes-micro.json';
 const PACED = process.env.BENCH_PACED === '1';
 
 const CHILD = 'bench/probes-micro-child.ts';
+/** What each child reports sampling spans with (one, unless a checkout differs). */
+const samplers = new Set<string>();
 const LIST = orExit(() =>
   parseMicroContenders(process.env.BENCH_MICRO_CONFIGS, process.env.BENCH_MICRO_BEFORE),
 );
@@ -63,7 +66,9 @@ async function startWorker(c: MicroContender): Promise<Worker> {
     ...(c.cwd ? { cwd: c.cwd } : {}),
   });
   try {
-    await nextMessage<{ ready: true }>(child);
+    // A checkout from before samplers were reported sends none (it samples every span).
+    const { sampler = 'AlwaysOnSampler' } = await nextMessage<{ ready: true; sampler?: string }>(child);
+    samplers.add(sampler);
   } catch (err) {
     throw new Error(`${c.name}${c.cwd ? ` (from ${c.cwd})` : ''} did not start: ${(err as Error).message}`);
   }
@@ -78,6 +83,7 @@ async function main(): Promise<void> {
   const workers: Worker[] = [];
   try {
     for (let p = 0; p < PROCESSES; p++) for (const c of LIST) workers.push(await startWorker(c));
+    process.stderr.write(`  spans sampled by ${[...samplers].join(', ')}\n`);
     const slices = new Map<string, number[]>(LIST.map((c) => [c.name, []]));
     for (const { round, contender: w } of alternation(workers, ROUNDS)) {
       w.child.send({ ms: SLICE_MS });
@@ -105,7 +111,14 @@ async function main(): Promise<void> {
     writeFileSync(
       OUT,
       JSON.stringify(
-        { rounds: ROUNDS, sliceMs: SLICE_MS, processes: PROCESSES, paced: PACED, rows },
+        {
+          rounds: ROUNDS,
+          sliceMs: SLICE_MS,
+          processes: PROCESSES,
+          paced: PACED,
+          sampler: [...samplers].join(', '),
+          rows,
+        },
         null,
         2,
       ),

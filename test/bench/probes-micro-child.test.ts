@@ -41,6 +41,34 @@ describe('bench:probes-micro child', () => {
     expect(r.requests).toBeLessThanOrEqual(5 * Math.ceil(60 / 5) + 5);
   });
 
+  it('samples every span unless OTEL_TRACES_SAMPLER says otherwise, and reports its sampler', async () => {
+    const all = child({ BENCH_MICRO_CONFIG: 'full' });
+    const ratio = child({
+      BENCH_MICRO_CONFIG: 'full',
+      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+      OTEL_TRACES_SAMPLER_ARG: '0.1',
+    });
+    const [a, r] = await Promise.all([
+      nextMessage<{ sampler: string }>(all),
+      nextMessage<{ sampler: string }>(ratio),
+    ]);
+    expect(a.sampler).toBe('AlwaysOnSampler');
+    expect(r.sampler).toContain('TraceIdRatioBased{0.1}');
+  });
+
+  it('refuses a sampler setting the SDK would fall back from, naming it', async () => {
+    const c = child({
+      BENCH_MICRO_CONFIG: 'full',
+      OTEL_TRACES_SAMPLER: 'traceidratio',
+      OTEL_TRACES_SAMPLER_ARG: '2',
+    });
+    let stderr = '';
+    c.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const [code] = (await once(c, 'exit')) as [number];
+    expect(code).not.toBe(0);
+    expect(stderr).toContain('OTEL_TRACES_SAMPLER_ARG="2" is not a ratio in [0, 1]');
+  });
+
   it('refuses an unknown configuration, naming the valid ones', async () => {
     const c = child({ BENCH_MICRO_CONFIG: 'fastest' });
     let stderr = '';
