@@ -1,5 +1,5 @@
-export { defineScenario, validateScenario } from './scenario/define-scenario.js';
-export { loadScenario, urlScenario, BUNDLED_SCENARIOS } from './scenario/load-scenario.js';
+export { defineScenario, validateScenario } from './scenario-runtime/define-scenario.js';
+export { loadScenario, urlScenario, BUNDLED_SCENARIOS } from './scenario-runtime/load-scenario.js';
 export { run, LoadRun } from './run.js';
 export { aggregate } from './result/aggregate.js';
 export { mergeResults } from './result/merge.js';

@@ -10,7 +10,7 @@ import { Timeline } from './engine/schedule.js';
 import { collectEnvironment } from './environment.js';
 import { E_SETUP_FAILED } from './error-codes.js';
 import { aggregate } from './result/aggregate.js';
-import { Scraper } from './server/scraper.js';
+import { Scraper } from './server-metrics/scraper.js';
 import { summarize } from './stats/histogram.js';
 import { Recorder } from './stats/recorder.js';
 import type { Threshold } from './thresholds/parse-threshold.js';

@@ -5,7 +5,7 @@ import { formatProgress } from '../format/format-progress.js';
 import { formatSummary } from '../format/format-summary.js';
 import { defaultReportDir, writeResult } from '../result/result-file.js';
 import { run } from '../run.js';
-import { loadScenario, urlScenario } from '../scenario/load-scenario.js';
+import { loadScenario, urlScenario } from '../scenario-runtime/load-scenario.js';
 import type { LoadModel, RunResult, Scenario } from '../types.js';
 import { durationFlag, numberFlag, parseCommandArgs } from './args.js';
 import { RUN_HELP } from './help.js';

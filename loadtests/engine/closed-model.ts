@@ -1,7 +1,13 @@
 import type { EventEmitter } from 'node:events';
 import autocannon from 'autocannon';
-import { evaluateResponse, flowPicker, needsBody, parseJson, renderStep } from '../scenario/step-runtime.js';
-import type { RenderedRequest } from '../scenario/step-runtime.js';
+import {
+  evaluateResponse,
+  flowPicker,
+  needsBody,
+  parseJson,
+  renderStep,
+} from '../scenario-runtime/step-runtime.js';
+import type { RenderedRequest } from '../scenario-runtime/step-runtime.js';
 import type { Outcome } from '../stats/recorder.js';
 import type { ErrorKind, FlowDefinition, GeneratorHealth, StepDefinition } from '../types.js';
 import type { EngineInput, EngineRun } from './engine-types.js';

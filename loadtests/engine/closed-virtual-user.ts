@@ -1,4 +1,4 @@
-import { evaluateResponse, needsBody, parseJson, renderStep } from '../scenario/step-runtime.js';
+import { evaluateResponse, needsBody, parseJson, renderStep } from '../scenario-runtime/step-runtime.js';
 import type { Outcome } from '../stats/recorder.js';
 import type { ErrorKind, FlowDefinition, Scenario, StepDefinition, Vars } from '../types.js';
 

@@ -6,7 +6,7 @@ import {
   parseJson,
   renderStepCached,
   thinkTimeMs,
-} from '../scenario/step-runtime.js';
+} from '../scenario-runtime/step-runtime.js';
 import { createHistogram, recordMicros, summarize } from '../stats/histogram.js';
 import type { GeneratorHealth, StepDefinition, Vars } from '../types.js';
 import type { EngineInput, EngineRun } from './engine-types.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolveOptions } from '../../../loadtests/engine/options.js';
-import { urlScenario } from '../../../loadtests/scenario/load-scenario.js';
+import { urlScenario } from '../../../loadtests/scenario-runtime/load-scenario.js';
 import type { RunOptions } from '../../../loadtests/types.js';
 
 const { scenario } = urlScenario('http://127.0.0.1:9/x');

@@ -1,4 +1,4 @@
-import { defineScenario } from '../../../loadtests/scenario/define-scenario.js';
+import { defineScenario } from '../../../loadtests/scenario-runtime/define-scenario.js';
 
 /** A scenario file for CLI tests: one fast GET against the test server. */
 export default defineScenario({

@@ -1,4 +1,4 @@
-import { defineScenario } from '../../../loadtests/scenario/define-scenario.js';
+import { defineScenario } from '../../../loadtests/scenario-runtime/define-scenario.js';
 import type { LoadModel } from '../../../loadtests/types.js';
 
 /** login → me: the token captured by the first step authorises the second. */

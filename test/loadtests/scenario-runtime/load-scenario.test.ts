@@ -2,10 +2,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BUNDLED_SCENARIOS, loadScenario, urlScenario } from '../../../loadtests/scenario/load-scenario.js';
+import {
+  BUNDLED_SCENARIOS,
+  loadScenario,
+  urlScenario,
+} from '../../../loadtests/scenario-runtime/load-scenario.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'perflab-scenarios-'));
-const defineUrl = new URL('../../../loadtests/scenario/define-scenario.ts', import.meta.url).href;
+const defineUrl = new URL('../../../loadtests/scenario-runtime/define-scenario.ts', import.meta.url).href;
 function file(name: string, text: string): string {
   const path = join(dir, name);
   writeFileSync(path, text);

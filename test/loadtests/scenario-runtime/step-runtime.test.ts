@@ -6,7 +6,7 @@ import {
   needsBody,
   renderStep,
   thinkTimeMs,
-} from '../../../loadtests/scenario/step-runtime.js';
+} from '../../../loadtests/scenario-runtime/step-runtime.js';
 import type { StepDefinition, StepResponse } from '../../../loadtests/types.js';
 
 const ctx = { data: { id: 7 }, vars: { token: 'abc', user: { id: 'u 1' } }, vu: 2, iteration: 0 };

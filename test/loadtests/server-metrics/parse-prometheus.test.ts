@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parsePrometheus, PrometheusParseError } from '../../../loadtests/server/parse-prometheus.js';
+import { parsePrometheus, PrometheusParseError } from '../../../loadtests/server-metrics/parse-prometheus.js';
 
 describe('parsePrometheus', () => {
   it('parses samples, labels with escapes, special values and timestamps', () => {

@@ -4,7 +4,7 @@ import express from 'express';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { run } from '../../../loadtests/run.js';
-import { defineScenario } from '../../../loadtests/scenario/define-scenario.js';
+import { defineScenario } from '../../../loadtests/scenario-runtime/define-scenario.js';
 import { openModel } from '../helpers/scenarios.js';
 
 let server: Server | undefined;

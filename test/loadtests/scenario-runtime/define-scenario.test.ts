@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defineScenario, validateScenario } from '../../../loadtests/scenario/define-scenario.js';
+import { defineScenario, validateScenario } from '../../../loadtests/scenario-runtime/define-scenario.js';
 
 const valid = {
   name: 'ok',

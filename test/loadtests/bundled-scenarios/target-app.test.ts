@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProbes } from '../../../probes/index.js';
 import { formatSummary } from '../../../loadtests/format/format-summary.js';
 import { run } from '../../../loadtests/run.js';
-import { BUNDLED_SCENARIOS, loadScenario } from '../../../loadtests/scenario/load-scenario.js';
+import { BUNDLED_SCENARIOS, loadScenario } from '../../../loadtests/scenario-runtime/load-scenario.js';
 import type { TestApp } from '../../helpers/app.js';
 import { openModel } from '../helpers/scenarios.js';
 

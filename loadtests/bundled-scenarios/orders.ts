@@ -1,4 +1,4 @@
-import { defineScenario } from '../scenario/define-scenario.js';
+import { defineScenario } from '../scenario-runtime/define-scenario.js';
 import { ordersFlow, shopSetup } from './shop.js';
 
 export default defineScenario({

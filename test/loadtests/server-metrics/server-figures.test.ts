@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { histogramQuantile, serverFigures, updatePeaks } from '../../../loadtests/server/server-figures.js';
-import type { Sample } from '../../../loadtests/server/parse-prometheus.js';
+import {
+  histogramQuantile,
+  serverFigures,
+  updatePeaks,
+} from '../../../loadtests/server-metrics/server-figures.js';
+import type { Sample } from '../../../loadtests/server-metrics/parse-prometheus.js';
 
 const bucket = (route: string, le: string, value: number, status = '200'): Sample => ({
   name: 'http_server_request_duration_seconds_bucket',

@@ -11,11 +11,11 @@ type ScenarioModule = { default?: unknown; scenario?: unknown };
 
 /** The scenarios shipped for the target app, loaded on demand. */
 export const BUNDLED_SCENARIOS: Readonly<Record<string, () => Promise<ScenarioModule>>> = {
-  smoke: () => import('../scenarios/smoke.js'),
-  browse: () => import('../scenarios/browse.js'),
-  orders: () => import('../scenarios/orders.js'),
-  checkout: () => import('../scenarios/checkout.js'),
-  mixed: () => import('../scenarios/mixed.js'),
+  smoke: () => import('../bundled-scenarios/smoke.js'),
+  browse: () => import('../bundled-scenarios/browse.js'),
+  orders: () => import('../bundled-scenarios/orders.js'),
+  checkout: () => import('../bundled-scenarios/checkout.js'),
+  mixed: () => import('../bundled-scenarios/mixed.js'),
 };
 
 /** A bare URL as a one-request scenario, the way autocannon or hey are used. */
