@@ -126,6 +126,7 @@ export class ProfileRun extends EventEmitter<ProfileEvents> {
       const pid = await readPid(pidFile);
       if (pid === undefined)
         throw new PerflabError(E_PROFILE_SERVER, 'the server listened but did not report its pid');
+      await rm(pidFile, { force: true });
       return { port, pid, collected };
     } catch (err) {
       const pid = await readPid(pidFile);
