@@ -40,6 +40,7 @@ export function instrumentApp(config: AppConfig, db: Db, env: NodeJS.ProcessEnv 
       metricsHandler: probes.metricsHandler,
       logger: probes.logger,
       forRequest: probes.forRequest,
+      registry: probes.registry,
     },
     probes,
     shutdown: () => probes.shutdown(),
