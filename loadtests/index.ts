@@ -11,5 +11,7 @@ export { parseDuration } from './engine/duration.js';
 export { parseStages } from './engine/stages.js';
 export { formatSummary } from './format/format-summary.js';
 export { formatProgress } from './format/format-progress.js';
+export { ProfileRun } from './profile/profile-run.js';
 export type { Threshold, ThresholdMetric } from './thresholds/parse-threshold.js';
 export type * from './types.js';
+export type { ProfileEvents, ProfileOptions, ProfileResult, ProfileTool } from './profile/types.js';

@@ -3,6 +3,7 @@ export const MAIN_HELP = `perflab: load tests and server-side correlation for HT
 Usage:
   perflab run <scenario | url> [options]   run a load test (perflab run --help)
   perflab merge <result.json>...  [options] merge results of several generators (perflab merge --help)
+  perflab profile <scenario> --tool doctor|flame  the scenario against the target app under Clinic.js
   perflab --help | --version
 
 Bundled scenarios for the target app: smoke, browse, orders, checkout, mixed.
@@ -58,4 +59,34 @@ result are evaluated again on the merged figures.
   -o, --out <dir>   where the merged result.json goes (default reports/<timestamp>-<scenario>-merged/)
       --json        print the merged result to stdout instead of the summary
   -h, --help        this help
+`;
+
+export const PROFILE_HELP = `Usage: perflab profile <scenario> --tool doctor|flame [options] [-- <command>...]
+
+Starts the target app (or <command>) under Clinic.js, runs the scenario
+against it, stops it with SIGTERM and writes clinic's HTML report next to
+result.json and summary.md. The server gets PORT=0 and HOST=127.0.0.1.
+
+      --tool <name>          doctor (event loop, GC, handles, CPU) or flame (flame graph)
+      --start-timeout <dur>  how long the server may take to listen (default 5m)
+
+Load (closed unless --rate is given)
+  -c, --connections <n>      closed model: virtual users (default 10)
+  -r, --rate <n>             open model: iterations per second
+      --max-connections <n>  open model: cap on connections in flight (default 512)
+  -d, --duration <dur>       measured duration (default 10s unless --requests)
+  -n, --requests <n>         stop after this many measured requests
+  -w, --warmup <dur>         load first sent for this long and not counted (default 0)
+      --timeout <dur>        per-request timeout (default 10s)
+      --threshold <expr>     repeatable, as in perflab run
+
+Output
+  -o, --out <dir>            report folder (default reports/<timestamp>-<scenario>-<tool>/)
+  -q, --quiet                no progress
+  -h, --help                 this help
+
+-- <command>...              the server to profile instead of the target app,
+                             e.g. -- node server.js (it must listen on $PORT)
+
+Needs @clinic/doctor or @clinic/flame; without them it exits 2 naming the install command.
 `;

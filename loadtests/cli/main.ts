@@ -4,11 +4,13 @@ import { MAIN_HELP } from './help.js';
 import type { Io } from './io.js';
 import { processIo } from './io.js';
 import { mergeCommand } from './merge-command.js';
+import { profileCommand } from './profile-command.js';
 import { runCommand } from './run-command.js';
 
 const COMMANDS: Record<string, (argv: string[], io: Io) => Promise<number>> = {
   run: runCommand,
   merge: mergeCommand,
+  profile: profileCommand,
 };
 
 /**

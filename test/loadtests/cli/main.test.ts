@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAIN_HELP, MERGE_HELP, RUN_HELP } from '../../../loadtests/cli/help.js';
+import { MAIN_HELP, MERGE_HELP, PROFILE_HELP, RUN_HELP } from '../../../loadtests/cli/help.js';
 import { main } from '../../../loadtests/cli/main.js';
 import { parseResult } from '../../../loadtests/result/result-file.js';
 import { captureIo } from '../helpers/capture-io.js';
@@ -34,6 +34,7 @@ describe('perflab CLI', () => {
     for (const [file, help] of [
       ['run-command.ts', RUN_HELP],
       ['merge-command.ts', MERGE_HELP],
+      ['profile-command.ts', PROFILE_HELP],
     ] as const) {
       const block = /const OPTIONS = \{([\s\S]*?)\n\} as const/.exec(src(file))?.[1] ?? '';
       const flags = [...block.matchAll(/^\s+'?([\w-]+)'?: \{/gm)].map((m) => m[1] as string);
