@@ -90,7 +90,7 @@ describe('server-side scrape', () => {
     expect(r.server.series?.[0]?.second).toBeGreaterThanOrEqual(0);
   });
 
-  it('leaves the closed model\'s tail out: requests sent after the window are not counted', async () => {
+  it("leaves the closed model's tail out: requests sent after the window are not counted", async () => {
     const app = promApp();
     const target = await listen(app);
     const r = await run({
