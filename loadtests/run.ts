@@ -102,6 +102,8 @@ export class LoadRun extends EventEmitter<RunEvents> {
     const windowEnd = windowStart + Math.min(measuredMs ?? MAX_RUN_MS, MAX_RUN_MS);
     const recorder = new Recorder(windowStart);
     let countReachedAt: number | undefined;
+    // The server figures cover the measured window only: scrapes at its edges.
+    const edges = scraper ? scrapeAtEdges(scraper, windowStart, windowEnd) : undefined;
 
     const onOutcome = (
       step: string,
@@ -113,6 +115,7 @@ export class LoadRun extends EventEmitter<RunEvents> {
       recorder.record(step, outcome, now);
       if (o.requests !== undefined && recorder.requests >= o.requests) {
         countReachedAt = now;
+        void scraper?.markEnd();
         this.engine?.stop();
       }
       return true;
@@ -162,11 +165,12 @@ export class LoadRun extends EventEmitter<RunEvents> {
       generator = await this.engine.done;
     } finally {
       clearInterval(ticker);
+      edges?.cancel();
     }
     const endMs = Math.min(countReachedAt ?? performance.now(), windowEnd);
     recorder.close();
     const server: ServerFigures = scraper
-      ? await scraper.stop()
+      ? await scraper.stop(windowStart, endMs)
       : { available: false, reason: 'scraping disabled', scrapes: 0 };
     const result = aggregate(recorder, {
       scenario: {
@@ -219,6 +223,20 @@ export class LoadRun extends EventEmitter<RunEvents> {
       inFlight: this.engine?.inFlight() ?? 0,
     };
   }
+}
+
+/** Timers for the window-edge scrapes; an early end (count reached, stop) takes the end scrape itself. */
+function scrapeAtEdges(scraper: Scraper, windowStart: number, windowEnd: number): { cancel(): void } {
+  const now = performance.now();
+  if (windowStart <= now) void scraper.markStart(true);
+  const start = setTimeout(() => void scraper.markStart(), Math.max(0, windowStart - now));
+  const end = setTimeout(() => void scraper.markEnd(), Math.max(0, windowEnd - now));
+  return {
+    cancel() {
+      clearTimeout(start);
+      clearTimeout(end);
+    },
+  };
 }
 
 /** Starts a load run; see LoadRun. */

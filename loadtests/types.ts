@@ -209,6 +209,21 @@ export interface ServerRouteFigures {
   p50: number | null;
   p95: number | null;
   p99: number | null;
+  /** Mean database queries a request of this route ran (probes' queries-per-request histogram). */
+  queriesPerRequest?: number | null;
+}
+
+/** One scrape inside the measured window; rates cover the interval since the previous scrape. */
+export interface ServerSeriesPoint {
+  /** Seconds since the measured window started (the first point is the window-start scrape). */
+  second: number;
+  requests: number;
+  eventLoopLagP99Ms: number | null;
+  heapBytes: number | null;
+  rssBytes: number | null;
+  poolPending: number | null;
+  queriesPerRequest: number | null;
+  dbTimePerRequestMs: number | null;
 }
 
 export interface ServerFigures {
@@ -222,6 +237,15 @@ export interface ServerFigures {
   peakHeapBytes?: number | null;
   peakRssBytes?: number | null;
   cpuSeconds?: number | null;
+  /** How far the first and last scrape fell from the measured window's start and end, ms. */
+  window?: { startOffsetMs: number; endOffsetMs: number };
+  queriesPerRequest?: number | null;
+  dbTimePerRequestMs?: number | null;
+  /** Least-squares heap growth across the window's scrapes, bytes. */
+  heapGrowthBytes?: number | null;
+  poolPendingMean?: number | null;
+  poolPendingMax?: number | null;
+  series?: ServerSeriesPoint[];
 }
 
 export interface ThresholdOutcome {
@@ -273,6 +297,10 @@ export interface RunResult {
   thresholds: ThresholdOutcome[];
   /** Set by `merge`: how many results were combined. */
   mergedFrom?: number;
+  /** Which optional fields of this format version the writer knew (see FORMAT_REVISION). */
+  formatRevision?: number;
+  /** Set by `run --repeat N`: this run's place among the repeats (index from 1). */
+  repeat?: { index: number; of: number };
 }
 
 export interface RunEvents {

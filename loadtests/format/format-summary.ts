@@ -1,23 +1,12 @@
 import type { EndpointResult, RunResult, ServerRouteFigures } from '../types.js';
+import { routeFor } from '../server-metrics/route-match.js';
 import { fmtBytes, fmtMs, table } from './table.js';
 
-/** `GET /api/products/:id` → a matcher for `GET /api/products/12?x=1`. */
-function routeMatcher(route: string): (sample: string) => boolean {
-  const pattern = route
-    .split(/(:[A-Za-z_]\w*)/)
-    .map((part) => (part.startsWith(':') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
-    .join('');
-  const re = new RegExp(`^${pattern}/?$`);
-  return (sample) => re.test(sample.split('?')[0] ?? sample);
-}
-
 function serverFor(ep: EndpointResult, routes: Record<string, ServerRouteFigures> | undefined) {
-  if (!routes || !ep.sample) return undefined;
-  const hit = Object.entries(routes).find(([route]) => routeMatcher(route)(ep.sample as string));
-  return hit?.[1];
+  return routeFor(ep, routes)?.[1];
 }
 
-function modeLine(r: RunResult): string {
+export function modeLine(r: RunResult): string {
   const m = r.config.model;
   if (m.kind === 'closed') return `closed, ${m.connections} connections`;
   if (m.rate !== undefined) return `open, ${m.rate} req/s`;

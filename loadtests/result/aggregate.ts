@@ -11,7 +11,7 @@ import type {
   RunStatus,
   ServerFigures,
 } from '../types.js';
-import { FORMAT_VERSION } from './schema.js';
+import { FORMAT_REVISION, FORMAT_VERSION } from './schema.js';
 
 export interface AggregateInput {
   scenario: RunResult['scenario'];
@@ -48,6 +48,7 @@ export function aggregate(recorder: Recorder, input: AggregateInput): RunResult 
   const total = recorder.totalHistogram();
   const result: RunResult = {
     formatVersion: FORMAT_VERSION,
+    formatRevision: FORMAT_REVISION,
     scenario: input.scenario,
     config: input.config,
     environment: input.environment,

@@ -2,6 +2,12 @@ import { z } from 'zod';
 
 /** Bump when a field changes meaning or is removed; adding optional fields keeps the version. */
 export const FORMAT_VERSION = 1;
+/**
+ * Bumped with each set of optional fields added within a version, so a reader
+ * can tell "absent because older" from "absent because not measured".
+ * 2: server window edges, per-request DB figures, heap growth, pool pending, server series; repeat.
+ */
+export const FORMAT_REVISION = 2;
 
 const num = z.number();
 const errorsByKind = z.object({
@@ -110,13 +116,42 @@ export const runResultSchema = z.object({
     scrapes: num,
     requests: num.optional(),
     routes: z
-      .record(z.string(), z.object({ requests: num, p50: nullableNum, p95: nullableNum, p99: nullableNum }))
+      .record(
+        z.string(),
+        z.object({
+          requests: num,
+          p50: nullableNum,
+          p95: nullableNum,
+          p99: nullableNum,
+          queriesPerRequest: nullableNum.optional(),
+        }),
+      )
       .optional(),
     slowQueries: nullableNum.optional(),
     eventLoopLagP99Ms: nullableNum.optional(),
     peakHeapBytes: nullableNum.optional(),
     peakRssBytes: nullableNum.optional(),
     cpuSeconds: nullableNum.optional(),
+    window: z.object({ startOffsetMs: num, endOffsetMs: num }).optional(),
+    queriesPerRequest: nullableNum.optional(),
+    dbTimePerRequestMs: nullableNum.optional(),
+    heapGrowthBytes: nullableNum.optional(),
+    poolPendingMean: nullableNum.optional(),
+    poolPendingMax: nullableNum.optional(),
+    series: z
+      .array(
+        z.object({
+          second: num,
+          requests: num,
+          eventLoopLagP99Ms: nullableNum,
+          heapBytes: nullableNum,
+          rssBytes: nullableNum,
+          poolPending: nullableNum,
+          queriesPerRequest: nullableNum,
+          dbTimePerRequestMs: nullableNum,
+        }),
+      )
+      .optional(),
   }),
   thresholds: z.array(
     z.object({
@@ -128,4 +163,6 @@ export const runResultSchema = z.object({
     }),
   ),
   mergedFrom: num.optional(),
+  formatRevision: num.optional(),
+  repeat: z.object({ index: num, of: num }).optional(),
 });

@@ -16,3 +16,9 @@ export const EVENT_LOOP_LAG_P99 = 'nodejs_eventloop_lag_p99_seconds';
 export const HEAP_USED = 'nodejs_heap_size_used_bytes';
 export const RSS = 'process_resident_memory_bytes';
 export const CPU_SECONDS = 'process_cpu_seconds_total';
+// Names the probes own, re-exported rather than retyped.
+export {
+  HTTP_SERVER_DB_QUERIES as DB_QUERIES_PER_REQUEST,
+  DB_CLIENT_OPERATION_DURATION as DB_DURATION,
+  DB_CLIENT_CONNECTION_PENDING_REQUESTS as POOL_PENDING,
+} from '../../probes/metric-names.js';

@@ -5,8 +5,11 @@ import { parsePrometheus, PrometheusParseError } from './parse-prometheus.js';
 import type { Sample } from './parse-prometheus.js';
 import type { Peaks } from './server-figures.js';
 import { serverFigures, updatePeaks } from './server-figures.js';
+import type { Scrape } from './window-figures.js';
+import { windowFigures } from './window-figures.js';
 
 const SCRAPE_TIMEOUT_MS = 2000;
+const NO_PEAKS: Peaks = { eventLoopLagP99: null, heap: null, rss: null };
 
 async function fetchMetrics(target: string): Promise<Sample[]> {
   const res = await request(target + METRICS_PATH, {
@@ -19,59 +22,105 @@ async function fetchMetrics(target: string): Promise<Sample[]> {
 }
 
 /**
- * Scrapes the target's /metrics before, every few seconds during, and after
- * the run. Only the first and last scrape plus running gauge maxima are
- * kept. Any failure turns server figures off with a reason; it never fails
- * the run.
+ * Scrapes the target's /metrics at the edges of the measured window and every
+ * few seconds in between, so the server figures cover the same requests as
+ * the client's: not the warm-up, not the tail sent after the window closed.
+ * `start()` checks the target answers; `markStart()` and `markEnd()` take the
+ * edge scrapes. Scrapes run one at a time, in call order. Any failure turns
+ * server figures off with a reason; it never fails the run.
  */
 export class Scraper {
-  private first: Sample[] | undefined;
-  private last: Sample[] | undefined;
-  private peaks: Peaks = { eventLoopLagP99: null, heap: null, rss: null };
-  private scrapes = 0;
+  private scrapes: Scrape[] = [];
+  private peaks: Peaks = NO_PEAKS;
+  private phase: 'before' | 'in' | 'after' = 'before';
   private reason: string | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private inFlight: Promise<void> = Promise.resolve();
+  private queue: Promise<void> = Promise.resolve();
 
-  constructor(private readonly target: string) {}
+  constructor(
+    private readonly target: string,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
 
-  /** Takes the "before" scrape and starts the periodic ones. */
+  /** Checks that /metrics answers; this scrape stands in for the window start if the run never gets there. */
   async start(intervalMs: number): Promise<void> {
-    await this.scrape();
-    if (this.reason !== undefined) return;
-    this.timer = setInterval(() => {
-      this.inFlight = this.scrape();
-    }, intervalMs);
-    this.timer.unref();
+    this.intervalMs = intervalMs;
+    await this.enqueue('edge');
   }
 
-  /** Takes the "after" scrape and computes the figures. */
-  async stop(): Promise<ServerFigures> {
+  /**
+   * The window-start scrape: everything before it (the warm-up) is left out.
+   * With no warm-up the `start()` scrape, taken just before the load, is the start.
+   */
+  markStart(reuseFirst = false): Promise<void> {
+    if (this.phase !== 'before') return this.queue;
+    this.phase = 'in';
+    const p = reuseFirst && this.scrapes.length > 0 ? this.queue : this.enqueue('start');
+    if (this.reason === undefined) {
+      this.timer = setInterval(() => void this.enqueue('point'), this.intervalMs);
+      this.timer.unref();
+    }
+    return p;
+  }
+
+  /** The window-end scrape: answers still arriving after it are left out. */
+  markEnd(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    await this.inFlight;
-    if (this.reason === undefined) await this.scrape();
-    if (!this.first || !this.last || this.scrapes < 2) {
-      return { available: false, reason: this.reason ?? 'no scrape succeeded', scrapes: this.scrapes };
+    if (this.phase === 'after') return this.queue;
+    this.phase = 'after';
+    return this.enqueue('point');
+  }
+
+  /** Takes the end scrape if not yet taken and computes the figures. */
+  async stop(windowStartMs: number, windowEndMs: number): Promise<ServerFigures> {
+    await this.markEnd();
+    const first = this.scrapes[0];
+    const last = this.scrapes[this.scrapes.length - 1];
+    if (!first || !last || this.scrapes.length < 2) {
+      return {
+        available: false,
+        reason: this.reason ?? 'no scrape succeeded',
+        scrapes: this.scrapes.length,
+      };
+    }
+    const figures = serverFigures(first.samples, last.samples, this.peaks, this.scrapes.length);
+    const extra = windowFigures(this.scrapes, windowStartMs, windowEndMs);
+    for (const [route, q] of Object.entries(extra.routeQueries)) {
+      const r = figures.routes?.[route];
+      if (r) r.queriesPerRequest = q;
     }
     // The target died or broke mid-run: keep what was measured up to then, and say so.
-    const figures = serverFigures(this.first, this.last, this.peaks, this.scrapes);
-    return this.reason === undefined ? figures : { ...figures, reason: this.reason };
+    return { ...figures, ...extra.figures, ...(this.reason === undefined ? {} : { reason: this.reason }) };
   }
 
-  private async scrape(): Promise<void> {
+  private intervalMs = 5000;
+
+  private enqueue(kind: 'edge' | 'start' | 'point'): Promise<void> {
+    this.queue = this.queue.then(() => this.scrape(kind));
+    return this.queue;
+  }
+
+  private async scrape(kind: 'edge' | 'start' | 'point'): Promise<void> {
     if (this.reason !== undefined) return;
     try {
       const samples = await fetchMetrics(this.target);
-      this.first ??= samples;
-      this.last = samples;
-      this.peaks = updatePeaks(this.peaks, samples);
-      this.scrapes++;
+      const scrape = { atMs: this.now(), samples };
+      if (kind === 'start' || (kind === 'edge' && this.scrapes.length === 0)) {
+        // The start scrape's gauges describe the warm-up: peaks begin with the next one, except
+        // heap and RSS, which are instantaneous.
+        this.scrapes = [scrape];
+        this.peaks = { ...updatePeaks(NO_PEAKS, samples), eventLoopLagP99: null };
+      } else {
+        this.scrapes.push(scrape);
+        this.peaks = updatePeaks(this.peaks, samples);
+      }
     } catch (err) {
       const why =
         err instanceof PrometheusParseError
           ? `unparsable ${METRICS_PATH}: ${err.message}`
           : String((err as Error).message ?? err);
-      this.reason = this.scrapes === 0 ? `no server-side figures: ${why}` : `server scrape stopped: ${why}`;
+      this.reason =
+        this.scrapes.length === 0 ? `no server-side figures: ${why}` : `server scrape stopped: ${why}`;
     }
   }
 }

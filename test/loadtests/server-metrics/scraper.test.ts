@@ -72,6 +72,39 @@ describe('server-side scrape', () => {
     expect(r.server.eventLoopLagP99Ms).toBeGreaterThanOrEqual(0);
   });
 
+  it('leaves the warm-up out of the server figures: they cover the measured window', async () => {
+    const target = await listen(promApp());
+    const r = await run({
+      target,
+      scenario: items,
+      model: openModel(100),
+      warmupMs: 600,
+      durationMs: 600,
+      scrapeIntervalMs: 200,
+    }).finished;
+    const server = r.server.routes?.['GET /api/items/:id']?.requests ?? 0;
+    // 60 warm-up requests would be counted if the first scrape were taken before the warm-up.
+    expect(Math.abs(server - r.totals.requests)).toBeLessThanOrEqual(2);
+    expect(r.server.window).toBeDefined();
+    expect(r.server.series?.length).toBeGreaterThanOrEqual(2);
+    expect(r.server.series?.[0]?.second).toBeGreaterThanOrEqual(0);
+  });
+
+  it("leaves the closed model's tail out: requests sent after the window are not counted", async () => {
+    const app = promApp();
+    const target = await listen(app);
+    const r = await run({
+      target,
+      scenario: items,
+      model: { kind: 'closed', connections: 2 },
+      durationMs: 1000,
+      scrapeIntervalMs: 500,
+    }).finished;
+    const server = r.server.routes?.['GET /api/items/:id']?.requests ?? 0;
+    expect(server).toBeLessThanOrEqual(r.totals.requests + 2);
+    expect(server).toBeGreaterThanOrEqual(r.totals.requests - 2);
+  });
+
   it('runs on without server figures, saying why, when /metrics is unparsable', async () => {
     const app = express();
     app.get('/api/items/:id', (_req, res) => void res.json({}));
