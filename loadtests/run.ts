@@ -102,6 +102,8 @@ export class LoadRun extends EventEmitter<RunEvents> {
     const windowEnd = windowStart + Math.min(measuredMs ?? MAX_RUN_MS, MAX_RUN_MS);
     const recorder = new Recorder(windowStart);
     let countReachedAt: number | undefined;
+    // Outputs (remote write) follow outcomes as events; none attached costs nothing per request.
+    const emitOutcomes = this.listenerCount('outcome') > 0;
 
     const onOutcome = (
       step: string,
@@ -111,6 +113,7 @@ export class LoadRun extends EventEmitter<RunEvents> {
     ): boolean => {
       if (sentAt < windowStart || sentAt > windowEnd || countReachedAt !== undefined) return false;
       recorder.record(step, outcome, now);
+      if (emitOutcomes) this.emit('outcome', step, outcome);
       if (o.requests !== undefined && recorder.requests >= o.requests) {
         countReachedAt = now;
         this.engine?.stop();
@@ -217,6 +220,7 @@ export class LoadRun extends EventEmitter<RunEvents> {
       rps: last?.requests ?? 0,
       p99,
       inFlight: this.engine?.inFlight() ?? 0,
+      ...(this.engine?.sendLagMs ? { sendLagMs: this.engine.sendLagMs() } : {}),
     };
   }
 }
