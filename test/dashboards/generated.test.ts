@@ -4,11 +4,9 @@ import { DASHBOARDS, renderDashboard } from '../../dashboards/index.js';
 import * as R from '../../dashboards/lib/external-metric-names.js';
 import * as RW from '../../loadtests/outputs/remote-write/metric-names.js';
 import * as N from '../../probes/metric-names.js';
-import { metricNamesIn, panelQueries, panelsOf, parseLabelValues } from './helpers.js';
+import { metricNamesIn, namesOf, panelQueries, panelsOf, parseLabelValues } from './helpers.js';
 
-const known = new Set(
-  [...Object.values(N), ...Object.values(R), ...Object.values(RW)].filter((v) => typeof v === 'string'),
-);
+const known = new Set(namesOf(N, R, RW));
 const withoutSuffix = (name: string): string => name.replace(/_(bucket|count|sum)$/, '');
 
 describe('dashboards/grafana/*.json', () => {

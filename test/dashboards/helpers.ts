@@ -58,3 +58,8 @@ export function parseLabelValues(query: string): { selector: string; label: stri
   if (!m) throw new Error(`not a label_values() query: ${query}`);
   return { selector: m[1] as string, label: m[2] as string };
 }
+
+/** The string constants of names modules (bucket arrays left out). */
+export function namesOf(...modules: object[]): string[] {
+  return modules.flatMap((m) => Object.values(m).filter((v): v is string => typeof v === 'string'));
+}
