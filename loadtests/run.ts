@@ -104,6 +104,8 @@ export class LoadRun extends EventEmitter<RunEvents> {
     let countReachedAt: number | undefined;
     // The server figures cover the measured window only: scrapes at its edges.
     const edges = scraper ? scrapeAtEdges(scraper, windowStart, windowEnd) : undefined;
+    // Outputs (remote write) follow outcomes as events; none attached costs nothing per request.
+    const emitOutcomes = this.listenerCount('outcome') > 0;
 
     const onOutcome = (
       step: string,
@@ -113,6 +115,7 @@ export class LoadRun extends EventEmitter<RunEvents> {
     ): boolean => {
       if (sentAt < windowStart || sentAt > windowEnd || countReachedAt !== undefined) return false;
       recorder.record(step, outcome, now);
+      if (emitOutcomes) this.emit('outcome', step, outcome);
       if (o.requests !== undefined && recorder.requests >= o.requests) {
         countReachedAt = now;
         void scraper?.markEnd();
@@ -221,6 +224,7 @@ export class LoadRun extends EventEmitter<RunEvents> {
       rps: last?.requests ?? 0,
       p99,
       inFlight: this.engine?.inFlight() ?? 0,
+      ...(this.engine?.sendLagMs ? { sendLagMs: this.engine.sendLagMs() } : {}),
     };
   }
 }

@@ -190,6 +190,8 @@ export interface ProgressSnapshot {
   rps: number;
   p99: number;
   inFlight: number;
+  /** Open model: the worst send lag since the previous tick, in ms. */
+  sendLagMs?: number;
 }
 
 export interface GeneratorHealth {
@@ -308,4 +310,6 @@ export interface RunEvents {
   tick: [snapshot: ProgressSnapshot];
   warmupDone: [];
   done: [result: RunResult];
+  /** Every recorded (measured) request, in order; `latencyUs` is absent for transport errors. */
+  outcome: [endpoint: string, outcome: { latencyUs?: number; status?: number; error?: ErrorKind }];
 }

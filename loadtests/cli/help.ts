@@ -43,6 +43,10 @@ Gates and output
       --no-scrape            do not scrape <target>/metrics
       --scrape-interval <dur> scrape period during the run (default 5s)
       --json                 print result.json to stdout instead of the summary
+      --prometheus-rw <url>  push live client figures every second over Prometheus remote write
+                             (e.g. http://127.0.0.1:9090/api/v1/write); failed pushes are counted
+      --testid <id>          label for those series, shared by generators of one run
+                             (default <scenario>-<start time>)
   -q, --quiet                no live progress
   -h, --help                 this help
 

@@ -4,6 +4,8 @@ import { E_USAGE } from '../error-codes.js';
 import { formatProgress } from '../format/format-progress.js';
 import { formatSummary } from '../format/format-summary.js';
 import { defaultReportDir, writeResult } from '../result/result-file.js';
+import { formatRemoteWriteReport } from '../outputs/remote-write/remote-write-output.js';
+import { remoteWriteFromFlags } from '../outputs/remote-write/cli-flags.js';
 import { run } from '../run.js';
 import { loadScenario, urlScenario } from '../scenario-runtime/load-scenario.js';
 import type { LoadModel, RunResult, Scenario } from '../types.js';
@@ -32,6 +34,8 @@ const OPTIONS = {
   scrape: { type: 'boolean', default: true },
   'scrape-interval': { type: 'string' },
   json: { type: 'boolean' },
+  'prometheus-rw': { type: 'string' },
+  testid: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -87,6 +91,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   const durationMs =
     durationFlag('duration', v.duration) ?? (requests === undefined && !v.stages ? 10_000 : undefined);
 
+  const remoteWrite = remoteWriteFromFlags(v['prometheus-rw'], v.testid, scenario.name);
   const controller = new AbortController();
   const loadRun = run({
     target,
@@ -102,6 +107,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
     scrapeIntervalMs: durationFlag('scrape-interval', v['scrape-interval']),
     signal: controller.signal,
   });
+  remoteWrite?.attach(loadRun);
   const offSignal = io.onInterrupt(() => {
     io.err('\nstopping: writing the partial result (Ctrl-C again to quit at once)');
     controller.abort();
@@ -120,6 +126,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   } finally {
     offSignal();
     if (io.isTTY && !v.quiet) io.progress('');
+    if (remoteWrite) io.err(formatRemoteWriteReport(await remoteWrite.close()));
   }
   const dir = v.out ?? defaultReportDir(result.startedAt, scenario.name);
   const path = await writeResult(result, dir);

@@ -26,6 +26,8 @@ export interface EngineRun {
   /** Stops early (Ctrl-C, request count reached); in-flight requests are abandoned. */
   stop(): void;
   inFlight(): number;
+  /** The worst send lag since the last call, in ms (open model only). */
+  sendLagMs?(): number;
 }
 
 export function splitTarget(target: string): { origin: string; basePath: string } {

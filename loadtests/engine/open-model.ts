@@ -48,6 +48,7 @@ export function startOpenModel(input: OpenModelInput): EngineRun {
   // Steps whose sample request the results already hold: building the string for every request would cost.
   const sampled = new Set<string>();
   const lag: Histogram = createHistogram();
+  let worstLagMs = 0;
   let inFlight = 0;
   let maxInFlight = 0;
   let dropped = 0;
@@ -152,7 +153,10 @@ export function startOpenModel(input: OpenModelInput): EngineRun {
       // Health is judged on the measured window only: warm-up is where JIT and
       // connection set-up hiccups belong.
       const measured = input.startMs + due >= input.measureFromMs;
-      if (measured) recordMicros(lag, (now - due) * 1000);
+      if (measured) {
+        recordMicros(lag, (now - due) * 1000);
+        if (now - due > worstLagMs) worstLagMs = now - due;
+      }
       if (inFlight >= input.maxConnections) {
         if (measured) dropped++;
       } else {
@@ -210,5 +214,10 @@ export function startOpenModel(input: OpenModelInput): EngineRun {
       resolveDone();
     },
     inFlight: () => inFlight,
+    sendLagMs() {
+      const worst = worstLagMs;
+      worstLagMs = 0;
+      return worst;
+    },
   };
 }

@@ -2,6 +2,9 @@ import { request } from 'undici';
 import { PerflabError } from '../../common/perflab-error.js';
 import { E_SETUP_FAILED, E_TARGET_UNREACHABLE } from '../error-codes.js';
 import type { HttpMethod, SetupContext } from '../types.js';
+import { USER_AGENT, USER_AGENT_HEADER } from './user-agent.js';
+
+const UA = { [USER_AGENT_HEADER]: USER_AGENT };
 
 const PREFLIGHT_TIMEOUT_MS = 3000;
 
@@ -10,6 +13,7 @@ export async function preflight(target: string): Promise<void> {
   try {
     const res = await request(target + '/', {
       method: 'GET',
+      headers: UA,
       headersTimeout: PREFLIGHT_TIMEOUT_MS,
       bodyTimeout: PREFLIGHT_TIMEOUT_MS,
     });
@@ -31,7 +35,7 @@ export async function targetInfo(
   target: string,
 ): Promise<{ version?: string; flags?: Record<string, unknown> }> {
   try {
-    const res = await request(target + '/api/info', { headersTimeout: PREFLIGHT_TIMEOUT_MS });
+    const res = await request(target + '/api/info', { headers: UA, headersTimeout: PREFLIGHT_TIMEOUT_MS });
     if (res.statusCode !== 200) {
       await res.body.dump();
       return {};
@@ -59,7 +63,11 @@ export function setupContext(target: string): SetupContext {
     ): Promise<T> {
       const res = await request(target + path, {
         method,
-        headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+        headers: {
+          ...UA,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...headers,
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       const text = await res.body.text();

@@ -1,3 +1,4 @@
+import { USER_AGENT, USER_AGENT_HEADER } from '../engine/user-agent.js';
 import type {
   ErrorKind,
   FlowDefinition,
@@ -37,8 +38,16 @@ export function renderStep(step: StepDefinition<unknown>, ctx: StepContext<unkno
     encodeURIComponent(String(getPath(ctx.vars, name) ?? '')),
   );
   const headers: Record<string, string> = {
+    [USER_AGENT_HEADER]: USER_AGENT,
     ...(step.headers === undefined ? {} : resolve(step.headers, ctx)),
   };
+  // A step's own User-Agent wins, whatever its case.
+  if (
+    step.headers !== undefined &&
+    Object.keys(headers).some((k) => k !== USER_AGENT_HEADER && k.toLowerCase() === USER_AGENT_HEADER)
+  ) {
+    delete headers[USER_AGENT_HEADER];
+  }
   let body: string | undefined;
   if (step.body !== undefined) {
     body = JSON.stringify(resolve(step.body, ctx));

@@ -1,4 +1,5 @@
 import { request } from 'undici';
+import { USER_AGENT, USER_AGENT_HEADER } from '../engine/user-agent.js';
 import type { ServerFigures } from '../types.js';
 import { METRICS_PATH } from './metric-names.js';
 import { parsePrometheus, PrometheusParseError } from './parse-prometheus.js';
@@ -13,6 +14,7 @@ const NO_PEAKS: Peaks = { eventLoopLagP99: null, heap: null, rss: null };
 
 async function fetchMetrics(target: string): Promise<Sample[]> {
   const res = await request(target + METRICS_PATH, {
+    headers: { [USER_AGENT_HEADER]: USER_AGENT },
     headersTimeout: SCRAPE_TIMEOUT_MS,
     bodyTimeout: SCRAPE_TIMEOUT_MS,
   });

@@ -8,6 +8,8 @@ import {
   thinkTimeMs,
 } from '../../../loadtests/scenario-runtime/step-runtime.js';
 import type { StepDefinition, StepResponse } from '../../../loadtests/types.js';
+import { USER_AGENT } from '../../../loadtests/engine/user-agent.js';
+import { packageVersion } from '../../../common/package-version.js';
 
 const ctx = { data: { id: 7 }, vars: { token: 'abc', user: { id: 'u 1' } }, vu: 2, iteration: 0 };
 const res = (status: number, json: unknown = {}): StepResponse => ({
@@ -20,7 +22,12 @@ const res = (status: number, json: unknown = {}): StepResponse => ({
 describe('renderStep', () => {
   it('interpolates placeholders from captures, url-encoded', () => {
     const r = renderStep({ name: 's', path: '/users/{{user.id}}?t={{token}}' }, ctx);
-    expect(r).toEqual({ method: 'GET', path: '/users/u%201?t=abc', headers: {}, body: undefined });
+    expect(r).toEqual({
+      method: 'GET',
+      path: '/users/u%201?t=abc',
+      headers: { 'user-agent': USER_AGENT },
+      body: undefined,
+    });
   });
 
   it('renders function templates and JSON bodies, defaulting to POST', () => {
@@ -33,8 +40,22 @@ describe('renderStep', () => {
     expect(renderStep(step, ctx)).toEqual({
       method: 'POST',
       path: '/items/7',
-      headers: { authorization: 'Bearer abc', 'content-type': 'application/json' },
+      headers: {
+        'user-agent': USER_AGENT,
+        authorization: 'Bearer abc',
+        'content-type': 'application/json',
+      },
       body: '{"vu":2}',
+    });
+  });
+
+  it('says perflab/<version> as User-Agent unless the step sends its own, in any case', () => {
+    expect(USER_AGENT).toBe(`perflab/${packageVersion()}`);
+    expect(renderStep({ name: 's', path: '/', headers: { 'User-Agent': 'mine' } }, ctx).headers).toEqual({
+      'User-Agent': 'mine',
+    });
+    expect(renderStep({ name: 's', path: '/', headers: { 'user-agent': 'mine' } }, ctx).headers).toEqual({
+      'user-agent': 'mine',
     });
   });
 });
