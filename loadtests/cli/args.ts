@@ -9,7 +9,9 @@ export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options'
   command: string,
   args: string[],
   options: T,
-) {
+): ReturnType<
+  typeof parseArgs<{ args: string[]; options: T; allowPositionals: true; allowNegative: true; strict: true }>
+> {
   try {
     return parseArgs({ args, options, allowPositionals: true, allowNegative: true, strict: true as const });
   } catch (err) {
