@@ -195,12 +195,16 @@ export interface ProgressSnapshot {
 export interface GeneratorHealth {
   keptUp: boolean;
   reasons: string[];
-  sendLag?: { p50: number; p99: number; max: number };
+  /** Open model: how late arrivals were sent (ms), over `samples` measured arrivals. */
+  sendLag?: { p50: number; p99: number; max: number; samples?: number };
   dropped: number;
+  /** Open model: flow iterations started in the measured window (arrivals less those dropped). */
+  flowsStarted?: number;
   maxInFlight: number;
   /** Connections the open model's pool grew to. */
   connections?: number;
   connectionsCap?: number;
+  /** Open model, constant rate: the flow rate asked for (flows/s; the name predates the unit). */
   targetRps?: number;
 }
 

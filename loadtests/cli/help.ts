@@ -58,8 +58,10 @@ export const MERGE_HELP = `Usage: perflab merge <result.json> <result.json>... [
 Merges results of generators that ran at the same time against one target
 (several machines). Latency histograms are added exactly, so the merged
 percentiles are those of all requests together. Thresholds of the first
-result are evaluated again on the merged figures.
+result are evaluated again on the merged figures. Results of different scenarios
+or load models, or runs that did not overlap in time, are refused (exit 2).
 
+      --force       merge them anyway
   -o, --out <dir>   where the merged result.json goes (default reports/<timestamp>-<scenario>-merged/)
       --json        print the merged result to stdout instead of the summary
   -h, --help        this help

@@ -1,4 +1,5 @@
 import type { EndpointResult, RunResult, ServerRouteFigures } from '../types.js';
+import { MIN_LAG_SAMPLES } from '../engine/send-lag.js';
 import { fmtBytes, fmtMs, table } from './table.js';
 
 /** `GET /api/products/:id` → a matcher for `GET /api/products/12?x=1`. */
@@ -20,8 +21,10 @@ function serverFor(ep: EndpointResult, routes: Record<string, ServerRouteFigures
 function modeLine(r: RunResult): string {
   const m = r.config.model;
   if (m.kind === 'closed') return `closed, ${m.connections} connections`;
-  if (m.rate !== undefined) return `open, ${m.rate} req/s`;
-  return `open, stages ${(m.stages ?? []).map((s) => `${s.durationMs / 1000}s:${s.target}`).join(',')}`;
+  // The open model's rate is flows (scenario iterations) per second; requests per second beside it.
+  const rps = `${r.totals.rps} req/s measured`;
+  if (m.rate !== undefined) return `open, ${m.rate} flows/s (${rps})`;
+  return `open, stages ${(m.stages ?? []).map((s) => `${s.durationMs / 1000}s:${s.target}`).join(',')} flows/s (${rps})`;
 }
 
 /** Pure: the end-of-run summary, client-side and server-side figures side by side. */
@@ -68,7 +71,12 @@ export function formatSummary(r: RunResult): string {
     out.push('!!! GENERATOR COULD NOT KEEP UP: these figures describe perflab, not only the target');
     for (const why of g.reasons) out.push(`!!!   ${why}`);
   } else if (g.sendLag) {
-    out.push(`generator kept up: send lag p99 ${fmtMs(g.sendLag.p99)} ms, max ${g.maxInFlight} in flight`);
+    const few = g.sendLag.samples !== undefined && g.sendLag.samples < MIN_LAG_SAMPLES;
+    out.push(
+      `generator kept up: send lag p99 ${fmtMs(g.sendLag.p99)} ms` +
+        (few ? ` (only ${g.sendLag.samples} arrivals: too few to judge a p99)` : '') +
+        `, max ${g.maxInFlight} in flight`,
+    );
   }
   const s = r.server;
   if (s.available) {

@@ -97,8 +97,9 @@ export const runResultSchema = z.object({
   generator: z.object({
     keptUp: z.boolean(),
     reasons: z.array(z.string()),
-    sendLag: z.object({ p50: num, p99: num, max: num }).optional(),
+    sendLag: z.object({ p50: num, p99: num, max: num, samples: num.optional() }).optional(),
     dropped: num,
+    flowsStarted: num.optional(),
     maxInFlight: num,
     connections: num.optional(),
     connectionsCap: num.optional(),

@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { PerflabError } from '../../common/perflab-error.js';
 import { E_SCENARIO_LOAD, E_SCENARIO_NOT_FOUND } from '../error-codes.js';
 import type { Scenario } from '../types.js';
+import { schemeHint } from '../engine/options.js';
 import { defineScenario, validateScenario } from './define-scenario.js';
 
 type ScenarioModule = { default?: unknown; scenario?: unknown };
@@ -85,7 +86,7 @@ export async function loadScenario(ref: string): Promise<Scenario> {
     const names = Object.keys(BUNDLED_SCENARIOS).join(', ');
     throw new PerflabError(
       E_SCENARIO_NOT_FOUND,
-      `scenario "${ref}" is neither a file nor a bundled scenario (${names})`,
+      `scenario "${ref}" is neither a file nor a bundled scenario (${names})${schemeHint(ref)}`,
     );
   }
   let mod: ScenarioModule;
