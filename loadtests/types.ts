@@ -208,11 +208,20 @@ export interface GeneratorHealth {
   targetRps?: number;
 }
 
+/** The histogram bucket a server-side percentile falls in, ms: above `gt`, at most `le` (null: above the last bound). */
+export interface QuantileBucket {
+  gt: number;
+  le: number | null;
+}
+
 export interface ServerRouteFigures {
   requests: number;
+  /** Interpolated inside the bucket like Prometheus' histogram_quantile: an estimate, not a measurement. */
   p50: number | null;
   p95: number | null;
   p99: number | null;
+  /** The bucket each percentile falls in: all the histogram really knows (`≤5 ms`). */
+  buckets?: { p50: QuantileBucket | null; p95: QuantileBucket | null; p99: QuantileBucket | null };
 }
 
 export interface ServerFigures {

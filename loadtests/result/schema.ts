@@ -36,6 +36,7 @@ const model = z.discriminatedUnion('kind', [
   }),
 ]);
 const nullableNum = num.nullable();
+const quantileBucket = z.object({ gt: num, le: nullableNum }).nullable();
 
 /** The result.json schema; docs/result-format.md describes each field. */
 export const runResultSchema = z.object({
@@ -111,7 +112,16 @@ export const runResultSchema = z.object({
     scrapes: num,
     requests: num.optional(),
     routes: z
-      .record(z.string(), z.object({ requests: num, p50: nullableNum, p95: nullableNum, p99: nullableNum }))
+      .record(
+        z.string(),
+        z.object({
+          requests: num,
+          p50: nullableNum,
+          p95: nullableNum,
+          p99: nullableNum,
+          buckets: z.object({ p50: quantileBucket, p95: quantileBucket, p99: quantileBucket }).optional(),
+        }),
+      )
       .optional(),
     slowQueries: nullableNum.optional(),
     eventLoopLagP99Ms: nullableNum.optional(),
