@@ -18,8 +18,9 @@ export function invalidOption(
   option: string,
   expected: string,
   got: unknown,
+  hint = '',
 ): PerflabError {
-  return new PerflabError(code, `option "${option}" must be ${expected}, got ${describe(got)}`);
+  return new PerflabError(code, `option "${option}" must be ${expected}, got ${describe(got)}${hint}`);
 }
 
 function describe(value: unknown): string {

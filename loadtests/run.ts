@@ -14,6 +14,7 @@ import { Scraper } from './server-metrics/scraper.js';
 import { summarize } from './stats/histogram.js';
 import { Recorder } from './stats/recorder.js';
 import type { Threshold } from './thresholds/parse-threshold.js';
+import { checkThresholdSteps } from './thresholds/check-steps.js';
 import { parseThresholds } from './thresholds/parse-threshold.js';
 import type { ProgressSnapshot, RunEvents, RunOptions, RunResult, ServerFigures } from './types.js';
 
@@ -37,6 +38,7 @@ export class LoadRun extends EventEmitter<RunEvents> {
     super();
     this.opts = resolveOptions(options);
     this.thresholds = parseThresholds(this.opts.thresholds);
+    checkThresholdSteps(this.thresholds, this.opts.scenario);
     this.finished = new Promise<void>((r) => setImmediate(r)).then(() => this.execute());
     // Callers that only listen to events must not get an unhandled rejection.
     this.finished.catch(() => undefined);

@@ -197,22 +197,35 @@ export interface ProgressSnapshot {
 export interface GeneratorHealth {
   keptUp: boolean;
   reasons: string[];
-  sendLag?: { p50: number; p99: number; max: number };
+  /** Open model: how late arrivals were sent (ms), over `samples` measured arrivals. */
+  sendLag?: { p50: number; p99: number; max: number; samples?: number };
   dropped: number;
+  /** Open model: flow iterations started in the measured window (arrivals less those dropped). */
+  flowsStarted?: number;
   maxInFlight: number;
   /** Connections the open model's pool grew to. */
   connections?: number;
   connectionsCap?: number;
+  /** Open model, constant rate: the flow rate asked for (flows/s; the name predates the unit). */
   targetRps?: number;
+}
+
+/** The histogram bucket a server-side percentile falls in, ms: above `gt`, at most `le` (null: above the last bound). */
+export interface QuantileBucket {
+  gt: number;
+  le: number | null;
 }
 
 export interface ServerRouteFigures {
   requests: number;
+  /** Interpolated inside the bucket like Prometheus' histogram_quantile: an estimate, not a measurement. */
   p50: number | null;
   p95: number | null;
   p99: number | null;
   /** Mean database queries a request of this route ran (probes' queries-per-request histogram). */
   queriesPerRequest?: number | null;
+  /** The bucket each percentile falls in: all the histogram really knows (`≤5 ms`). */
+  buckets?: { p50: QuantileBucket | null; p95: QuantileBucket | null; p99: QuantileBucket | null };
 }
 
 /** One scrape inside the measured window; rates cover the interval since the previous scrape. */

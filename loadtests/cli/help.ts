@@ -1,15 +1,20 @@
 export const MAIN_HELP = `perflab: load tests and server-side correlation for HTTP APIs
 
 Usage:
-  perflab run <scenario | url> [options]   run a load test (perflab run --help)
-  perflab merge <result.json>...  [options] merge results of several generators (perflab merge --help)
-  perflab profile <scenario> --tool doctor|flame  the scenario against the target app under Clinic.js
+  perflab run <scenario | url> [options]   run a load test (perflab help run)
+  perflab merge <result.json>...  [options] merge results of several generators (perflab help merge)
+  perflab init [file]                       write a commented starter scenario (perflab help init)
+  perflab scenarios                         list the bundled scenarios
+  perflab profile <scenario> --tool doctor|flame  the scenario under Clinic.js (perflab help profile)
+  perflab help <command>                    that command's help
   perflab --help | --version
 
-Bundled scenarios for the target app: smoke, browse, orders, checkout, mixed.
-
-Exit codes: 0 success, 1 a threshold failed, 2 usage or configuration error,
-130 interrupted (the partial result is still written).
+Exit codes:
+  0    success: every threshold passed
+  1    a threshold failed (or a compared run regressed)
+  2    bad input or a failed pre-flight: nothing (or nothing valid) was measured
+  3    internal error in perflab (a bug: please report it with the stack trace)
+  130  interrupted by Ctrl-C (the partial result is still written)
 `;
 
 export const RUN_HELP = `Usage: perflab run <scenario | url> [options]
@@ -58,8 +63,10 @@ export const MERGE_HELP = `Usage: perflab merge <result.json> <result.json>... [
 Merges results of generators that ran at the same time against one target
 (several machines). Latency histograms are added exactly, so the merged
 percentiles are those of all requests together. Thresholds of the first
-result are evaluated again on the merged figures.
+result are evaluated again on the merged figures. Results of different scenarios
+or load models, or runs that did not overlap in time, are refused (exit 2).
 
+      --force       merge them anyway
   -o, --out <dir>   where the merged result.json goes (default reports/<timestamp>-<scenario>-merged/)
       --json        print the merged result to stdout instead of the summary
   -h, --help        this help
@@ -93,4 +100,21 @@ Output
                              e.g. -- node server.js (it must listen on $PORT)
 
 Needs @clinic/doctor or @clinic/flame; without them it exits 2 naming the install command.
+`;
+
+export const INIT_HELP = `Usage: perflab init [file] [options]
+
+Writes a commented starter scenario for your own API (default perflab-scenario.ts)
+that imports defineScenario from 'perflab'. Edit its steps, then:
+  npx perflab run perflab-scenario.ts --target http://127.0.0.1:3000
+
+      --force       overwrite the file if it exists
+  -h, --help        this help
+`;
+
+export const SCENARIOS_HELP = `Usage: perflab scenarios
+
+Lists the bundled scenarios (written for the sample target app) with their descriptions.
+
+  -h, --help        this help
 `;

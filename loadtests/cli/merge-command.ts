@@ -10,6 +10,7 @@ import type { Io } from './io.js';
 const OPTIONS = {
   out: { type: 'string', short: 'o' },
   json: { type: 'boolean' },
+  force: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -23,7 +24,7 @@ export async function mergeCommand(argv: string[], io: Io): Promise<number> {
   if (positionals.length === 0)
     throw new PerflabError(E_USAGE, 'perflab merge needs result.json files; see perflab merge --help');
   const results = await Promise.all(positionals.map((p) => readResult(p)));
-  const merged = mergeResults(results);
+  const merged = mergeResults(results, { force: v.force === true });
   const path = await writeResult(
     merged,
     v.out ?? defaultReportDir(merged.startedAt, `${merged.scenario.name}-merged`),

@@ -68,6 +68,12 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   if (target === undefined)
     throw new PerflabError(E_USAGE, 'no target: pass --target <url> or set PERFLAB_TARGET');
 
+  if (v.stages !== undefined && v.duration !== undefined) {
+    throw new PerflabError(
+      E_USAGE,
+      '--stages sets the length itself (the sum of its stages); drop -d/--duration, or use --rate with -d',
+    );
+  }
   const rate = numberFlag('rate', v.rate);
   const model: LoadModel =
     rate !== undefined || v.stages !== undefined

@@ -13,6 +13,7 @@ import type { EngineInput, EngineRun } from './engine-types.js';
 import { splitTarget } from './engine-types.js';
 import { classifyError } from './error-kind.js';
 import { GrowingPool } from './growing-pool.js';
+import { sendLagReasons } from './send-lag.js';
 import { sendRequest } from './http-send.js';
 import type { Timeline } from './schedule.js';
 
@@ -52,6 +53,9 @@ export function startOpenModel(input: OpenModelInput): EngineRun {
   let inFlight = 0;
   let maxInFlight = 0;
   let dropped = 0;
+  let started = 0;
+  let firstDue: number | undefined;
+  let lastDue = 0;
   let k = 0;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
@@ -156,10 +160,13 @@ export function startOpenModel(input: OpenModelInput): EngineRun {
       if (measured) {
         recordMicros(lag, (now - due) * 1000);
         if (now - due > worstLagMs) worstLagMs = now - due;
+        firstDue ??= due;
+        lastDue = due;
       }
       if (inFlight >= input.maxConnections) {
         if (measured) dropped++;
       } else {
+        if (measured) started++;
         inFlight++;
         if (measured && inFlight > maxInFlight) maxInFlight = inFlight;
         iteration(input.startMs + due, k).then(finished, finished);
@@ -186,8 +193,9 @@ export function startOpenModel(input: OpenModelInput): EngineRun {
     await pool.close();
     const s = summarize(lag);
     lag.destroy();
-    const reasons: string[] = [];
-    if (s.p99 > input.maxSendLagMs) reasons.push(`send lag p99 ${s.p99} ms exceeds ${input.maxSendLagMs} ms`);
+    const samples = lag.totalCount;
+    const gapMs = samples > 1 && firstDue !== undefined ? (lastDue - firstDue) / (samples - 1) : undefined;
+    const reasons = sendLagReasons(s.p99, samples, gapMs, input.maxSendLagMs);
     if (dropped > 0)
       reasons.push(`${dropped} arrivals dropped: ${input.maxConnections} iterations already in flight`);
     else if (maxInFlight >= input.maxConnections)
@@ -195,8 +203,9 @@ export function startOpenModel(input: OpenModelInput): EngineRun {
     return {
       keptUp: reasons.length === 0,
       reasons,
-      sendLag: { p50: s.p50, p99: s.p99, max: s.max },
+      sendLag: { p50: s.p50, p99: s.p99, max: s.max, samples },
       dropped,
+      flowsStarted: started,
       maxInFlight,
       connections,
       connectionsCap: input.maxConnections,

@@ -34,16 +34,26 @@ export function isLoopbackHost(hostname: string): boolean {
   return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
+// host:port[/path], or a loopback name or IPv4 address with an optional path: a URL missing its scheme.
+const SCHEMELESS =
+  /^(?:(?:[a-z0-9-]+(?:\.[a-z0-9-]+)*|\[[0-9a-f:]+\]):\d+|localhost|\d{1,3}(?:\.\d{1,3}){3})(?:\/\S*)?$/i;
+
+/** `; did you mean http://127.0.0.1:3000?` for a URL typed without its scheme, else ''. */
+export function schemeHint(text: string): string {
+  return SCHEMELESS.test(text) ? `; did you mean http://${text}?` : '';
+}
+
 /** Fails fast, naming the option and what it expects, before any socket is opened. */
 export function resolveOptions(opts: RunOptions): ResolvedOptions {
   let url: URL;
+  const hint = typeof opts.target === 'string' ? schemeHint(opts.target) : '';
   try {
     url = new URL(opts.target);
   } catch {
-    throw invalidOption(E_OPTION, 'target', 'an http:// URL', opts.target);
+    throw invalidOption(E_OPTION, 'target', 'an http:// URL', opts.target, hint);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw invalidOption(E_OPTION, 'target', 'an http:// or https:// URL', opts.target);
+    throw invalidOption(E_OPTION, 'target', 'an http:// or https:// URL', opts.target, hint);
   }
   if (!opts.allowRemote && !isLoopbackHost(url.hostname)) {
     throw new PerflabError(

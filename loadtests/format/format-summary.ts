@@ -1,16 +1,30 @@
-import type { EndpointResult, RunResult, ServerRouteFigures } from '../types.js';
+import type { EndpointResult, QuantileBucket, RunResult, ServerRouteFigures } from '../types.js';
+import { MIN_LAG_SAMPLES } from '../engine/send-lag.js';
 import { routeFor } from '../server-metrics/route-match.js';
 import { fmtBytes, fmtMs, table } from './table.js';
 
-function serverFor(ep: EndpointResult, routes: Record<string, ServerRouteFigures> | undefined) {
-  return routeFor(ep, routes)?.[1];
+function serverRoute(ep: EndpointResult, routes: Record<string, ServerRouteFigures> | undefined) {
+  return routeFor(ep, routes)?.[0];
+}
+
+/**
+ * A server-side percentile as the histogram knows it: the bound of the bucket
+ * it falls in (`≤5`), never an interpolated value printed as if measured.
+ * Results from before the buckets were recorded print the estimate with `~`.
+ */
+function fmtServer(bucket: QuantileBucket | null | undefined, estimate: number | null | undefined): string {
+  if (bucket === undefined) return estimate === null || estimate === undefined ? '-' : `~${fmtMs(estimate)}`;
+  if (bucket === null) return '-';
+  return bucket.le === null ? `>${fmtMs(bucket.gt)}` : `≤${fmtMs(bucket.le)}`;
 }
 
 export function modeLine(r: RunResult): string {
   const m = r.config.model;
   if (m.kind === 'closed') return `closed, ${m.connections} connections`;
-  if (m.rate !== undefined) return `open, ${m.rate} req/s`;
-  return `open, stages ${(m.stages ?? []).map((s) => `${s.durationMs / 1000}s:${s.target}`).join(',')}`;
+  // The open model's rate is flows (scenario iterations) per second; requests per second beside it.
+  const rps = `${r.totals.rps} req/s measured`;
+  if (m.rate !== undefined) return `open, ${m.rate} flows/s (${rps})`;
+  return `open, stages ${(m.stages ?? []).map((s) => `${s.durationMs / 1000}s:${s.target}`).join(',')} flows/s (${rps})`;
 }
 
 /** Pure: the end-of-run summary, client-side and server-side figures side by side. */
@@ -25,11 +39,12 @@ export function formatSummary(r: RunResult): string {
   const header = ['endpoint', 'reqs', 'rps', 'err%', 'p50', 'p95', 'p99', 'max'];
   if (srv) header.push('│', 'srv p50', 'srv p95', 'srv p99');
   const seconds = r.durationMs / 1000 || 1;
-  const row = (
-    name: string,
-    ep: Pick<EndpointResult, 'requests' | 'errors' | 'latency'>,
-    s?: ServerRouteFigures,
-  ) => {
+  // A route several steps hit (`GET /api/products` for a page and a search) has one set of
+  // server figures for all of them: marked, and named under the table.
+  const routeOf = new Map(Object.entries(r.endpoints).map(([name, ep]) => [name, serverRoute(ep, srv)]));
+  const stepsOf = new Map<string, string[]>();
+  for (const [name, route] of routeOf) if (route) stepsOf.set(route, [...(stepsOf.get(route) ?? []), name]);
+  const row = (name: string, ep: Pick<EndpointResult, 'requests' | 'errors' | 'latency'>, route?: string) => {
     const cells = [
       name,
       String(ep.requests),
@@ -40,15 +55,29 @@ export function formatSummary(r: RunResult): string {
       fmtMs(ep.latency.p99),
       fmtMs(ep.latency.max),
     ];
-    if (srv) cells.push('│', fmtMs(s?.p50), fmtMs(s?.p95), fmtMs(s?.p99));
+    const s = route === undefined ? undefined : srv?.[route];
+    const mark = route !== undefined && (stepsOf.get(route)?.length ?? 0) > 1 ? '*' : '';
+    if (srv) {
+      cells.push(
+        '│',
+        fmtServer(s?.buckets?.p50, s?.p50) + mark,
+        fmtServer(s?.buckets?.p95, s?.p95) + mark,
+        fmtServer(s?.buckets?.p99, s?.p99) + mark,
+      );
+    }
     return cells;
   };
-  const rows = Object.entries(r.endpoints).map(([name, ep]) => row(name, ep, serverFor(ep, srv)));
+  const rows = Object.entries(r.endpoints).map(([name, ep]) => row(name, ep, routeOf.get(name)));
   rows.push(row('TOTAL', { ...r.totals, latency: r.latency }));
   out.push(table(header, rows));
   out.push(
     'latencies in ms, measured from the ' + (r.config.model.kind === 'open' ? 'scheduled send time' : 'send'),
   );
+  if (srv) out.push('srv: the server histogram bucket each percentile falls in (≤ its upper bound)');
+  for (const [route, steps] of stepsOf) {
+    if (steps.length > 1)
+      out.push(`* ${route} serves ${steps.join(' and ')}: its server figures cover them together`);
+  }
   const kinds = Object.entries(r.totals.errorsByKind).filter(([, n]) => n > 0);
   if (kinds.length) out.push(`errors: ${kinds.map(([k, n]) => `${k} ${n}`).join(', ')}`);
   out.push('');
@@ -57,7 +86,12 @@ export function formatSummary(r: RunResult): string {
     out.push('!!! GENERATOR COULD NOT KEEP UP: these figures describe perflab, not only the target');
     for (const why of g.reasons) out.push(`!!!   ${why}`);
   } else if (g.sendLag) {
-    out.push(`generator kept up: send lag p99 ${fmtMs(g.sendLag.p99)} ms, max ${g.maxInFlight} in flight`);
+    const few = g.sendLag.samples !== undefined && g.sendLag.samples < MIN_LAG_SAMPLES;
+    out.push(
+      `generator kept up: send lag p99 ${fmtMs(g.sendLag.p99)} ms` +
+        (few ? ` (only ${g.sendLag.samples} arrivals: too few to judge a p99)` : '') +
+        `, max ${g.maxInFlight} in flight`,
+    );
   }
   const s = r.server;
   if (s.available) {

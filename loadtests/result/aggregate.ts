@@ -66,7 +66,7 @@ export function aggregate(recorder: Recorder, input: AggregateInput): RunResult 
     latency: summarize(total),
     histogram: encodeHistogram(total),
     series: recorder.series,
-    generator: withRateCheck(input.generator, recorder.requests, seconds),
+    generator: withRateCheck(input.generator, seconds),
     server: input.server,
     thresholds: [],
   };
@@ -76,11 +76,12 @@ export function aggregate(recorder: Recorder, input: AggregateInput): RunResult 
 }
 
 // Below 90% of the nominal open-model rate the numbers describe the generator,
-// not the target, unless the target itself was failing (those still count as sent).
-function withRateCheck(g: GeneratorHealth, requests: number, seconds: number): GeneratorHealth {
-  if (g.targetRps === undefined || seconds <= 0) return g;
-  const achieved = requests / seconds;
+// not the target. Like with like: the rate asked for is flows per second, so
+// it is compared with flows started, never with requests (a flow has several).
+function withRateCheck(g: GeneratorHealth, seconds: number): GeneratorHealth {
+  if (g.targetRps === undefined || g.flowsStarted === undefined || seconds <= 0) return g;
+  const achieved = g.flowsStarted / seconds;
   if (achieved >= g.targetRps * 0.9) return g;
-  const why = `achieved ${achieved.toFixed(1)} req/s of the ${g.targetRps} req/s asked for`;
+  const why = `started ${achieved.toFixed(1)} flows/s of the ${g.targetRps} flows/s asked for`;
   return { ...g, keptUp: false, reasons: [...g.reasons, why] };
 }

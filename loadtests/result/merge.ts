@@ -1,6 +1,6 @@
 import type { Histogram } from 'hdr-histogram-js';
 import { PerflabError } from '../../common/perflab-error.js';
-import { E_RESULT_INVALID } from '../error-codes.js';
+import { E_MERGE_MISMATCH, E_RESULT_INVALID } from '../error-codes.js';
 import { createHistogram, decodeHistogram, encodeHistogram, summarize } from '../stats/histogram.js';
 import { emptyErrorCounts, ERROR_KINDS } from '../stats/recorder.js';
 import { evaluateThresholds } from '../thresholds/evaluate-thresholds.js';
@@ -17,6 +17,34 @@ function addCounts(a: Record<ErrorKind, number>, b: Record<ErrorKind, number>): 
   for (const k of ERROR_KINDS) a[k] += b[k];
 }
 
+export interface MergeOptions {
+  /** Merge even results of different scenarios, load models or non-overlapping windows. */
+  force?: boolean;
+}
+
+const modelKey = (r: RunResult): string => JSON.stringify(r.config.model, Object.keys(r.config.model).sort());
+
+/**
+ * Why these results are not parts of one test, or undefined when they are:
+ * adding up a closed `browse` run and an open `mixed` run gives figures of
+ * no test that ever ran.
+ */
+export function mergeMismatch(results: readonly RunResult[]): string | undefined {
+  const [first] = results;
+  if (!first) return undefined;
+  for (const [i, r] of results.entries()) {
+    if (r.scenario.name !== first.scenario.name)
+      return `result ${i + 1} ran scenario "${r.scenario.name}", result 1 ran "${first.scenario.name}"`;
+    if (modelKey(r) !== modelKey(first))
+      return `result ${i + 1} used load model ${modelKey(r)}, result 1 used ${modelKey(first)}`;
+  }
+  const latestStart = Math.max(...results.map((r) => Date.parse(r.startedAt)));
+  const earliestEnd = Math.min(...results.map((r) => Date.parse(r.endedAt)));
+  if (latestStart >= earliestEnd)
+    return 'the runs did not overlap in time: merging adds rates of generators that ran side by side';
+  return undefined;
+}
+
 /**
  * Combines results of generators that ran side by side (several machines
  * against one target). Histograms are added bucket by bucket, so merged
@@ -24,9 +52,12 @@ function addCounts(a: Record<ErrorKind, number>, b: Record<ErrorKind, number>): 
  * on their second index; rates add up because the generators overlapped in
  * time, so the merged duration is the longest of the inputs.
  */
-export function mergeResults(results: readonly RunResult[]): RunResult {
+export function mergeResults(results: readonly RunResult[], options: MergeOptions = {}): RunResult {
   const [first] = results;
   if (!first) throw new PerflabError(E_RESULT_INVALID, 'merge needs at least one result');
+  const mismatch = options.force ? undefined : mergeMismatch(results);
+  if (mismatch !== undefined)
+    throw new PerflabError(E_MERGE_MISMATCH, `refusing to merge: ${mismatch} (--force merges anyway)`);
   const endpointHists = new Map<string, Histogram>();
   const endpoints: Record<string, EndpointResult> = {};
   const total = createHistogram();

@@ -42,6 +42,7 @@ const model = z.discriminatedUnion('kind', [
   }),
 ]);
 const nullableNum = num.nullable();
+const quantileBucket = z.object({ gt: num, le: nullableNum }).nullable();
 
 /** The result.json schema; docs/result-format.md describes each field. */
 export const runResultSchema = z.object({
@@ -103,8 +104,9 @@ export const runResultSchema = z.object({
   generator: z.object({
     keptUp: z.boolean(),
     reasons: z.array(z.string()),
-    sendLag: z.object({ p50: num, p99: num, max: num }).optional(),
+    sendLag: z.object({ p50: num, p99: num, max: num, samples: num.optional() }).optional(),
     dropped: num,
+    flowsStarted: num.optional(),
     maxInFlight: num,
     connections: num.optional(),
     connectionsCap: num.optional(),
@@ -124,6 +126,7 @@ export const runResultSchema = z.object({
           p95: nullableNum,
           p99: nullableNum,
           queriesPerRequest: nullableNum.optional(),
+          buckets: z.object({ p50: quantileBucket, p95: quantileBucket, p99: quantileBucket }).optional(),
         }),
       )
       .optional(),

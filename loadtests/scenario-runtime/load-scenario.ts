@@ -1,10 +1,10 @@
 import { access } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { tsImport } from 'tsx/esm/api';
 import { PerflabError } from '../../common/perflab-error.js';
 import { E_SCENARIO_LOAD, E_SCENARIO_NOT_FOUND } from '../error-codes.js';
 import type { Scenario } from '../types.js';
+import { schemeHint } from '../engine/options.js';
 import { defineScenario, validateScenario } from './define-scenario.js';
 
 type ScenarioModule = { default?: unknown; scenario?: unknown };
@@ -46,9 +46,34 @@ function pickExport(mod: ScenarioModule, source: string): Scenario {
   return { ...s, source };
 }
 
+const TYPESCRIPT = /\.[cm]?tsx?$/;
+let tsxRegistered = false;
+
+/**
+ * Imports a scenario file. JavaScript, and TypeScript where a loader is
+ * already present (Node's type stripping, or tsx in the repository), load
+ * as they are; otherwise tsx is registered process-wide, once. Not tsx's
+ * namespaced tsImport: it would load a second copy of perflab (and undici)
+ * for the scenario's own `import 'perflab'`.
+ */
+async function importScenario(path: string): Promise<ScenarioModule> {
+  const url = pathToFileURL(path).href;
+  if (!TYPESCRIPT.test(path) || tsxRegistered) return (await import(url)) as ScenarioModule;
+  try {
+    return (await import(url)) as ScenarioModule;
+  } catch (err) {
+    if ((err as { code?: unknown }).code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw err;
+  }
+  const { register } = await import('tsx/esm/api');
+  register();
+  tsxRegistered = true;
+  // A fresh URL: the failed attempt stays cached under the plain one.
+  return (await import(`${url}?perflab-tsx`)) as ScenarioModule;
+}
+
 /**
  * Resolves `perflab run <scenario>`: a bundled name or a TypeScript/JavaScript
- * file, compiled on the fly by tsx. Errors name the file and, for an invalid
+ * file (TypeScript through tsx when Node cannot strip types itself). Errors name the file and, for an invalid
  * scenario, the field.
  */
 export async function loadScenario(ref: string): Promise<Scenario> {
@@ -61,12 +86,12 @@ export async function loadScenario(ref: string): Promise<Scenario> {
     const names = Object.keys(BUNDLED_SCENARIOS).join(', ');
     throw new PerflabError(
       E_SCENARIO_NOT_FOUND,
-      `scenario "${ref}" is neither a file nor a bundled scenario (${names})`,
+      `scenario "${ref}" is neither a file nor a bundled scenario (${names})${schemeHint(ref)}`,
     );
   }
   let mod: ScenarioModule;
   try {
-    mod = (await tsImport(pathToFileURL(path).href, import.meta.url)) as ScenarioModule;
+    mod = await importScenario(path);
   } catch (err) {
     // The file's own copy of perflab may be a separate module instance, so match the code, not the class.
     const code = (err as { code?: unknown }).code;

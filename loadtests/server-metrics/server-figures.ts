@@ -27,6 +27,23 @@ export function histogramQuantile(q: number, buckets: readonly Bucket[]): number
   return prevLe;
 }
 
+/** The bucket holding the rank of quantile q, in the buckets' unit; null for an empty histogram. */
+export function quantileBucket(
+  q: number,
+  buckets: readonly Bucket[],
+): { gt: number; le: number | null } | null {
+  const sorted = [...buckets].sort((a, b) => a.le - b.le);
+  const total = sorted[sorted.length - 1]?.count ?? 0;
+  if (total <= 0) return null;
+  const rank = q * total;
+  let prevLe = 0;
+  for (const b of sorted) {
+    if (b.count >= rank && b.count > 0) return { gt: prevLe, le: b.le === Infinity ? null : b.le };
+    prevLe = b.le;
+  }
+  return { gt: prevLe, le: null };
+}
+
 const key = (s: Sample): string =>
   s.name +
   JSON.stringify(
@@ -84,6 +101,11 @@ function slowQueries(first: readonly Sample[], last: readonly Sample[]): number 
 const ms = (seconds: number | null): number | null =>
   seconds === null ? null : Math.round(seconds * 1e6) / 1e3;
 
+function bucketMs(q: number, buckets: readonly Bucket[]): { gt: number; le: number | null } | null {
+  const b = quantileBucket(q, buckets);
+  return b && { gt: ms(b.gt) ?? 0, le: b.le === null ? null : ms(b.le) };
+}
+
 /** Pure: server-side figures from the first and last scrape plus the gauge peaks seen in between. */
 export function serverFigures(
   first: readonly Sample[],
@@ -111,6 +133,7 @@ export function serverFigures(
       p50: ms(histogramQuantile(0.5, buckets)),
       p95: ms(histogramQuantile(0.95, buckets)),
       p99: ms(histogramQuantile(0.99, buckets)),
+      buckets: { p50: bucketMs(0.5, buckets), p95: bucketMs(0.95, buckets), p99: bucketMs(0.99, buckets) },
     };
   }
   const cpu = sumDelta(first, last, M.CPU_SECONDS);

@@ -113,8 +113,11 @@ describe('perflab CLI', () => {
     expect(await main([...args, a], captureIo())).toBe(0);
     expect(await main([...args, b], captureIo())).toBe(0);
     const merged = out();
+    // The two runs were one after the other: merge refuses that (exit 2) unless forced.
+    const files = [join(a, 'result.json'), join(b, 'result.json')];
+    expect(await main(['merge', ...files, '-o', merged], captureIo())).toBe(2);
     const io = captureIo();
-    expect(await main(['merge', join(a, 'result.json'), join(b, 'result.json'), '-o', merged], io)).toBe(0);
+    expect(await main(['merge', ...files, '--force', '-o', merged], io)).toBe(0);
     const result = parseResult(JSON.parse(readFileSync(join(merged, 'result.json'), 'utf8')));
     expect(result.mergedFrom).toBe(2);
     expect(result.totals.requests).toBe(40);

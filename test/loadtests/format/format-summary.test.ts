@@ -24,17 +24,56 @@ describe('formatSummary', () => {
       available: true,
       scrapes: 3,
       requests: 3,
-      routes: { 'GET /api/products/:id': { requests: 3, p50: 0.5, p95: 0.9, p99: 1.25 } },
+      routes: {
+        'GET /api/products/:id': {
+          requests: 3,
+          p50: 0.5,
+          p95: 0.9,
+          p99: 1.25,
+          buckets: { p50: { gt: 0, le: 1 }, p95: { gt: 0, le: 1 }, p99: { gt: 1, le: 2.5 } },
+        },
+      },
     };
     const row = formatSummary(r)
       .split('\n')
       .find((l) => l.startsWith('products.get'));
-    expect(row).toMatch(/│\s+0\.50\s+0\.90\s+1\.25$/);
+    // Bucket bounds, never the interpolated 0.50 / 0.90 / 1.25 printed as if measured.
+    expect(row).toMatch(/│\s+≤1\.00\s+≤1\.00\s+≤2\.50$/);
     const header = formatSummary(r)
       .split('\n')
       .find((l) => l.startsWith('endpoint'));
     // The separator sits in the same column on every line.
     expect(header?.indexOf('│')).toBe(row?.indexOf('│'));
+  });
+
+  it('marks a route shared by several steps and names them under the table', () => {
+    const r = fakeResult({ 'products.page': [1, 2], 'products.search': [3, 4], 'products.get': [1] });
+    r.endpoints['products.page']!.sample = 'GET /api/products?cursor=x';
+    r.endpoints['products.search']!.sample = 'GET /api/products?q=lamp';
+    r.endpoints['products.get']!.sample = 'GET /api/products/7';
+    const b = { gt: 2.5, le: 5 };
+    r.server = {
+      available: true,
+      scrapes: 2,
+      requests: 5,
+      routes: {
+        'GET /api/products': { requests: 4, p50: 3, p95: 4.8, p99: 4.9, buckets: { p50: b, p95: b, p99: b } },
+        'GET /api/products/:id': {
+          requests: 1,
+          p50: 1,
+          p95: 1,
+          p99: 1,
+          buckets: { p50: null, p95: null, p99: { gt: 10000, le: null } },
+        },
+      },
+    };
+    const lines = formatSummary(r).split('\n');
+    expect(lines.find((l) => l.startsWith('products.page'))).toMatch(/≤5\.00\*\s+≤5\.00\*\s+≤5\.00\*$/);
+    expect(lines.find((l) => l.startsWith('products.search'))).toMatch(/≤5\.00\*$/);
+    expect(lines.find((l) => l.startsWith('products.get'))).toMatch(/>10000$/);
+    expect(lines).toContain(
+      '* GET /api/products serves products.page and products.search: its server figures cover them together',
+    );
   });
 
   it('shouts when the generator could not keep up', () => {

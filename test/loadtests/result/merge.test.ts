@@ -47,3 +47,23 @@ describe('mergeResults', () => {
     expect(() => mergeResults([])).toThrow(expect.objectContaining({ code: 'PERFLAB_E_RESULT_INVALID' }));
   });
 });
+
+describe('mergeResults refuses results that are not parts of one test', () => {
+  const base = () => fakeResult({ api: latencies(100, 3) });
+
+  it('refuses different scenarios, load models and non-overlapping windows, unless forced', () => {
+    const other = { ...base(), scenario: { name: 'browse', description: '' } };
+    expect(() => mergeResults([base(), other])).toThrow(/ran scenario "browse", result 1 ran "fake"/);
+    const closed = base();
+    closed.config = { ...closed.config, model: { kind: 'closed', connections: 10 } };
+    expect(() => mergeResults([base(), closed])).toThrow(/PERFLAB_E_MERGE_MISMATCH|load model/);
+    const later = { ...base(), startedAt: '2026-01-01T01:00:00.000Z', endedAt: '2026-01-01T01:00:02.000Z' };
+    expect(() => mergeResults([base(), later])).toThrow(/did not overlap in time/);
+    expect(mergeResults([base(), closed], { force: true }).totals.requests).toBe(200);
+    try {
+      mergeResults([base(), later]);
+    } catch (err) {
+      expect((err as { code?: string }).code).toBe('PERFLAB_E_MERGE_MISMATCH');
+    }
+  });
+});

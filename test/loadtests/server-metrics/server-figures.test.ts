@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   histogramQuantile,
+  quantileBucket,
   serverFigures,
   updatePeaks,
 } from '../../../loadtests/server-metrics/server-figures.js';
@@ -34,6 +35,20 @@ describe('histogramQuantile', () => {
   });
 });
 
+describe('quantileBucket', () => {
+  it('names the bucket holding the rank, and the last bound when the rank is past it', () => {
+    const b = [
+      { le: 0.005, count: 10 },
+      { le: 0.01, count: 90 },
+      { le: Infinity, count: 100 },
+    ];
+    expect(quantileBucket(0.05, b)).toEqual({ gt: 0, le: 0.005 });
+    expect(quantileBucket(0.5, b)).toEqual({ gt: 0.005, le: 0.01 });
+    expect(quantileBucket(0.99, b)).toEqual({ gt: 0.01, le: null });
+    expect(quantileBucket(0.5, [{ le: Infinity, count: 0 }])).toBeNull();
+  });
+});
+
 describe('serverFigures', () => {
   it('uses the deltas between the first and last scrape, summed over status codes', () => {
     const cpu = (value: number): Sample => ({ name: 'process_cpu_seconds_total', labels: {}, value });
@@ -54,6 +69,12 @@ describe('serverFigures', () => {
     expect(f.routes?.['GET /a']?.requests).toBe(140);
     // Deltas: ≤0.1 s: 50, ≤0.2 s: 140; rank 70 → 0.1 + 0.1 × 20/90 s.
     expect(f.routes?.['GET /a']?.p50).toBeCloseTo(122.2, 1);
+    // What the histogram really knows: p50 in (100, 200] ms; p99 too (140 ≤ 0.2 s of 140).
+    expect(f.routes?.['GET /a']?.buckets).toEqual({
+      p50: { gt: 100, le: 200 },
+      p95: { gt: 100, le: 200 },
+      p99: { gt: 100, le: 200 },
+    });
     expect(f.cpuSeconds).toBe(2.5);
     expect(f.slowQueries).toBe(4);
     expect(f.eventLoopLagP99Ms).toBe(12);
