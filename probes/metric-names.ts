@@ -58,3 +58,21 @@ export const LABEL_OVERFLOW = 'other';
 
 /** Span attribute on the server span: queries the request ran (our own, outside semconv). */
 export const ATTR_PERFLAB_DB_QUERY_COUNT = 'perflab.db.query_count';
+
+/** The services shape (target-app/services): circuit breakers, the event bus and the saga. */
+export const BREAKER_STATE = 'perflab_circuit_breaker_state';
+export const BREAKER_EVENTS = 'perflab_circuit_breaker_events_total';
+export const SAGA_OUTCOMES = 'perflab_saga_outcomes_total';
+export const SAGA_DURATION = 'perflab_saga_duration_seconds';
+export const BUS_CONSUMER_LAG = 'perflab_bus_consumer_lag';
+export const BUS_REDELIVERIES = 'perflab_bus_redeliveries_total';
+export const BUS_DEAD_LETTERS = 'perflab_bus_dead_letters_total';
+export const LABEL_BREAKER = 'breaker';
+export const LABEL_BREAKER_EVENT = 'event';
+export const LABEL_SAGA_RESULT = 'result';
+export const LABEL_CONSUMER = 'consumer';
+export const LABEL_EVENT_TYPE = 'event_type';
+/** Created to terminal state: the saga spans several services and the bus, so up to a minute. */
+export const SAGA_DURATION_BUCKETS: readonly number[] = [
+  0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
+];
