@@ -7,11 +7,14 @@ import type { AppConfig } from './config.js';
 import { migrate } from './db/migrate.js';
 import type { Db } from './db/types.js';
 import { SEED_DEFAULTS, seedDatabase } from './seed.js';
+import { startMetricsServer, type MetricsServer } from './security/metrics-server.js';
 import { connectRedis } from './security/redis-client.js';
 
 export interface RunningServer {
   server: Server;
   url: string;
+  /** The metrics listener's base URL, when METRICS_PORT gives /metrics a port of its own. */
+  metricsUrl?: string;
   seeded: boolean;
   close(): Promise<void>;
 }
@@ -63,6 +66,7 @@ export async function startServer({
       )
     : undefined;
   let server: Server;
+  let metricsServer: MetricsServer | undefined;
   try {
     const app = createApp({
       db,
@@ -73,6 +77,16 @@ export async function startServer({
     server = createServer(instrumentation?.wrap ? instrumentation.wrap(app) : app);
     server.listen(config.port, config.host);
     await once(server, 'listening');
+    if (config.metrics.port !== undefined && instrumentation?.metricsHandler) {
+      metricsServer = await startMetricsServer(instrumentation.metricsHandler, {
+        host: config.host,
+        port: config.metrics.port,
+        token: config.metrics.token,
+      }).catch((err: unknown) => {
+        server.close();
+        throw err;
+      });
+    }
   } catch (err) {
     redis?.disconnect();
     throw err;
@@ -84,8 +98,10 @@ export async function startServer({
   return {
     server,
     url: `http://${host}:${port}`,
+    ...(metricsServer ? { metricsUrl: metricsServer.url } : {}),
     seeded,
     async close() {
+      await metricsServer?.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await redis?.quit();

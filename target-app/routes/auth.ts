@@ -3,11 +3,13 @@ import { hashPassword, verifyPassword } from '../auth/password.js';
 import { TOKEN_TTL_SECONDS, type Role, type TokenService } from '../auth/tokens.js';
 import { HttpError } from '../http/errors.js';
 import { defineRoute, errorResponses, type AnyRoute } from '../http/route-table.js';
-import { ErrorResponse, TokenResponse, UserResponse } from '../response-schemas.js';
+import { ErrorResponse, RegistrationAccepted, TokenResponse } from '../response-schemas.js';
 import { LoginBody, RegisterBody } from '../schemas.js';
-import { toUser, type UserRow } from './users.js';
 
 const UNIQUE_VIOLATION = '23505';
+/** Said to every registration, new email or not, so the answer does not tell whether an account exists. */
+export const REGISTRATION_ACCEPTED_MESSAGE =
+  'registration received: if this email can be used, its account is ready and you can sign in';
 const TAG = 'auth';
 
 export interface AuthRouteDeps {
@@ -22,27 +24,27 @@ export function authRoutes({ tokens, loginLimiters }: AuthRouteDeps): AnyRoute[]
     path: '/api/auth/register',
     access: 'public',
     tag: TAG,
-    summary: 'Create a customer account (the role is never taken from the client)',
+    summary:
+      'Create a customer account (the role is never taken from the client); one answer whether or not the email is taken',
     body: RegisterBody,
     responses: {
-      201: { description: 'created', schema: UserResponse },
-      ...errorResponses(ErrorResponse, 400, 409, 413, 429),
+      202: { description: 'accepted; the account exists now if the email was new', schema: RegistrationAccepted },
+      ...errorResponses(ErrorResponse, 400, 413, 429),
     },
     handler: async ({ db, body, res }) => {
+      // Hashed in both cases, so a taken email costs the same time as a new one.
       const passwordHash = await hashPassword(body.password);
       try {
-        const { rows } = await db.query<UserRow>(
-          `INSERT INTO users (email, name, password_hash) VALUES ($1, $2, $3)
-           RETURNING id, email, name, role, created_at`,
-          [body.email, body.name, passwordHash],
-        );
-        res.status(201).json(toUser(rows[0] as UserRow));
+        await db.query('INSERT INTO users (email, name, password_hash) VALUES ($1, $2, $3)', [
+          body.email,
+          body.name,
+          passwordHash,
+        ]);
       } catch (err) {
-        if ((err as { code?: string }).code === UNIQUE_VIOLATION) {
-          throw new HttpError(409, 'EMAIL_TAKEN', 'an account with this email already exists', 'email');
-        }
-        throw err;
+        // A taken email gets the same answer as a new one (no account enumeration).
+        if ((err as { code?: string }).code !== UNIQUE_VIOLATION) throw err;
       }
+      res.status(202).json({ status: 'accepted', message: REGISTRATION_ACCEPTED_MESSAGE });
     },
   });
 

@@ -1,10 +1,12 @@
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
+import type { TokenDenyList } from '../auth/deny-list.js';
 import type { TokenService } from '../auth/tokens.js';
 import type { Db } from '../db/types.js';
 import { defineRoute, type AnyRoute } from '../http/route-table.js';
 import { buildOpenApiSpec } from '../openapi/spec.js';
 import { authRoutes } from './auth.js';
+import { logoutRoute } from './auth-logout.js';
 import { healthRoutes } from './health.js';
 import { infoRoutes } from './info.js';
 import { openApiRoute } from './openapi.js';
@@ -20,20 +22,35 @@ export interface RouteTableDeps {
   db: Db;
   tokens: TokenService;
   loginLimiters: RequestHandler[];
-  /** The probes' Prometheus handler, when instrumentation provides one. */
+  /** The probes' Prometheus handler, when instrumentation provides one (and access to it is decided). */
   metricsHandler?: RequestHandler;
+  /** Revoked tokens; logout adds to it. */
+  denyList: TokenDenyList;
+  /** The per-account order limiter (OWASP API6), run on POST /api/orders after authentication. */
+  purchaseLimiter?: RequestHandler;
+  /** Whether /api/info names the Node.js version. */
+  infoRuntime?: boolean;
 }
 
 /** Every route the app serves, in one table: it mounts them and documents them. */
-export function buildRouteTable({ db, tokens, loginLimiters, metricsHandler }: RouteTableDeps): AnyRoute[] {
+export function buildRouteTable({
+  db,
+  tokens,
+  loginLimiters,
+  metricsHandler,
+  denyList,
+  purchaseLimiter,
+  infoRuntime = false,
+}: RouteTableDeps): AnyRoute[] {
   const routes: AnyRoute[] = [
     ...healthRoutes(),
-    ...infoRoutes(db.kind),
+    ...infoRoutes(db.kind, {}, { runtime: infoRuntime }),
     ...authRoutes({ tokens, loginLimiters }),
+    logoutRoute(denyList),
     ...userRoutes(),
     ...productRoutes(),
     ...productAdminRoutes(),
-    ...orderRoutes(),
+    ...orderRoutes(purchaseLimiter ? { before: [purchaseLimiter] } : {}),
   ];
   if (metricsHandler) routes.push(metricsRoute(metricsHandler));
   let spec: object | undefined;

@@ -9,7 +9,12 @@ export const APP_NAME = 'perflab-target-app';
  * compared blind: the version, the storage, the runtime and the switchable
  * performance flags (none yet; the optimization lab adds them here).
  */
-export function infoRoutes(dbKind: string, flags: Readonly<Record<string, boolean>> = {}): AnyRoute[] {
+export function infoRoutes(
+  dbKind: string,
+  flags: Readonly<Record<string, boolean>> = {},
+  // The runtime version tells an attacker which CVEs apply; published only when the operator asks.
+  { runtime = false }: { runtime?: boolean } = {},
+): AnyRoute[] {
   const version = packageVersion();
   return [
     defineRoute({
@@ -17,10 +22,10 @@ export function infoRoutes(dbKind: string, flags: Readonly<Record<string, boolea
       path: '/api/info',
       access: 'public',
       tag: 'meta',
-      summary: 'Version, storage, runtime and performance flags of this instance',
+      summary: 'Version, storage and performance flags of this instance (the runtime with PERFLAB_INFO_RUNTIME=true)',
       responses: { 200: { description: 'instance facts', schema: InfoResponse } },
       handler: ({ res }) => {
-        res.json({ name: APP_NAME, version, db: dbKind, node: process.version, flags });
+        res.json({ name: APP_NAME, version, db: dbKind, ...(runtime ? { node: process.version } : {}), flags });
       },
     }),
   ];
