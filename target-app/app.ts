@@ -3,10 +3,12 @@ import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { PerflabError } from '../common/perflab-error.js';
+import { memoryDenyList, redisDenyList } from './auth/deny-list.js';
 import { createTokenService, type TokenService } from './auth/tokens.js';
 import type { AppConfig } from './config.js';
 import type { Db } from './db/types.js';
 import { createFlags, registerFlagGauge, type Flags } from './flags/index.js';
+import { configureCursorSecret } from './http/cursor.js';
 import { errorHandler, unknownRoute } from './http/errors.js';
 import { mountRoutes } from './http/mount-routes.js';
 import { requestId } from './http/request-id.js';
@@ -15,6 +17,8 @@ import { buildRouteTable } from './routes/index.js';
 import { corsPolicy } from './security/cors.js';
 import { securityHeaders } from './security/headers.js';
 import { httpsRedirect } from './security/https-redirect.js';
+import { metricsAccess } from './security/metrics-access.js';
+import { NO_STORE_PATHS, noStore } from './security/no-store.js';
 import { createRateLimiters } from './security/rate-limit.js';
 import type { RedisCommander } from './security/redis-store.js';
 
@@ -30,7 +34,7 @@ export interface AppInstrumentation {
   wrap?: (
     listener: (req: IncomingMessage, res: ServerResponse) => void,
   ) => (req: IncomingMessage, res: ServerResponse) => void;
-  /** Served at GET /metrics. */
+  /** Served at GET /metrics (loopback only, or behind PERFLAB_METRICS_TOKEN; with METRICS_PORT on that port instead). */
   metricsHandler?: RequestHandler;
   logger?: Logger;
   /**
@@ -60,7 +64,6 @@ export function createApp({ db, config, instrumentation = {}, tokens, redis, fla
   const logger = instrumentation.logger ?? createLogger(config.logLevel);
   const labFlags = flags ?? createFlags({ initial: config.flags, logger });
   if (instrumentation.registry) registerFlagGauge(instrumentation.registry, labFlags);
-  const tokenService = tokens ?? createTokenService(config.jwtSecret);
   if (config.redisUrl && !redis) {
     // Silently counting per instance would multiply every limit by the instance count.
     throw new PerflabError(
@@ -68,6 +71,10 @@ export function createApp({ db, config, instrumentation = {}, tokens, redis, fla
       'REDIS_URL is set but no Redis client was given to createApp (startServer connects one)',
     );
   }
+  // Logged-out tokens: in Redis (every instance refuses them) when set, else in this process.
+  const denyList = redis ? redisDenyList(redis, `${config.rateLimit.prefix}token-deny:`) : memoryDenyList();
+  const tokenService = tokens ?? createTokenService(config.jwtSecret, Date.now, denyList);
+  configureCursorSecret(config.jwtSecret);
   const limiters = createRateLimiters(config, logger, redis);
   const redirectToHttps = config.env === 'production' && config.trustProxy !== false;
 
@@ -85,12 +92,21 @@ export function createApp({ db, config, instrumentation = {}, tokens, redis, fla
   app.use('/api', corsPolicy(config.corsOrigins));
   app.use('/api', limiters.api);
   app.use('/api', express.json({ limit: BODY_LIMIT, strict: true }));
+  app.use(NO_STORE_PATHS, noStore);
+  // With METRICS_PORT, /metrics lives on that listener (server.ts), not here.
+  const metricsHandler =
+    instrumentation.metricsHandler && config.metrics.port === undefined
+      ? guarded(metricsAccess(config.metrics.token), instrumentation.metricsHandler)
+      : undefined;
   const routes = buildRouteTable({
     db,
     tokens: tokenService,
     loginLimiters: limiters.login,
     flags: labFlags,
-    ...(instrumentation.metricsHandler ? { metricsHandler: instrumentation.metricsHandler } : {}),
+    purchaseLimiter: limiters.purchase,
+    denyList,
+    infoRuntime: config.infoRuntime,
+    ...(metricsHandler ? { metricsHandler } : {}),
   });
   const scope = instrumentation.forRequest;
   mountRoutes(app, routes, tokenService, scope ? (req) => scope(req).db(db) : () => db);
@@ -104,6 +120,13 @@ export function createApp({ db, config, instrumentation = {}, tokens, redis, fla
       corsOrigins: config.corsOrigins,
       trustProxy: config.trustProxy,
       httpsRedirect: redirectToHttps,
+      tokenDenyList: denyList.store,
+      metrics:
+        config.metrics.port !== undefined
+          ? 'own port'
+          : config.metrics.token
+            ? 'bearer token'
+            : 'loopback only',
     },
     'security settings',
   );
@@ -111,4 +134,9 @@ export function createApp({ db, config, instrumentation = {}, tokens, redis, fla
     logger.warn('NODE_ENV=production without TRUST_PROXY: plain HTTP is not redirected to https');
   }
   return app;
+}
+
+/** Runs `guard`, then `handler` when the guard lets the request through. */
+export function guarded(guard: RequestHandler, handler: RequestHandler): RequestHandler {
+  return (req, res, next) => guard(req, res, () => handler(req, res, next));
 }

@@ -3,6 +3,7 @@ import { PerflabError } from '../common/perflab-error.js';
 import { parseFlagList } from './flags/parse.js';
 import type { FlagName } from './flags/names.js';
 import { parseOrigins, parseTrustProxy, type TrustProxy } from './security/config-parsers.js';
+import { secretBits } from './security/secret-strength.js';
 
 /** Development defaults; with NODE_ENV=production the app refuses to start on them. */
 export const DEV_SEED_PASSWORD = 'perflab-seed-password';
@@ -15,6 +16,14 @@ const intFromEnv = (min: number, max: number) => z.coerce.number().int().min(min
 export const RATE_LIMIT_DEFAULTS = { windowMs: 15 * 60 * 1000, apiMax: 100, loginMax: 5 } as const;
 export const RATE_LIMIT_PREFIX_DEFAULT = 'perflab:rl:';
 const RATE_LIMIT_CEILING = 1_000_000_000;
+/** Orders per account per window (OWASP API6); load tests raise it like the other limits. */
+export const RATE_LIMIT_ORDER_MAX_DEFAULT = 10;
+/**
+ * In production the JWT secret must carry at least this much estimated
+ * entropy (security/secret-strength.ts). The estimate runs low on random
+ * strings: 32 random hex characters (128 real bits) score about 105-120.
+ */
+export const JWT_SECRET_MIN_BITS = 96;
 
 /** Runs a parser that throws on bad input as a zod transform, so the issue names the variable. */
 const parsedBy =
@@ -44,6 +53,7 @@ const envSchema = z.object({
   RATE_LIMIT_WINDOW_MS: intFromEnv(1_000, 24 * 60 * 60 * 1000).default(RATE_LIMIT_DEFAULTS.windowMs),
   RATE_LIMIT_API_MAX: intFromEnv(1, RATE_LIMIT_CEILING).default(RATE_LIMIT_DEFAULTS.apiMax),
   RATE_LIMIT_LOGIN_MAX: intFromEnv(1, RATE_LIMIT_CEILING).default(RATE_LIMIT_DEFAULTS.loginMax),
+  RATE_LIMIT_ORDER_MAX: intFromEnv(1, RATE_LIMIT_CEILING).default(RATE_LIMIT_ORDER_MAX_DEFAULT),
   RATE_LIMIT_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9:_-]{1,64}$/, 'letters, digits, ":", "_" or "-" only')
@@ -51,6 +61,12 @@ const envSchema = z.object({
   CORS_ORIGINS: z.string().default('').transform(parsedBy(parseOrigins)),
   TRUST_PROXY: z.string().default('false').transform(parsedBy(parseTrustProxy)),
   PERFLAB_FLAGS: z.string().default(''),
+  METRICS_PORT: intFromEnv(0, 65_535).optional(),
+  PERFLAB_METRICS_TOKEN: z
+    .string()
+    .regex(/^[\x21-\x7e]{16,256}$/, '16-256 printable characters, no spaces')
+    .optional(),
+  PERFLAB_INFO_RUNTIME: z.enum(['true', 'false']).default('false'),
 });
 
 export interface AppConfig {
@@ -67,13 +83,21 @@ export interface AppConfig {
   logLevel: string;
   /** Shared rate-limit counters live here when set; in process memory otherwise. */
   redisUrl: string | undefined;
-  rateLimit: { windowMs: number; apiMax: number; loginMax: number; prefix: string };
+  rateLimit: { windowMs: number; apiMax: number; loginMax: number; orderMax: number; prefix: string };
   /** Exact origins (scheme://host[:port]) allowed to call the API from a browser. */
   corsOrigins: string[];
   /** Express `trust proxy`: false, a hop count, or a list of addresses/subnets. */
   trustProxy: TrustProxy;
   /** Optimization-lab flags switched on at start (PERFLAB_FLAGS=a,b); see docs/lab.md. */
   flags: FlagName[];
+  /**
+   * Where /metrics is served: with `port`, on a listener of its own (not on the
+   * API port); with `token`, only to `Authorization: Bearer <token>`; with
+   * neither, only to loopback clients.
+   */
+  metrics: { port: number | undefined; token: string | undefined };
+  /** Whether GET /api/info names the Node.js version. */
+  infoRuntime: boolean;
 }
 
 /**
@@ -105,6 +129,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         `NODE_ENV=production refuses development defaults; set ${still.join(', ')}`,
       );
     }
+    // 36 repeated characters pass the length check and can be guessed in one try.
+    const bits = secretBits(e.PERFLAB_JWT_SECRET);
+    if (bits < JWT_SECRET_MIN_BITS) {
+      throw new PerflabError(
+        'PERFLAB_E_WEAK_SECRET',
+        `PERFLAB_JWT_SECRET is too predictable for production (about ${Math.floor(bits)} bits, ` +
+          `${JWT_SECRET_MIN_BITS} needed); use e.g. \`openssl rand -base64 32\``,
+      );
+    }
   }
   return {
     env: e.NODE_ENV,
@@ -123,10 +156,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       windowMs: e.RATE_LIMIT_WINDOW_MS,
       apiMax: e.RATE_LIMIT_API_MAX,
       loginMax: e.RATE_LIMIT_LOGIN_MAX,
+      orderMax: e.RATE_LIMIT_ORDER_MAX,
       prefix: e.RATE_LIMIT_PREFIX,
     },
     corsOrigins: e.CORS_ORIGINS,
     trustProxy: e.TRUST_PROXY,
     flags: parseFlagList(e.PERFLAB_FLAGS),
+    metrics: { port: e.METRICS_PORT, token: e.PERFLAB_METRICS_TOKEN },
+    infoRuntime: e.PERFLAB_INFO_RUNTIME === 'true',
   };
 }

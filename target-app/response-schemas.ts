@@ -30,6 +30,12 @@ export const TokenResponse = z.strictObject({
   expiresIn: z.number().int(),
 });
 
+/** The one answer to a registration, whether or not the email already had an account. */
+export const RegistrationAccepted = z.strictObject({
+  status: z.literal('accepted'),
+  message: z.string(),
+});
+
 export const ProductResponse = z.strictObject({
   id: z.number().int(),
   name: z.string(),
@@ -81,7 +87,8 @@ export const InfoResponse = z.strictObject({
   name: z.string(),
   version: z.string(),
   db: z.enum(['postgres', 'pglite']),
-  node: z.string(),
+  /** Only when the operator sets PERFLAB_INFO_RUNTIME=true: the runtime version helps an attacker more than a visitor. */
+  node: z.string().optional(),
   flags: z.record(z.string(), z.boolean()),
 });
 

@@ -4,12 +4,28 @@ import { FLAG_NAMES } from './flags/names.js';
 export const LIMIT_DEFAULT = 20;
 export const LIMIT_MAX = 100;
 
-const id = z.coerce.number().int().positive().max(2_147_483_647);
+const INT4_MAX = 2_147_483_647;
+const id = z.coerce.number().int().positive().max(INT4_MAX);
+/**
+ * A path id is written one way only: decimal digits, no sign, no leading
+ * zero, no space, hex or exponent ("0x5", "1e3" and " 5" are 400s), so one
+ * resource has one URL and nothing odd reaches a cast.
+ */
+const pathId = z
+  .string()
+  .regex(/^[1-9][0-9]{0,9}$/, 'must be a positive decimal integer')
+  .transform(Number)
+  .pipe(z.number().max(INT4_MAX));
+
+/** Units one order may take in all (OWASP API6: nobody buys up the stock in one go). */
+export const ORDER_UNITS_MAX = 100;
+/** The code of the 422 for an order over ORDER_UNITS_MAX. */
+export const ORDER_TOO_LARGE = 'ORDER_TOO_LARGE';
 const limit = z.coerce.number().int().min(1).max(LIMIT_MAX).default(LIMIT_DEFAULT);
 const cursor = z
   .string()
   .max(200)
-  .regex(/^[A-Za-z0-9_-]+$/, 'must be a cursor returned by the API');
+  .regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, 'must be a cursor returned by the API');
 // PostgreSQL text cannot hold NUL (it would be a 500), and no name or search
 // needs control characters; tab and newlines stay allowed for descriptions.
 // eslint-disable-next-line no-control-regex
@@ -22,7 +38,7 @@ const password = z.string().min(8).max(128);
 
 export const RegisterBody = z.strictObject({ email, password, name: text().trim().min(1).max(100) });
 export const LoginBody = z.strictObject({ email, password: z.string().min(1).max(128) });
-export const IdParams = z.strictObject({ id });
+export const IdParams = z.strictObject({ id: pathId });
 export const ProductListQuery = z.strictObject({
   q: text().trim().max(100).optional(),
   limit,
@@ -36,6 +52,11 @@ export const CreateOrderBody = z.strictObject({
     .max(50)
     .refine((items) => new Set(items.map((i) => i.productId)).size === items.length, {
       message: 'each product may appear only once',
+    })
+    // A well-formed order over the cap is a 422 naming the limit (see http/validate.ts), not a 400.
+    .refine((items) => items.reduce((sum, i) => sum + i.quantity, 0) <= ORDER_UNITS_MAX, {
+      message: `an order may take at most ${ORDER_UNITS_MAX} units in all`,
+      params: { status: 422, code: ORDER_TOO_LARGE },
     }),
 });
 export const EmptyQuery = z.strictObject({});

@@ -10,11 +10,14 @@ import { PerflabError } from '../common/perflab-error.js';
 import { registerFlagEffects } from './store/flag-effects.js';
 import type { Db } from './db/types.js';
 import { SEED_DEFAULTS, seedDatabase } from './seed.js';
+import { startMetricsServer, type MetricsServer } from './security/metrics-server.js';
 import { connectRedis } from './security/redis-client.js';
 
 export interface RunningServer {
   server: Server;
   url: string;
+  /** The metrics listener's base URL, when METRICS_PORT gives /metrics a port of its own. */
+  metricsUrl?: string;
   seeded: boolean;
   /** The optimization-lab flags of this instance (what PUT /api/admin/flags switches). */
   flags: Flags;
@@ -76,6 +79,7 @@ export async function startServer({
       )
     : undefined;
   let server: Server;
+  let metricsServer: MetricsServer | undefined;
   try {
     const app = createApp({
       db,
@@ -87,6 +91,16 @@ export async function startServer({
     server = createServer(instrumentation?.wrap ? instrumentation.wrap(app) : app);
     server.listen(config.port, config.host);
     await once(server, 'listening');
+    if (config.metrics.port !== undefined && instrumentation?.metricsHandler) {
+      metricsServer = await startMetricsServer(instrumentation.metricsHandler, {
+        host: config.host,
+        port: config.metrics.port,
+        token: config.metrics.token,
+      }).catch((err: unknown) => {
+        server.close();
+        throw err;
+      });
+    }
   } catch (err) {
     redis?.disconnect();
     throw err;
@@ -98,9 +112,11 @@ export async function startServer({
   return {
     server,
     url: `http://${host}:${port}`,
+    ...(metricsServer ? { metricsUrl: metricsServer.url } : {}),
     seeded,
     flags,
     async close() {
+      await metricsServer?.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await redis?.quit();

@@ -28,6 +28,7 @@ export async function openBenchTarget(schemaTag: string): Promise<BenchTarget> {
     LOG_LEVEL: 'warn',
     RATE_LIMIT_API_MAX: '100000000',
     RATE_LIMIT_LOGIN_MAX: '100000',
+    RATE_LIMIT_ORDER_MAX: '100000000',
   });
   const url = process.env.BENCH_DATABASE_URL;
   const schema = `perflab_bench_${schemaTag.replace(/\W/g, '_')}_${process.pid}`;

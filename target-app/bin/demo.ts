@@ -8,7 +8,11 @@ import { exitWithError } from './exit.js';
  * `npm run demo`: the target app on the embedded database (or DATABASE_URL),
  * seeded on first use, with what to try next. Ctrl-C stops it.
  */
-const DEMO_LIMITS = { RATE_LIMIT_API_MAX: '1000000', RATE_LIMIT_LOGIN_MAX: '1000000' };
+const DEMO_LIMITS = {
+  RATE_LIMIT_API_MAX: '1000000',
+  RATE_LIMIT_LOGIN_MAX: '1000000',
+  RATE_LIMIT_ORDER_MAX: '1000000',
+};
 
 async function main(): Promise<void> {
   // The demo's own output is the guide, so the app logs only warnings unless asked. The demo is

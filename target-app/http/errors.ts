@@ -38,6 +38,17 @@ interface BodyParserError {
 }
 
 /**
+ * PostgreSQL class 22 (data exception: out-of-range number, impossible date,
+ * bad text encoding) means a value from the request got past validation; it
+ * is the client's input, so a 400, never a 500.
+ */
+const DATA_EXCEPTION = /^22[0-9A-Z]{3}$/;
+export const isDataException = (err: unknown): boolean => {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && DATA_EXCEPTION.test(code);
+};
+
+/**
  * The last middleware. Known errors become their 4xx; anything else is logged
  * (type, code, message and stack, never driver detail or values; see
  * error-log.ts), through the request's own logger when there is one (its lines
@@ -64,6 +75,16 @@ export function errorHandler(logger: Logger, loggerFor?: (req: Request) => Logge
     }
     if (typeof bodyError.status === 'number' && bodyError.status >= 400 && bodyError.status < 500) {
       sendError(res, bodyError.status, 'BAD_REQUEST', 'the request could not be read');
+      return;
+    }
+    if (isDataException(err)) {
+      // Still worth a line: validation should have caught it. No stack, no value.
+      const { type, code, message } = loggableError(err);
+      (loggerFor ? loggerFor(req) : logger).warn(
+        { err: { type, code, message }, reqId: req.id },
+        'data exception answered 400',
+      );
+      sendError(res, 400, 'VALIDATION_FAILED', 'a value in the request is out of range or malformed');
       return;
     }
     (loggerFor ? loggerFor(req) : logger).error(

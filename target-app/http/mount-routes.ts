@@ -20,7 +20,8 @@ export function mountRoutes(
   requestDb: (req: Request) => Db,
 ): void {
   const auth = requireAuth(tokens);
-  const admin = requireRole('admin');
+  // The role is confirmed against the database, not only read from the token.
+  const admin = requireRole('admin', requestDb);
   for (const route of routes) {
     const chain: RequestHandler[] = [];
     if (route.access !== 'public') chain.push(auth);

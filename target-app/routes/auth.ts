@@ -3,9 +3,13 @@ import { hashPassword, verifyPassword } from '../auth/password.js';
 import { TOKEN_TTL_SECONDS, type TokenService } from '../auth/tokens.js';
 import { HttpError } from '../http/errors.js';
 import { defineRoute, errorResponses, type AnyRoute } from '../http/route-table.js';
-import { ErrorResponse, TokenResponse, UserResponse } from '../response-schemas.js';
+import { ErrorResponse, RegistrationAccepted, TokenResponse } from '../response-schemas.js';
 import { LoginBody, RegisterBody } from '../schemas.js';
 import { createCustomer, findCredentials } from '../store/users.js';
+
+/** Said to every registration, new email or not, so the answer does not tell whether an account exists. */
+export const REGISTRATION_ACCEPTED_MESSAGE =
+  'registration received: if this email can be used, its account is ready and you can sign in';
 const TAG = 'auth';
 
 export interface AuthRouteDeps {
@@ -20,18 +24,22 @@ export function authRoutes({ tokens, loginLimiters }: AuthRouteDeps): AnyRoute[]
     path: '/api/auth/register',
     access: 'public',
     tag: TAG,
-    summary: 'Create a customer account (the role is never taken from the client)',
+    summary:
+      'Create a customer account (the role is never taken from the client); one answer whether or not the email is taken',
     body: RegisterBody,
     responses: {
-      201: { description: 'created', schema: UserResponse },
-      ...errorResponses(ErrorResponse, 400, 409, 413, 429),
+      202: {
+        description: 'accepted; the account exists now if the email was new',
+        schema: RegistrationAccepted,
+      },
+      ...errorResponses(ErrorResponse, 400, 413, 429),
     },
     handler: async ({ db, body, res }) => {
+      // Hashed in both cases, so a taken email costs the same time as a new one.
       const passwordHash = await hashPassword(body.password);
-      const user = await createCustomer(db, { email: body.email, name: body.name, passwordHash });
-      if (!user)
-        throw new HttpError(409, 'EMAIL_TAKEN', 'an account with this email already exists', 'email');
-      res.status(201).json(user);
+      // A taken email gets the same answer as a new one (no account enumeration).
+      await createCustomer(db, { email: body.email, name: body.name, passwordHash });
+      res.status(202).json({ status: 'accepted', message: REGISTRATION_ACCEPTED_MESSAGE });
     },
   });
 

@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
+import type { TokenDenyList } from '../auth/deny-list.js';
 import type { TokenService } from '../auth/tokens.js';
 import type { Db } from '../db/types.js';
 import type { Flags } from '../flags/types.js';
@@ -7,6 +8,7 @@ import { defineRoute, type AnyRoute } from '../http/route-table.js';
 import { buildOpenApiSpec } from '../openapi/spec.js';
 import { adminFlagRoutes } from './admin-flags.js';
 import { authRoutes } from './auth.js';
+import { logoutRoute } from './auth-logout.js';
 import { healthRoutes } from './health.js';
 import { infoRoutes } from './info.js';
 import { openApiRoute } from './openapi.js';
@@ -23,8 +25,14 @@ export interface RouteTableDeps {
   tokens: TokenService;
   loginLimiters: RequestHandler[];
   flags: Flags;
-  /** The probes' Prometheus handler, when instrumentation provides one. */
+  /** The probes' Prometheus handler, when instrumentation provides one (and access to it is decided). */
   metricsHandler?: RequestHandler;
+  /** Revoked tokens; logout adds to it. */
+  denyList: TokenDenyList;
+  /** The per-account order limiter (OWASP API6), run on POST /api/orders after authentication. */
+  purchaseLimiter?: RequestHandler;
+  /** Whether /api/info names the Node.js version. */
+  infoRuntime?: boolean;
 }
 
 /** Every route the app serves, in one table: it mounts them and documents them. */
@@ -34,15 +42,19 @@ export function buildRouteTable({
   loginLimiters,
   flags,
   metricsHandler,
+  denyList,
+  purchaseLimiter,
+  infoRuntime = false,
 }: RouteTableDeps): AnyRoute[] {
   const routes: AnyRoute[] = [
     ...healthRoutes(),
-    ...infoRoutes(db.kind, flags),
+    ...infoRoutes(db.kind, flags, { runtime: infoRuntime }),
     ...authRoutes({ tokens, loginLimiters }),
+    logoutRoute(denyList),
     ...userRoutes(),
     ...productRoutes(),
     ...productAdminRoutes(),
-    ...orderRoutes(),
+    ...orderRoutes(purchaseLimiter ? { before: [purchaseLimiter] } : {}),
     ...adminFlagRoutes(flags),
   ];
   if (metricsHandler) routes.push(metricsRoute(metricsHandler));

@@ -11,7 +11,12 @@ export const APP_NAME = 'perflab-target-app';
  * compared blind: the version, the storage, the runtime and the switchable
  * optimization-lab flags as they are at the moment of the request.
  */
-export function infoRoutes(dbKind: string, flags: FlagReader): AnyRoute[] {
+export function infoRoutes(
+  dbKind: string,
+  flags: FlagReader,
+  // The runtime version tells an attacker which CVEs apply; published only when the operator asks.
+  { runtime = false }: { runtime?: boolean } = {},
+): AnyRoute[] {
   const version = packageVersion();
   return [
     defineRoute({
@@ -19,11 +24,18 @@ export function infoRoutes(dbKind: string, flags: FlagReader): AnyRoute[] {
       path: '/api/info',
       access: 'public',
       tag: 'meta',
-      summary: 'Version, storage, runtime and performance flags of this instance',
+      summary:
+        'Version, storage and performance flags of this instance (the runtime with PERFLAB_INFO_RUNTIME=true)',
       responses: { 200: { description: 'instance facts', schema: InfoResponse } },
       handler: ({ res }) => {
         const values = Object.fromEntries(FLAG_NAMES.map((f) => [f, flags.isOn(f)]));
-        res.json({ name: APP_NAME, version, db: dbKind, node: process.version, flags: values });
+        res.json({
+          name: APP_NAME,
+          version,
+          db: dbKind,
+          ...(runtime ? { node: process.version } : {}),
+          flags: values,
+        });
       },
     }),
   ];

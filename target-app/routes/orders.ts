@@ -1,3 +1,4 @@
+import type { RequestHandler } from 'express';
 import { principalOf } from '../auth/middleware.js';
 import { notFound } from '../http/errors.js';
 import { defineRoute, errorResponses, type AnyRoute } from '../http/route-table.js';
@@ -7,7 +8,8 @@ import { createOrder, findOrder, listOrders } from '../store/orders.js';
 
 const TAG = 'orders';
 
-export function orderRoutes(): AnyRoute[] {
+/** `before`: middleware for placing an order, e.g. the per-account order limiter. */
+export function orderRoutes({ before = [] }: { before?: RequestHandler[] } = {}): AnyRoute[] {
   const create = defineRoute({
     method: 'post',
     path: '/api/orders',
@@ -15,6 +17,7 @@ export function orderRoutes(): AnyRoute[] {
     tag: TAG,
     summary: 'Place an order; prices and the total come from the database',
     body: CreateOrderBody,
+    before,
     responses: {
       201: { description: 'placed', schema: OrderResponse },
       ...errorResponses(ErrorResponse, 400, 401, 409, 413, 422, 429),

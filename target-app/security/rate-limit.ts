@@ -10,6 +10,7 @@ import { redisStore, type RedisCommander } from './redis-store.js';
 export const POLICY_API = 'api';
 export const POLICY_LOGIN_IP = 'login-ip';
 export const POLICY_LOGIN_ACCOUNT = 'login-account';
+export const POLICY_ORDERS_ACCOUNT = 'orders-account';
 export const RATE_LIMITED = 'RATE_LIMITED';
 
 export interface RateLimiters {
@@ -17,6 +18,8 @@ export interface RateLimiters {
   api: RequestHandler;
   /** Failed logins per client IP, then per account; successful logins do not count. */
   login: RequestHandler[];
+  /** Orders placed per account (after authentication); refused orders do not count. */
+  purchase: RequestHandler;
   /** What is in force, for the start-up log line. */
   describe(): Record<string, unknown>;
 }
@@ -32,10 +35,10 @@ export function createRateLimiters(
   logger: Logger,
   redis: RedisCommander | undefined,
 ): RateLimiters {
-  const { windowMs, apiMax, loginMax, prefix } = config.rateLimit;
+  const { windowMs, apiMax, loginMax, orderMax, prefix } = config.rateLimit;
   const storeFor = (policy: string): Store | undefined =>
     redis ? redisStore(redis, `${prefix}${policy}:`) : undefined;
-  const common = (policy: string) => {
+  const common = (policy: string, message = 'too many requests: wait for the time in Retry-After') => {
     const store = storeFor(policy);
     return {
       windowMs,
@@ -45,7 +48,7 @@ export function createRateLimiters(
       ...(store ? { store } : {}),
       handler: (req: Request, res: Parameters<RequestHandler>[1]) => {
         logger.warn({ policy, ip: req.ip, reqId: req.id }, 'rate limit reached');
-        sendError(res, 429, RATE_LIMITED, 'too many requests: wait for the time in Retry-After');
+        sendError(res, 429, RATE_LIMITED, message);
       },
     };
   };
@@ -62,9 +65,22 @@ export function createRateLimiters(
     keyGenerator: (req) => accountOf(req) ?? '',
   });
 
+  // OWASP API6: a free account must not be able to buy up the stock by placing order after order.
+  const minutes = Math.round(windowMs / 60_000);
+  const purchase = rateLimit({
+    ...common(
+      POLICY_ORDERS_ACCOUNT,
+      `too many orders: at most ${orderMax} per account per ${minutes} min; wait for the time in Retry-After`,
+    ),
+    limit: orderMax,
+    skipFailedRequests: true,
+    keyGenerator: (_req, res) => String((res.locals.principal as { userId?: number } | undefined)?.userId ?? ''),
+  });
+
   return {
     api,
     login: [loginByIp, loginByAccount],
+    purchase,
     describe: () => ({
       store: redis ? 'redis' : 'memory',
       prefix: redis ? prefix : undefined,
@@ -72,6 +88,7 @@ export function createRateLimiters(
       apiMaxPerIp: apiMax,
       loginFailuresPerIp: loginMax,
       loginFailuresPerAccount: loginMax,
+      ordersPerAccount: orderMax,
     }),
   };
 }

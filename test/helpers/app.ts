@@ -13,7 +13,11 @@ export const TEST_SEED = { seed: 7, users: 12, products: 30, orders: 60 } as con
  * generous limits unless a test sets its own (the rate-limit tests do), and a
  * counter prefix of their own so files sharing one Redis never share counts.
  */
-export const TEST_RATE_LIMITS = { RATE_LIMIT_API_MAX: '1000000', RATE_LIMIT_LOGIN_MAX: '100000' } as const;
+export const TEST_RATE_LIMITS = {
+  RATE_LIMIT_API_MAX: '1000000',
+  RATE_LIMIT_LOGIN_MAX: '100000',
+  RATE_LIMIT_ORDER_MAX: '1000000',
+} as const;
 export const testRateLimitPrefix = (): string => `perflab:test:${randomBytes(6).toString('hex')}:`;
 
 export interface TestApp {

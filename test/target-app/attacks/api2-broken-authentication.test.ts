@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JWT_AUDIENCE, JWT_ISSUER } from '../../../target-app/auth/tokens.js';
@@ -26,6 +27,7 @@ function token(overrides: { secret?: string; aud?: string; iss?: string; exp?: n
     .setSubject('1')
     .setIssuer(overrides.iss ?? JWT_ISSUER)
     .setAudience(overrides.aud ?? JWT_AUDIENCE)
+    .setJti(randomUUID())
     .setIssuedAt(now - 3600)
     .setExpirationTime(overrides.exp ?? now + 600)
     .sign(key(overrides.secret ?? DEV_JWT_SECRET));

@@ -13,6 +13,7 @@ import {
   ProductResponse,
   ReadyResponse,
   TokenResponse,
+  RegistrationAccepted,
   UserResponse,
 } from '../../../target-app/response-schemas.js';
 import { ENDPOINTS, endpointKey, type Caller } from './catalog.js';
@@ -50,7 +51,7 @@ const SUCCESS_SHAPES: Record<string, z.ZodType> = {
   'GET /readyz': ReadyResponse,
   'GET /api/openapi.json': OpenApiDocument,
   'GET /api/info': InfoResponse,
-  'POST /api/auth/register': UserResponse,
+  'POST /api/auth/register': RegistrationAccepted,
   'POST /api/auth/login': TokenResponse,
   'GET /api/users/me': UserResponse,
   'GET /api/products': ProductPage,

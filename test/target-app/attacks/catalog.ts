@@ -27,6 +27,8 @@ export interface Endpoint {
   caller: Caller;
   /** Needs its own fresh product because it changes or removes it. */
   destructive?: boolean;
+  /** Revokes the token it is sent with (logout), so it gets a fresh one per request. */
+  revokesToken?: boolean;
   query?: Record<string, string>;
   body?(f: Fixture): Record<string, unknown>;
   /** Attacker-controlled inputs: query names, dotted body paths, and path params. */
@@ -52,6 +54,7 @@ export const ENDPOINTS: Endpoint[] = [
     body: () => ({ email: 'user1@perflab.local', password: DEV_SEED_PASSWORD }),
     inputs: ['email', 'password'].map((name) => ({ where: 'body', name })),
   },
+  { method: 'POST', template: '/api/auth/logout', caller: 'customer', revokesToken: true, inputs: [] },
   { method: 'GET', template: '/api/users/me', caller: 'customer', inputs: [] },
   {
     method: 'GET',

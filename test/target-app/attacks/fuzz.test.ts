@@ -85,7 +85,7 @@ describe('fuzzing every endpoint with malformed input', () => {
                 : JSON.stringify(body);
           const res = await attack.app.request(url, {
             method: e.method,
-            ...(e.caller === 'anon' ? {} : { token: attack.tokens[e.caller] }),
+            ...(e.caller === 'anon' ? {} : { token: await attack.tokenFor(e, e.caller) }),
             ...(payload !== undefined ? { body: payload } : {}),
           });
           expect(res.status, `${e.method} ${url} ${payload ?? ''}`).toBeGreaterThanOrEqual(200);

@@ -13,6 +13,8 @@ export interface Attacker {
   tokens: Record<Exclude<Caller, 'anon'>, string>;
   /** A fixture for one request: a fresh product when the endpoint changes or archives it. */
   fixture(e: Endpoint): Promise<Fixture>;
+  /** The token to send `e` with as `as`: a fresh login when `e` revokes it (logout), else the shared one. */
+  tokenFor(e: Endpoint, as: Exclude<Caller, 'anon'>): Promise<string>;
   /** Sends an endpoint's request as `as` (default: its own caller), with optional replacements. */
   send(
     e: Endpoint,
@@ -53,18 +55,22 @@ export async function startAttack(options: TestAppOptions = {}): Promise<Attacke
     return res.body.id as number;
   };
 
+  const tokenFor = async (e: Endpoint, as: Exclude<Caller, 'anon'>): Promise<string> =>
+    e.revokesToken ? app.login(as === 'admin' ? 'admin' : 1) : tokens[as];
+
   return {
     app,
     tokens,
     async fixture(e) {
       return { productId: e.destructive ? await freshProduct() : 2, orderId, unique: unique() };
     },
-    send(e, f, options = {}) {
+    tokenFor,
+    async send(e, f, options = {}) {
       const as = options.as ?? e.caller;
       const body = options.body !== undefined ? options.body : e.body?.(f);
       return app.request(urlFor(e, f, options.override), {
         method: e.method,
-        ...(as === 'anon' ? {} : { token: tokens[as] }),
+        ...(as === 'anon' ? {} : { token: await tokenFor(e, as) }),
         ...(body !== undefined ? { body } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
       });

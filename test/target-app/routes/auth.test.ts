@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REGISTRATION_ACCEPTED_MESSAGE } from '../../../target-app/routes/auth.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 
 let app: TestApp;
@@ -13,13 +14,14 @@ describe('POST /api/auth/register', () => {
       method: 'POST',
       body: { email: 'New.Person@Example.com', password: 'correct horse battery', name: 'New Person' },
     });
-    expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ email: 'new.person@example.com', name: 'New Person', role: 'customer' });
+    expect(res.status).toBe(202);
+    expect(res.body).toEqual({ status: 'accepted', message: REGISTRATION_ACCEPTED_MESSAGE });
     expect(JSON.stringify(res.body)).not.toMatch(/password|argon2|hash/i);
-    const { rows } = await app.db.query<{ password_hash: string }>(
-      'SELECT password_hash FROM users WHERE email = $1',
+    const { rows } = await app.db.query<{ password_hash: string; name: string; role: string }>(
+      'SELECT password_hash, name, role FROM users WHERE email = $1',
       ['new.person@example.com'],
     );
+    expect(rows[0]).toMatchObject({ name: 'New Person', role: 'customer' });
     expect(rows[0]?.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
   });
 
@@ -37,13 +39,20 @@ describe('POST /api/auth/register', () => {
     expect(res.body.expiresIn).toBe(900);
   });
 
-  it('rejects a taken email with 409 naming the field', async () => {
+  it('answers a taken email like a new one and leaves the existing account alone', async () => {
+    const { rows: before } = await app.db.query('SELECT name, password_hash FROM users WHERE email = $1', [
+      'user1@perflab.local',
+    ]);
     const res = await app.request('/api/auth/register', {
       method: 'POST',
       body: { email: 'user1@perflab.local', password: 'whatever-long', name: 'Dup' },
     });
-    expect(res.status).toBe(409);
-    expect(res.body.error).toMatchObject({ code: 'EMAIL_TAKEN', field: 'email' });
+    expect(res.status).toBe(202);
+    expect(res.body).toEqual({ status: 'accepted', message: REGISTRATION_ACCEPTED_MESSAGE });
+    const { rows: after } = await app.db.query('SELECT name, password_hash FROM users WHERE email = $1', [
+      'user1@perflab.local',
+    ]);
+    expect(after).toEqual(before);
   });
 
   it.each([

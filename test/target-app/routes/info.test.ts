@@ -10,7 +10,7 @@ beforeAll(async () => {
 afterAll(() => app?.close());
 
 describe('GET /api/info', () => {
-  it('says which version, storage and runtime answered, and its flags', async () => {
+  it('says which version and storage answered, and its flags, but not the runtime', async () => {
     const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
     const res = await app.request('/api/info');
     expect(res.status).toBe(200);
@@ -18,9 +18,17 @@ describe('GET /api/info', () => {
       name: 'perflab-target-app',
       version: pkg.version,
       db: app.db.kind,
-      node: process.version,
       flags: Object.fromEntries(FLAG_NAMES.map((f) => [f, false])),
     });
+  });
+
+  it('names the runtime when the operator sets PERFLAB_INFO_RUNTIME=true', async () => {
+    const withRuntime = await startTestApp({ seed: false, env: { PERFLAB_INFO_RUNTIME: 'true' } });
+    try {
+      expect((await withRuntime.request('/api/info')).body.node).toBe(process.version);
+    } finally {
+      await withRuntime.close();
+    }
   });
 
   it('rejects unknown query parameters like every route', async () => {
