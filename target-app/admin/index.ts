@@ -1,0 +1,1 @@
+export { adminPages, type AdminPagesDeps } from './admin-pages.js';
