@@ -34,6 +34,14 @@ export interface AdminPagesDeps {
 }
 
 const FORM_LIMIT = '10kb';
+const adminRouters = new WeakSet<object>();
+
+/**
+ * True for the router adminPages() made: the HTML surface outside the JSON
+ * API and its OpenAPI document, so the API inventory test can tell it apart.
+ */
+export const isAdminPages = (handler: unknown): boolean =>
+  typeof handler === 'function' && adminRouters.has(handler);
 const HTML_CACHE = 'no-store';
 
 /**
@@ -139,6 +147,7 @@ export function adminPages(deps: AdminPagesDeps): Router {
   });
 
   router.use(htmlErrors);
+  adminRouters.add(router);
   return router;
 }
 

@@ -1,1 +1,1 @@
-export { adminPages, type AdminPagesDeps } from './admin-pages.js';
+export { adminPages, isAdminPages, type AdminPagesDeps } from './admin-pages.js';
