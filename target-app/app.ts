@@ -3,6 +3,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { PerflabError } from '../common/perflab-error.js';
+import { adminPages } from './admin/index.js';
 import { memoryDenyList, redisDenyList } from './auth/deny-list.js';
 import { createTokenService, type TokenService } from './auth/tokens.js';
 import type { AppConfig } from './config.js';
@@ -110,6 +111,19 @@ export function createApp({ db, config, instrumentation = {}, tokens, redis, fla
   });
   const scope = instrumentation.forRequest;
   mountRoutes(app, routes, tokenService, scope ? (req) => scope(req).db(db) : () => db);
+  app.use(
+    '/admin',
+    adminPages({
+      dbFor: scope ? (req) => scope(req).db(db) : () => db,
+      flags: labFlags,
+      tokens: tokenService,
+      secret: config.jwtSecret,
+      secureCookies: config.env === 'production',
+      limiter: limiters.api,
+      loginLimiters: limiters.login,
+      logger,
+    }),
+  );
   app.use(unknownRoute);
   app.use(errorHandler(logger, scope && ((req) => scope(req).logger)));
 

@@ -88,7 +88,7 @@ describe('API8 errors reveal nothing', () => {
   it('unknown methods and routes get a JSON 404, not an HTML page', async () => {
     for (const [method, path] of [
       ['PUT', '/api/products/1'],
-      ['GET', '/admin'],
+      ['GET', '/wp-admin'],
       ['GET', '/api/../etc/passwd'],
     ] as const) {
       const res = await app.request(path, { method });

@@ -1,0 +1,1 @@
+export { adminPages, isAdminPages, type AdminPagesDeps } from './admin-pages.js';
