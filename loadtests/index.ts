@@ -13,3 +13,5 @@ export { formatSummary } from './format/format-summary.js';
 export { formatProgress } from './format/format-progress.js';
 export type { Threshold, ThresholdMetric } from './thresholds/parse-threshold.js';
 export type * from './types.js';
+export { RemoteWriteOutput, formatRemoteWriteReport } from './outputs/remote-write/remote-write-output.js';
+export type { RemoteWriteOptions, RemoteWriteReport } from './outputs/remote-write/remote-write-output.js';
