@@ -16,7 +16,7 @@ import type { TestApp } from '../helpers/app.js';
 import { failingOn } from '../helpers/failing-db.js';
 import { startPrometheus, type RunningPrometheus } from '../helpers/prometheus.js';
 import { captureIo } from '../loadtests/helpers/capture-io.js';
-import { startReceiver } from '../probes/otlp-receiver.js';
+import { startReceiver } from '../probes/helpers/otlp-receiver.js';
 import { FAILING_SEARCH } from './helpers/stack-scenario.js';
 
 // The proof that the dashboards show data: the target app with its probes
