@@ -15,3 +15,5 @@ export { ProfileRun } from './profile/profile-run.js';
 export type { Threshold, ThresholdMetric } from './thresholds/parse-threshold.js';
 export type * from './types.js';
 export type { ProfileEvents, ProfileOptions, ProfileResult, ProfileTool } from './profile/types.js';
+export { RemoteWriteOutput, formatRemoteWriteReport } from './outputs/remote-write/remote-write-output.js';
+export type { RemoteWriteOptions, RemoteWriteReport } from './outputs/remote-write/remote-write-output.js';

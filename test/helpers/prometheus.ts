@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /** One series of an instant query's answer. */
 export interface PromSeries {
@@ -10,13 +10,20 @@ export interface PromSeries {
   value: [number, string];
 }
 
+export interface Exemplar {
+  series: Record<string, string>;
+  labels: Record<string, string>;
+  value: string;
+  timestamp: number;
+}
+
 export interface RunningPrometheus {
   url: string;
   dir: string;
   /** Instant query at now; throws on a PromQL error (so a typo fails the test loudly). */
   query(expr: string): Promise<PromSeries[]>;
-  /** Trace ids of exemplars of `expr` over the last `seconds`. */
-  exemplarTraceIds(expr: string, seconds: number): Promise<string[]>;
+  /** Exemplars of `expr` between two unix times in seconds: each with its series' labels. */
+  exemplars(expr: string, start: number, end: number): Promise<Exemplar[]>;
   /** Polls `check` (an API read) until it returns true; throws after `timeoutMs`. */
   until(check: () => Promise<boolean>, what: string, timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
@@ -46,7 +53,10 @@ export async function startPrometheus(
 ): Promise<RunningPrometheus> {
   const dir = mkdtempSync(join(tmpdir(), 'perflab-prom-'));
   writeFileSync(join(dir, 'prometheus.yml'), config);
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let log = '';
@@ -105,12 +115,11 @@ export async function startPrometheus(
       if (data.resultType === 'scalar') return [{ metric: {}, value: data.result as [number, string] }];
       return data.result as PromSeries[];
     },
-    exemplarTraceIds: async (expr, seconds) => {
-      const end = Date.now() / 1000;
+    exemplars: async (expr, start, end) => {
       const data = (await api(
-        `/api/v1/query_exemplars?query=${encodeURIComponent(expr)}&start=${end - seconds}&end=${end}`,
-      )) as Array<{ exemplars: Array<{ labels: Record<string, string> }> }>;
-      return data.flatMap((s) => s.exemplars.map((e) => e.labels.trace_id ?? '')).filter(Boolean);
+        `/api/v1/query_exemplars?query=${encodeURIComponent(expr)}&start=${start}&end=${end}`,
+      )) as Array<{ seriesLabels: Record<string, string>; exemplars: Omit<Exemplar, 'series'>[] }>;
+      return data.flatMap((s) => s.exemplars.map((e) => ({ ...e, series: s.seriesLabels })));
     },
     until,
     stop,

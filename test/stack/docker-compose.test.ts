@@ -1,56 +1,236 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { Ajv2019 } from 'ajv/dist/2019.js';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { DASHBOARDS, JAEGER_UID, PROMETHEUS_UID } from '../../dashboards/index.js';
+import { panelsOf } from '../dashboards/helpers.js';
 
 // No container engine runs here, so the stack is checked statically: it must
-// be well-formed, pinned, health-checked and wired the way the app expects.
+// be valid for Debian's docker-compose and the compose-spec schema, pinned,
+// health-checked, on loopback, and wired the way the configs it mounts
+// expect (ports, data-source uids, paths).
 interface Service {
   image?: string;
   build?: unknown;
+  command?: string[];
   environment?: Record<string, string>;
   ports?: string[];
+  volumes?: string[];
+  profiles?: string[];
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: { test: string[] };
 }
+interface Compose {
+  services: Record<string, Service>;
+  volumes: Record<string, unknown>;
+}
+interface Datasource {
+  uid: string;
+  type: string;
+  url: string;
+  jsonData?: { exemplarTraceIdDestinations?: Array<{ name: string; datasourceUid: string }> };
+}
 
-const compose = parse(readFileSync('docker-compose.yml', 'utf8')) as { services: Record<string, Service> };
+const FILE = 'docker-compose.yml';
+const compose = parse(readFileSync(FILE, 'utf8')) as Compose;
+const svc = (name: string): Service => {
+  const s = compose.services[name];
+  if (!s) throw new Error(`no service ${name}`);
+  return s;
+};
+const datasources = (
+  parse(readFileSync('dashboards/grafana-provisioning/datasources/datasources.yml', 'utf8')) as {
+    datasources: Datasource[];
+  }
+).datasources;
+const provider = (
+  parse(readFileSync('dashboards/grafana-provisioning/dashboards/dashboards.yml', 'utf8')) as {
+    providers: Array<{ options: { path: string } }>;
+  }
+).providers[0];
+const prometheusYml = parse(readFileSync('dashboards/prometheus/prometheus.yml', 'utf8')) as {
+  rule_files: string[];
+  scrape_configs: Array<{ job_name: string; static_configs: Array<{ targets: string[] }> }>;
+};
+
+/** `${VAR:-default}` → default: what compose sees with nothing set. */
+const defaults = (s: string): string => s.replace(/\$\{\w+:-([^}]*)\}/g, '$1');
+/** Container port of each published `host:port:container` binding. */
+const containerPorts = (s: Service): number[] => (s.ports ?? []).map((p) => Number(p.split(':').at(-1)));
+/** Bind mounts as [host path, container path]. */
+const binds = (s: Service): Array<[string, string]> =>
+  (s.volumes ?? []).filter((v) => v.startsWith('./')).map((v) => v.split(':') as [string, string]);
+const urlPort = (url: string): { host: string; port: number } => {
+  const u = new URL(url);
+  return { host: u.hostname, port: Number(u.port) };
+};
 
 describe('docker-compose.yml', () => {
-  it('has the app and PostgreSQL', () => {
-    expect(Object.keys(compose.services)).toEqual(expect.arrayContaining(['app', 'postgres']));
+  it('passes `docker-compose config -q` (Debian docker-compose 1.29, no engine needed)', () => {
+    for (const args of [[], ['--profile', 'load']]) {
+      execFileSync('docker-compose', ['-f', FILE, ...args, 'config', '-q'], { stdio: 'pipe' });
+    }
+    expect(() =>
+      execFileSync('docker-compose', ['-f', 'dashboards/prometheus/prometheus.yml', 'config', '-q'], {
+        stdio: 'pipe',
+      }),
+    ).toThrow(); // the check does reject what is not a compose file
+  });
+
+  it('validates against the compose-spec JSON schema', () => {
+    // The schema docker-compose itself ships (Debian's package, which CI installs).
+    // Found through the interpreter docker-compose runs on, not whichever python3 is first on PATH.
+    const bin = execFileSync('sh', ['-c', 'command -v docker-compose'], { encoding: 'utf8' }).trim();
+    const python = (readFileSync(bin, 'utf8').split('\n')[0] ?? '').replace(/^#!\s*/, '').split(' ')[0] ?? '';
+    const dir = execFileSync(python, ['-c', 'import compose,os;print(os.path.dirname(compose.__file__))'], {
+      encoding: 'utf8',
+    }).trim();
+    const schema = JSON.parse(readFileSync(`${dir}/config/compose_spec.json`, 'utf8')) as object;
+    // It predates $id ("id", draft-04 style) and names a $schema URL ajv spells with https.
+    const ajv = new Ajv2019({ strict: false, allErrors: true, validateSchema: false });
+    ajv.removeKeyword('id');
+    ajv.addFormat('duration', /^(\d+(\.\d+)?(ns|us|ms|s|m|h))+$/);
+    for (const f of ['ports', 'expose', 'subnet_ip_address']) ajv.addFormat(f, true);
+    const validate = ajv.compile(schema);
+    expect(validate(compose), JSON.stringify(validate.errors)).toBe(true);
+    const broken = structuredClone(compose);
+    (broken.services.app as Record<string, unknown>).helthcheck = {};
+    expect(validate(broken)).toBe(false);
+  });
+
+  it('runs the whole stack', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(
+      ['app', 'grafana', 'jaeger', 'load', 'postgres', 'prometheus', 'redis'].sort(),
+    );
   });
 
   it('pins every image to a version', () => {
     for (const [name, service] of Object.entries(compose.services)) {
-      if (service.image) expect(service.image, name).toMatch(/:[0-9][\w.-]*$/);
+      if (service.image) expect(service.image, name).toMatch(/:v?[0-9][\w.-]*$/);
       else expect(service.build, name).toBeDefined();
     }
   });
 
-  it('health-checks every service and starts the app after a healthy database', () => {
+  it('health-checks every service and starts each after what it needs is healthy', () => {
     for (const [name, service] of Object.entries(compose.services)) {
       expect(service.healthcheck?.test.length, name).toBeGreaterThan(0);
+      for (const [dep, { condition }] of Object.entries(service.depends_on ?? {})) {
+        expect(compose.services[dep], `${name} depends on ${dep}`).toBeDefined();
+        expect(condition, `${name} → ${dep}`).toBe('service_healthy');
+      }
     }
-    expect(compose.services.app?.depends_on?.postgres?.condition).toBe('service_healthy');
+    expect(Object.keys(svc('app').depends_on ?? {}).sort()).toEqual(['jaeger', 'postgres', 'redis']);
+    expect(Object.keys(svc('grafana').depends_on ?? {}).sort()).toEqual(['jaeger', 'prometheus']);
+    expect(Object.keys(svc('load').depends_on ?? {}).sort()).toEqual(['app', 'prometheus']);
   });
 
-  it('points the app at the postgres service with its credentials', () => {
-    const pg = compose.services.postgres?.environment ?? {};
-    const url = new URL(compose.services.app?.environment?.DATABASE_URL ?? '');
+  it('points the app at the postgres and redis services with their credentials', () => {
+    const pg = svc('postgres').environment ?? {};
+    const url = new URL(defaults(svc('app').environment?.DATABASE_URL ?? ''));
     expect(url.hostname).toBe('postgres');
     expect(url.username).toBe(pg.POSTGRES_USER);
-    expect(url.password).toBe(pg.POSTGRES_PASSWORD);
+    expect(url.password).toBe(defaults(pg.POSTGRES_PASSWORD ?? ''));
     expect(url.pathname).toBe(`/${pg.POSTGRES_DB}`);
+    expect(new URL(svc('app').environment?.REDIS_URL ?? '').hostname).toBe('redis');
   });
 
-  it('publishes ports on loopback only', () => {
-    for (const service of Object.values(compose.services)) {
-      for (const port of service.ports ?? []) expect(port).toMatch(/^127\.0\.0\.1:/);
+  it('publishes ports on loopback only, each movable by a ${VAR:-default}', () => {
+    for (const [name, service] of Object.entries(compose.services)) {
+      for (const port of service.ports ?? []) expect(port, name).toMatch(/^127\.0\.0\.1:\$\{\w+:-\d+\}:\d+$/);
     }
+  });
+
+  it('keeps state in named volumes, all declared', () => {
+    for (const service of Object.values(compose.services)) {
+      for (const v of service.volumes ?? []) {
+        if (!v.startsWith('./')) expect(Object.keys(compose.volumes)).toContain(v.split(':')[0]);
+      }
+    }
+    for (const name of ['postgres', 'redis', 'prometheus', 'grafana']) {
+      expect(
+        svc(name).volumes?.some((v) => !v.startsWith('./')),
+        name,
+      ).toBe(true);
+    }
+  });
+
+  it('mounts only files and folders that exist', () => {
+    for (const [name, service] of Object.entries(compose.services)) {
+      for (const [host] of binds(service)) expect(existsSync(host), `${name}: ${host}`).toBe(true);
+    }
+    expect(existsSync('Dockerfile')).toBe(true);
+  });
+
+  it('wires ports: every URL a config holds reaches the port its service serves', () => {
+    const appPort = Number(svc('app').environment?.PORT);
+    expect(containerPorts(svc('app'))).toEqual([appPort]);
+    // Prometheus scrapes the app service on its port.
+    const targets = prometheusYml.scrape_configs.flatMap((j) => j.static_configs.flatMap((c) => c.targets));
+    expect(targets).toEqual([`app:${appPort}`]);
+    // Grafana's data sources reach Prometheus and Jaeger's query port.
+    const prom = datasources.find((d) => d.type === 'prometheus')!;
+    const jaeger = datasources.find((d) => d.type === 'jaeger')!;
+    expect(urlPort(prom.url)).toEqual({ host: 'prometheus', port: 9090 });
+    expect(containerPorts(svc('prometheus'))).toContain(9090);
+    expect(urlPort(jaeger.url)).toEqual({ host: 'jaeger', port: 16686 });
+    expect(containerPorts(svc('jaeger'))).toContain(16686);
+    // The app exports spans to Jaeger's OTLP/HTTP receiver.
+    expect(urlPort(svc('app').environment?.OTEL_EXPORTER_OTLP_ENDPOINT ?? '')).toEqual({
+      host: 'jaeger',
+      port: 4318,
+    });
+    // The load job targets the app and writes into Prometheus' remote-write receiver.
+    const load = (svc('load').command ?? []).map(defaults);
+    expect(load[load.indexOf('--target') + 1]).toBe(`http://app:${appPort}`);
+    expect(load[load.indexOf('--prometheus-rw') + 1]).toBe('http://prometheus:9090/api/v1/write');
+    expect(svc('load').profiles).toEqual(['load']);
+    expect(containerPorts(svc('grafana'))).toEqual([3000]);
+  });
+
+  it('runs Prometheus with exemplar storage, the remote-write receiver and the mounted rules', () => {
+    const cmd = svc('prometheus').command ?? [];
+    expect(cmd).toEqual(
+      expect.arrayContaining(['--enable-feature=exemplar-storage', '--web.enable-remote-write-receiver']),
+    );
+    const config = cmd.find((c) => c.startsWith('--config.file='))?.split('=')[1];
+    const mounts = Object.fromEntries(binds(svc('prometheus')).map(([h, c]) => [c, h]));
+    expect(mounts[config ?? '']).toBe('./dashboards/prometheus/prometheus.yml');
+    expect(prometheusYml.rule_files).toEqual(['rules/*.yml']);
+    expect(mounts['/etc/prometheus/rules']).toBe('./dashboards/prometheus/rules');
+  });
+
+  it('provisions Grafana with the dashboards and every data source uid they use', () => {
+    const mounts = Object.fromEntries(binds(svc('grafana')).map(([h, c]) => [h, c]));
+    expect(mounts['./dashboards/grafana']).toBe(provider?.options.path);
+    expect(mounts['./dashboards/grafana-provisioning']).toBe('/etc/grafana/provisioning');
+    const env = svc('grafana').environment ?? {};
+    expect(env.GF_AUTH_ANONYMOUS_ENABLED).toBe('true');
+    expect(env.GF_AUTH_ANONYMOUS_ORG_ROLE).toBe('Viewer');
+
+    const provisioned = new Map(datasources.map((d) => [d.uid, d.type]));
+    expect(provisioned.get(PROMETHEUS_UID)).toBe('prometheus');
+    expect(provisioned.get(JAEGER_UID)).toBe('jaeger');
+    for (const d of DASHBOARDS) {
+      const built = d.build();
+      // Panels name `${datasource}`; the variable's default is what they resolve to.
+      const dsVar = built.templating?.list?.find((v) => v.type === 'datasource');
+      const uid = (dsVar?.current?.value as string | undefined) ?? '';
+      expect(provisioned.get(uid), `${d.file}: $datasource default ${uid}`).toBe('prometheus');
+      const refs = panelsOf(built).flatMap((p) => [
+        p.datasource?.uid,
+        ...(p.targets ?? []).map((t) => t.datasource?.uid),
+      ]);
+      for (const ref of refs.filter((r): r is string => r !== undefined)) {
+        expect(ref === '${datasource}' || provisioned.has(ref), `${d.file}: ${ref}`).toBe(true);
+      }
+    }
+    // An exemplar's trace_id opens in the provisioned Jaeger.
+    const dest = datasources.find((d) => d.uid === PROMETHEUS_UID)?.jsonData?.exemplarTraceIdDestinations;
+    expect(dest).toEqual([expect.objectContaining({ name: 'trace_id', datasourceUid: JAEGER_UID })]);
   });
 
   it('builds the app from a Dockerfile that runs npm start on a supported Node', () => {
-    expect(existsSync('Dockerfile')).toBe(true);
     const dockerfile = readFileSync('Dockerfile', 'utf8');
     const node = /^FROM node:(\d+)/m.exec(dockerfile);
     expect(Number(node?.[1])).toBeGreaterThanOrEqual(20);

@@ -11,7 +11,9 @@ import {
 import { run } from '../../../loadtests/run.js';
 import type { RunResult } from '../../../loadtests/types.js';
 import { startPrometheus, type RunningPrometheus } from '../../helpers/prometheus.js';
+import { captureIo } from '../helpers/capture-io.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
+import { main } from '../../../loadtests/cli/main.js';
 
 // Two generators run at once against one target and write into a real
 // Prometheus (Debian's, remote-write receiver on): what arrives must add up
@@ -133,6 +135,21 @@ describe('perflab run --prometheus-rw', () => {
 
   it('sends User-Agent perflab/<version> with every load request', () => {
     expect([...userAgents]).toEqual([expect.stringMatching(/^perflab\/\d+\.\d+\.\d+/)]);
+  });
+
+  it('makes a bad --prometheus-rw or --testid a usage error before any load', async () => {
+    const hitsBefore = target.hits.get('/fast') ?? 0;
+    for (const [args, message] of [
+      [['--prometheus-rw', 'not a url'], /--prometheus-rw\/--testid: option "url" must be an http\(s\) URL/],
+      [['--testid', 'x'], /--testid needs --prometheus-rw <url>/],
+      [['--prometheus-rw', `${prom.url}/api/v1/write`, '--testid', 'has space'], /option "testid"/],
+    ] as const) {
+      const io = captureIo();
+      expect(await main(['run', `${target.url}/fast`, '-d', '1s', ...args], io)).toBe(2);
+      expect(io.stderr.join('\n')).toMatch(message);
+      expect(io.stderr.join('\n')).toContain('[PERFLAB_E_USAGE]');
+    }
+    expect(target.hits.get('/fast') ?? 0).toBe(hitsBefore);
   });
 
   it('rejects bad options with a coded error naming them', () => {
