@@ -28,7 +28,10 @@ export function authRoutes({ tokens, loginLimiters }: AuthRouteDeps): AnyRoute[]
       'Create a customer account (the role is never taken from the client); one answer whether or not the email is taken',
     body: RegisterBody,
     responses: {
-      202: { description: 'accepted; the account exists now if the email was new', schema: RegistrationAccepted },
+      202: {
+        description: 'accepted; the account exists now if the email was new',
+        schema: RegistrationAccepted,
+      },
       ...errorResponses(ErrorResponse, 400, 413, 429),
     },
     handler: async ({ db, body, res }) => {

@@ -22,10 +22,17 @@ export function infoRoutes(
       path: '/api/info',
       access: 'public',
       tag: 'meta',
-      summary: 'Version, storage and performance flags of this instance (the runtime with PERFLAB_INFO_RUNTIME=true)',
+      summary:
+        'Version, storage and performance flags of this instance (the runtime with PERFLAB_INFO_RUNTIME=true)',
       responses: { 200: { description: 'instance facts', schema: InfoResponse } },
       handler: ({ res }) => {
-        res.json({ name: APP_NAME, version, db: dbKind, ...(runtime ? { node: process.version } : {}), flags });
+        res.json({
+          name: APP_NAME,
+          version,
+          db: dbKind,
+          ...(runtime ? { node: process.version } : {}),
+          flags,
+        });
       },
     }),
   ];
