@@ -22,8 +22,6 @@ export const testRateLimitPrefix = (): string => `perflab:test:${randomBytes(6).
 
 export interface TestApp {
   url: string;
-  /** The separate metrics listener, when METRICS_PORT is set and instrumentation serves metrics. */
-  metricsUrl: string | undefined;
   db: Db;
   source: TestDb['source'];
   config: AppConfig;
@@ -113,7 +111,6 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
 
   return {
     url: running.url,
-    metricsUrl: running.metricsUrl,
     db,
     source: testDb.source,
     config,

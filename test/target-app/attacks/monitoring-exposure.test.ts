@@ -3,7 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../../target-app/db/types.js';
 import { metricsAccess } from '../../../target-app/security/metrics-access.js';
 import { cachedCheck } from '../../../target-app/security/ready-cache.js';
-import { startTestApp, type TestApp } from '../../helpers/app.js';
+import { loadConfig } from '../../../target-app/config.js';
+import { startServer, type RunningServer } from '../../../target-app/server.js';
+import { TEST_RATE_LIMITS, startTestApp, testRateLimitPrefix, type TestApp } from '../../helpers/app.js';
 
 // Issue 29, item 4: /metrics (per-route counts, memory, table names, the Node
 // version) and /readyz (a database query per call) were public and outside
@@ -31,20 +33,43 @@ function counting(db: Db, counter: { n: number }): Db {
 
 const ready = { n: 0 };
 let open: TestApp;
-let guarded: TestApp;
-let ownPort: TestApp;
-beforeAll(async () => {
-  [open, guarded, ownPort] = await Promise.all([
-    startTestApp({ seed: false, instrumentation: (db) => ({ metricsHandler, db: counting(db, ready) }) }),
-    startTestApp({
-      seed: false,
-      env: { PERFLAB_METRICS_TOKEN: TOKEN },
-      instrumentation: () => ({ metricsHandler }),
+let guarded: RunningServer;
+let ownPort: RunningServer;
+
+/** A second server on the test app's database (startServer as `npm start` runs it), with extra settings. */
+const serverWith = (env: Record<string, string>) =>
+  startServer({
+    config: loadConfig({
+      NODE_ENV: 'test',
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      ...TEST_RATE_LIMITS,
+      RATE_LIMIT_PREFIX: testRateLimitPrefix(),
+      ...env,
     }),
-    startTestApp({ seed: false, env: { METRICS_PORT: '0' }, instrumentation: () => ({ metricsHandler }) }),
-  ]);
+    db: open.db,
+    seedIfEmpty: false,
+    instrumentation: { metricsHandler },
+  });
+
+beforeAll(async () => {
+  open = await startTestApp({
+    seed: false,
+    instrumentation: (db) => ({ metricsHandler, db: counting(db, ready) }),
+  });
+  guarded = await serverWith({ PERFLAB_METRICS_TOKEN: TOKEN });
+  ownPort = await serverWith({ METRICS_PORT: '0', PERFLAB_METRICS_TOKEN: TOKEN });
 });
-afterAll(() => Promise.all([open?.close(), guarded?.close(), ownPort?.close()]));
+afterAll(async () => {
+  await Promise.all([guarded?.close(), ownPort?.close()]);
+  await open?.close();
+});
+
+const get = async (url: string, headers: Record<string, string> = {}) => {
+  const res = await fetch(url, { headers });
+  const text = await res.text();
+  return { status: res.status, text, body: text.startsWith('{') ? JSON.parse(text) : text };
+};
 
 describe('/metrics with PERFLAB_METRICS_TOKEN', () => {
   it.each([
@@ -53,31 +78,32 @@ describe('/metrics with PERFLAB_METRICS_TOKEN', () => {
     ['the token as Basic', { authorization: `Basic ${TOKEN}` }],
     ['a prefix of the token', { authorization: `Bearer ${TOKEN.slice(0, -1)}` }],
   ])('refuses %s with 401, even from loopback', async (_name, headers) => {
-    const res = await guarded.request('/metrics', { headers });
+    const res = await get(`${guarded.url}/metrics`, headers);
     expect(res.status).toBe(401);
     expect(res.body.error.code).toBe('UNAUTHENTICATED');
-    expect(JSON.stringify(res.body)).not.toContain('perflab_test_metric');
+    expect(res.text).not.toContain('perflab_test_metric');
   });
 
   it('serves the token holder', async () => {
-    const res = await guarded.request('/metrics', { headers: { authorization: `bearer ${TOKEN}` } });
+    const res = await get(`${guarded.url}/metrics`, { authorization: `bearer ${TOKEN}` });
     expect(res.status).toBe(200);
-    expect(res.body).toBe(METRICS_BODY);
+    expect(res.text).toBe(METRICS_BODY);
   });
 });
 
 describe('/metrics with METRICS_PORT', () => {
   it('is not on the API port at all', async () => {
-    expect((await ownPort.request('/metrics')).status).toBe(404);
+    expect((await get(`${ownPort.url}/metrics`, { authorization: `Bearer ${TOKEN}` })).status).toBe(404);
   });
 
-  it('is on its own port, which serves nothing else', async () => {
+  it('is on its own port, which serves nothing else and still asks for the token', async () => {
     expect(ownPort.metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(ownPort.metricsUrl).not.toBe(ownPort.url);
-    const res = await fetch(`${ownPort.metricsUrl}/metrics`);
+    expect((await get(`${ownPort.metricsUrl}/metrics`)).status).toBe(401);
+    const res = await get(`${ownPort.metricsUrl}/metrics`, { authorization: `Bearer ${TOKEN}` });
     expect(res.status).toBe(200);
-    expect(await res.text()).toBe(METRICS_BODY);
-    expect((await fetch(`${ownPort.metricsUrl}/api/products`)).status).toBe(404);
+    expect(res.text).toBe(METRICS_BODY);
+    expect((await get(`${ownPort.metricsUrl}/api/products`)).status).toBe(404);
   });
 });
 
