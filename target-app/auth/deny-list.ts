@@ -32,7 +32,11 @@ export function memoryDenyList(now: () => number = Date.now): TokenDenyList {
 }
 
 /** In Redis under `prefix`, so a logout holds on every instance; each key expires with its token. */
-export function redisDenyList(redis: RedisCommander, prefix: string, now: () => number = Date.now): TokenDenyList {
+export function redisDenyList(
+  redis: RedisCommander,
+  prefix: string,
+  now: () => number = Date.now,
+): TokenDenyList {
   return {
     store: 'redis',
     async deny(tokenId, expiresAt) {

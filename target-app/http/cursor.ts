@@ -42,7 +42,8 @@ const invalid = (): HttpError =>
   new HttpError(400, 'VALIDATION_FAILED', 'cursor: must be a cursor returned by the API', 'cursor');
 
 function validField(value: unknown, field: CursorField): boolean {
-  if (field === 'number') return Number.isSafeInteger(value) && (value as number) >= 1 && (value as number) <= INT4_MAX;
+  if (field === 'number')
+    return Number.isSafeInteger(value) && (value as number) >= 1 && (value as number) <= INT4_MAX;
   if (typeof value !== 'string') return false;
   const match = ISO_UTC.exec(value);
   if (!match || Number(match[1]) < 1) return false;

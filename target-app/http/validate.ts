@@ -18,7 +18,8 @@ export function parse<S extends z.ZodType>(
   if (issue?.code === 'unrecognized_keys') path = [path, ...issue.keys.slice(0, 1)].filter(Boolean).join('.');
   const field = path === '' ? where : path;
   // A schema rule about business limits carries its own status and code (e.g. 422 ORDER_TOO_LARGE).
-  const custom = issue?.code === 'custom' ? (issue.params as { status?: unknown; code?: unknown } | undefined) : undefined;
+  const custom =
+    issue?.code === 'custom' ? (issue.params as { status?: unknown; code?: unknown } | undefined) : undefined;
   if (typeof custom?.status === 'number' && typeof custom.code === 'string') {
     throw new HttpError(custom.status, custom.code, `${field}: ${issue?.message ?? 'invalid'}`, field);
   }

@@ -33,7 +33,8 @@ export function parseTrustProxy(raw: string): TrustProxy {
   const ranges: Range[] = [];
   for (const entry of entries) {
     if (TRUST_NAMES.has(entry)) continue;
-    if (/\/0+$/.test(entry)) throw new Error(`"${entry.slice(0, 50)}" covers every address; list the proxies`);
+    if (/\/0+$/.test(entry))
+      throw new Error(`"${entry.slice(0, 50)}" covers every address; list the proxies`);
     const range = ADDRESS.test(entry) ? parseSubnet(entry) : undefined;
     if (!range) {
       throw new Error(

@@ -74,7 +74,8 @@ export function createRateLimiters(
     ),
     limit: orderMax,
     skipFailedRequests: true,
-    keyGenerator: (_req, res) => String((res.locals.principal as { userId?: number } | undefined)?.userId ?? ''),
+    keyGenerator: (_req, res) =>
+      String((res.locals.principal as { userId?: number } | undefined)?.userId ?? ''),
   });
 
   return {

@@ -79,10 +79,12 @@ describe('SQL injection into every string input', () => {
       }
       if (res.status === 202 && e.template === '/api/auth/register') {
         // The answer is the same whether or not an account was made; the database says which.
-        const email = where === 'body' && name === 'email' ? payload.trim().toLowerCase() : String(e.body?.(f).email);
-        const { rows } = await attack.app.db.query<{ name: string }>('SELECT name FROM users WHERE email = $1', [
-          email,
-        ]);
+        const email =
+          where === 'body' && name === 'email' ? payload.trim().toLowerCase() : String(e.body?.(f).email);
+        const { rows } = await attack.app.db.query<{ name: string }>(
+          'SELECT name FROM users WHERE email = $1',
+          [email],
+        );
         if (rows[0]) created.users++;
         if (name === 'name') expect(rows[0]?.name, label).toBe(payload.trim());
       }
