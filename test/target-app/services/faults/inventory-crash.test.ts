@@ -49,7 +49,11 @@ describe.runIf(realServices)('inventory worker killed mid-load (SIGKILL) and res
     const client = gatewayClient(() => system.urls.gateway as string, setup.config.app.seedPassword);
     const tokens = await Promise.all([1, 2, 3].map((n) => client.login(n)));
     const reserved = async () =>
-      (await setup.db.db.query<{ n: number }>(`SELECT count(DISTINCT order_id)::int AS n FROM ${s.catalog}.reservations`)).rows[0]?.n ?? 0;
+      (
+        await setup.db.db.query<{ n: number }>(
+          `SELECT count(DISTINCT order_id)::int AS n FROM ${s.catalog}.reservations`,
+        )
+      ).rows[0]?.n ?? 0;
     let killedAt = -1;
     let restarted = false;
     const load = await placeOrders(client, tokens, {

@@ -20,7 +20,17 @@ export interface ChildService {
 export function spawnService(name: string, env: Record<string, string>, ms = 90_000): Promise<ChildService> {
   const proc = spawn(
     process.execPath,
-    ['--import', 'tsx', '--import', './target-app/services/register.ts', 'target-app/bin/target.ts', '--mode', 'services', '--service', name],
+    [
+      '--import',
+      'tsx',
+      '--import',
+      './target-app/services/register.ts',
+      'target-app/bin/target.ts',
+      '--mode',
+      'services',
+      '--service',
+      name,
+    ],
     { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));

@@ -7,7 +7,10 @@ export interface JsonResponse {
 }
 
 export interface GatewayClient {
-  request(path: string, init?: { method?: string; token?: string; body?: unknown; headers?: Record<string, string> }): Promise<JsonResponse>;
+  request(
+    path: string,
+    init?: { method?: string; token?: string; body?: unknown; headers?: Record<string, string> },
+  ): Promise<JsonResponse>;
   /** Logs in seeded customer n and returns the bearer token. */
   login(n: number): Promise<string>;
 }

@@ -4,7 +4,10 @@ import type { EventBus } from '../../../../target-app/services/events/types.js';
 import { CATALOG_MIGRATIONS } from '../../../../target-app/services/catalog/migrations.js';
 import { seedServices } from '../../../../target-app/services/seed-services.js';
 import { migrateService } from '../../../../target-app/services/shared/schema.js';
-import { loadServicesConfig, type ServicesConfig } from '../../../../target-app/services/shared/services-config.js';
+import {
+  loadServicesConfig,
+  type ServicesConfig,
+} from '../../../../target-app/services/shared/services-config.js';
 import { USERS_MIGRATIONS } from '../../../../target-app/services/users/migrations.js';
 import { TEST_RATE_LIMITS } from '../../../helpers/app.js';
 import { SYSTEM_SEED, testServicesDb } from './system.js';
@@ -15,7 +18,9 @@ import { SYSTEM_SEED, testServicesDb } from './system.js';
  * project when both are set.
  */
 export const realServices =
-  process.env.PERFLAB_TEST_DB !== 'pglite' && Boolean(process.env.DATABASE_URL) && Boolean(process.env.NATS_URL);
+  process.env.PERFLAB_TEST_DB !== 'pglite' &&
+  Boolean(process.env.DATABASE_URL) &&
+  Boolean(process.env.NATS_URL);
 
 export interface RealSetup {
   env: Record<string, string>;

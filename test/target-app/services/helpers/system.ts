@@ -23,11 +23,8 @@ export interface TestSystem {
   bus: EventBus;
   backend: { db: 'postgres' | 'pglite'; bus: 'jetstream' | 'memory' };
   /** fetch() through the gateway, JSON in and out. */
-  request(
-    path: string,
-    init?: { method?: string; token?: string; body?: unknown },
-  ): Promise<{ status: number; headers: Headers; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  login(n: number): Promise<string>;
+  request: GatewayClient['request'];
+  login: GatewayClient['login'];
   close(): Promise<void>;
 }
 
