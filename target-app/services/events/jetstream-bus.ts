@@ -21,7 +21,7 @@ import {
   encodeEvent,
   subjectOf,
 } from './event.js';
-import type { BusOptions, DomainEvent, EventBus, EventHandler, EventType, Subscription } from './types.js';
+import type { BusOptions, DomainEvent, EventBus, EventHandler, Subscription } from './types.js';
 
 /** JetStream drops a re-published event id seen within this window (the outbox relay may publish twice). */
 const DUPLICATE_WINDOW_MS = 2 * 60_000;
