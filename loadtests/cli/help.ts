@@ -19,7 +19,7 @@ Exit codes:
 
 export const RUN_HELP = `Usage: perflab run <scenario | url> [options]
 
-<scenario> is a bundled scenario name (smoke, browse, orders, checkout, mixed)
+<scenario> is a bundled scenario name (smoke, browse, orders, checkout, mixed, checkout-saga)
 or a TypeScript/JavaScript file whose default export is defineScenario({...}).
 A bare URL (http://127.0.0.1:3000/api/products) runs a one-request scenario.
 

@@ -20,9 +20,8 @@ import {
   domainOf,
   encodeEvent,
   subjectOf,
-  type Domain,
 } from './event.js';
-import type { BusOptions, DomainEvent, EventBus, EventHandler, EventType, Subscription } from './types.js';
+import type { BusOptions, DomainEvent, EventBus, EventHandler, Subscription } from './types.js';
 
 /** JetStream drops a re-published event id seen within this window (the outbox relay may publish twice). */
 const DUPLICATE_WINDOW_MS = 2 * 60_000;
@@ -115,21 +114,22 @@ export async function createJetStreamBus(
     },
     async subscribe({ consumer, types, handler }): Promise<Subscription> {
       checkConsumerName(consumer);
-      const byDomain = new Map<Domain, EventType[]>();
-      for (const type of types) byDomain.set(domainOf(type), [...(byDomain.get(domainOf(type)) ?? []), type]);
       const iterators: ConsumerMessages[] = [];
       const mine: Promise<void>[] = [];
-      for (const [domain, list] of byDomain) {
-        const stream = streamName(o.namespace, domain);
+      // One durable per event type, each with a single filter subject: servers
+      // before 2.10 (Debian 12 ships 2.9) have no filter_subjects.
+      for (const type of types) {
+        const stream = streamName(o.namespace, domainOf(type));
+        const durable = `${consumer}_${type.replace('.', '_')}`;
         await ensureConsumer(jsm, stream, {
-          durable_name: consumer,
+          durable_name: durable,
           ack_policy: AckPolicy.Explicit,
           deliver_policy: DeliverPolicy.All,
-          filter_subjects: list.map((t) => subjectOf(o.namespace, t)),
+          filter_subject: subjectOf(o.namespace, type),
           max_deliver: o.maxDeliver + 1,
           ack_wait: nanos(o.ackWaitMs),
         });
-        const messages = await (await js.consumers.get(stream, consumer)).consume({ max_messages: 64 });
+        const messages = await (await js.consumers.get(stream, durable)).consume({ max_messages: 64 });
         iterators.push(messages);
         const loop = (async () => {
           for await (const msg of messages) await handle(consumer, handler, msg);
@@ -148,7 +148,7 @@ export async function createJetStreamBus(
     async deadLetters(consumer) {
       const out: DomainEvent[] = [];
       const c = await js.consumers.get(streamName(o.namespace, DEAD_LETTER_DOMAIN), {
-        filter_subjects: [deadLetterSubject(o.namespace, consumer)],
+        filter_subjects: deadLetterSubject(o.namespace, consumer),
       });
       const info = await c.info(true);
       let left = info.num_pending;
@@ -199,7 +199,6 @@ async function ensureConsumer(
     return;
   }
   await jsm.consumers.update(stream, config.durable_name, {
-    filter_subjects: config.filter_subjects,
     max_deliver: config.max_deliver,
     ack_wait: config.ack_wait,
   });

@@ -17,6 +17,17 @@ import type { Upstreams } from './upstreams.js';
 /** Set on an order answered without the users service: `user` is null because users did not answer. */
 export const DEGRADED_HEADER = 'X-Degraded';
 
+/** Long-poll bound: `Prefer: wait=N` (RFC 7240) on GET /api/orders/:id waits at most this long. */
+export const MAX_WAIT_SECONDS = 30;
+const POLL_MS = 20;
+const PREFER_WAIT = /(?:^|[\s,;])wait=(\d{1,6})(?:$|[\s,;])/i;
+
+/** Seconds the client is prepared to wait for a terminal state, from its Prefer header. */
+function preferredWaitMs(prefer: string | undefined): number {
+  const match = prefer ? PREFER_WAIT.exec(prefer) : null;
+  return match ? Math.min(Number(match[1]), MAX_WAIT_SECONDS) * 1000 : 0;
+}
+
 const ListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(LIMIT_MAX).default(LIMIT_DEFAULT),
   cursor: z
@@ -104,7 +115,17 @@ export function createOrdersApp(d: OrdersAppDeps): Express {
       });
       app.get('/api/orders/:id', auth, async (req, res) => {
         const { id } = parse(IdParams, req.params, 'params');
-        const order = await store.find(requestDb(req), principalOf(res).userId, id);
+        const userId = principalOf(res).userId;
+        let order = await store.find(requestDb(req), userId, id);
+        // `Prefer: wait=N` answers once the saga is done (or the wait is up), so a
+        // load test times checkout to its terminal state with one request; the
+        // monolith ignores the header (its orders are final at once). Polling the
+        // table, not an in-process signal: the saga consumer may run in another replica.
+        const until = Date.now() + preferredWaitMs(req.get('prefer'));
+        while (order?.status === 'pending' && Date.now() < until && !req.socket.destroyed) {
+          await new Promise((r) => setTimeout(r, POLL_MS));
+          order = await store.find(requestDb(req), userId, id);
+        }
         if (!order) throw notFound('order');
         const [shown] = await withUser(req, res, [order]);
         res.json(shown);

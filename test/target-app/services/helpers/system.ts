@@ -3,7 +3,7 @@ import { createPgDb } from '../../../../target-app/db/pg.js';
 import { createPgliteDb } from '../../../../target-app/db/pglite.js';
 import type { Db } from '../../../../target-app/db/types.js';
 import type { EventBus } from '../../../../target-app/services/events/types.js';
-import { seedServices, serviceCustomerEmail } from '../../../../target-app/services/seed-services.js';
+import { seedServices } from '../../../../target-app/services/seed-services.js';
 import { instrumentService } from '../../../../target-app/services/shared/instrument-service.js';
 import {
   loadServicesConfig,
@@ -12,6 +12,7 @@ import {
 import { startSystem, type RunningSystem, type SystemDeps } from '../../../../target-app/services/system.js';
 import { TEST_RATE_LIMITS } from '../../../helpers/app.js';
 import { openTestBus, testBusUrl } from './bus.js';
+import { gatewayClient, type GatewayClient } from './client.js';
 
 export const SYSTEM_SEED = { users: 6, products: 8 } as const;
 
@@ -22,11 +23,8 @@ export interface TestSystem {
   bus: EventBus;
   backend: { db: 'postgres' | 'pglite'; bus: 'jetstream' | 'memory' };
   /** fetch() through the gateway, JSON in and out. */
-  request(
-    path: string,
-    init?: { method?: string; token?: string; body?: unknown },
-  ): Promise<{ status: number; headers: Headers; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  login(n: number): Promise<string>;
+  request: GatewayClient['request'];
+  login: GatewayClient['login'];
   close(): Promise<void>;
 }
 
@@ -105,39 +103,15 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
     await store.drop();
     throw err;
   }
-  const request: TestSystem['request'] = async (path, init = {}) => {
-    const headers: Record<string, string> = {};
-    if (init.token) headers.authorization = `Bearer ${init.token}`;
-    if (init.body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(`${system.urls.gateway}${path}`, {
-      method: init.method ?? 'GET',
-      headers,
-      ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
-    });
-    const text = await res.text();
-    let body: unknown = text;
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      // not JSON
-    }
-    return { status: res.status, headers: res.headers, body };
-  };
+  const client = gatewayClient(() => system.urls.gateway as string, config.app.seedPassword);
   return {
     system,
     config,
     db: store.db,
     bus,
     backend: { db: store.kind, bus: testBusUrl() ? 'jetstream' : 'memory' },
-    request,
-    async login(n) {
-      const res = await request('/api/auth/login', {
-        method: 'POST',
-        body: { email: serviceCustomerEmail(n), password: config.app.seedPassword },
-      });
-      if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
-      return res.body.token as string;
-    },
+    request: client.request,
+    login: client.login,
     async close() {
       await system.close();
       await bus.close();
