@@ -3,6 +3,8 @@ export const MAIN_HELP = `perflab: load tests and server-side correlation for HT
 Usage:
   perflab run <scenario | url> [options]   run a load test (perflab run --help)
   perflab merge <result.json>...  [options] merge results of several generators (perflab merge --help)
+  perflab compare <before> <after> [options] before/after verdicts and causes (perflab compare --help)
+  perflab report <result | folder | compare.json> write report.html, summary.md, junit.xml
   perflab --help | --version
 
 Bundled scenarios for the target app: smoke, browse, orders, checkout, mixed.
@@ -39,6 +41,8 @@ Length
 Gates and output
       --threshold <expr>     repeatable: p95<200ms, errors<1%, orders:p99<500ms, rps>100
   -o, --out <dir>            where result.json goes (default reports/<timestamp>-<scenario>/)
+      --repeat <n>           n runs one after the other into one folder (run-1/ ... run-n/), for compare
+      --no-report            do not write report.html and summary.md next to result.json
       --no-scrape            do not scrape <target>/metrics
       --scrape-interval <dur> scrape period during the run (default 5s)
       --json                 print result.json to stdout instead of the summary
@@ -57,5 +61,37 @@ result are evaluated again on the merged figures.
 
   -o, --out <dir>   where the merged result.json goes (default reports/<timestamp>-<scenario>-merged/)
       --json        print the merged result to stdout instead of the summary
+  -h, --help        this help
+`;
+
+export const COMPARE_HELP = `Usage: perflab compare <before> <after> [options]
+
+Each side is a result.json or a folder of repeated runs (perflab run --repeat N).
+Every endpoint's p50, p95, p99, mean, throughput and error rate get a verdict:
+improved, regressed, no significant change, or needs more runs (with how many).
+With several runs a side: Mann-Whitney U across runs, Hodges-Lehmann 95% interval.
+With one run a side: a bootstrap within each run. Significant latency changes get
+a cause from the server-side figures. See docs/compare.md.
+
+  -o, --out <dir>                 where compare.json and the reports go
+                                  (default reports/<timestamp>-compare-<scenario>/)
+      --fail-on-regression <pct>  exit 1 when a figure regressed significantly by more,
+                                  e.g. 10% (for --metric errors: percentage points)
+      --metric <figure>           the figure the gate reads: p95 (default), p99, mean, rps, errors
+      --no-report                 write compare.json only, no report.html/summary.md/junit.xml
+      --json                      print compare.json instead of the table
+  -h, --help                      this help
+
+Exit codes: 0 compared (gate passed), 1 gate failed, 2 different scenarios or load
+models (refused), unreadable input or usage error.
+`;
+
+export const REPORT_HELP = `Usage: perflab report <result.json | run folder | compare.json> [options]
+
+Writes report.html (one self-contained file, charts inlined, works offline),
+summary.md (GitHub-flavoured Markdown for a pull-request comment) and junit.xml
+(thresholds and regressions as test cases).
+
+  -o, --out <dir>   where the files go (default: next to the input)
   -h, --help        this help
 `;

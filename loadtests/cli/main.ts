@@ -3,12 +3,16 @@ import { E_USAGE } from '../error-codes.js';
 import { MAIN_HELP } from './help.js';
 import type { Io } from './io.js';
 import { processIo } from './io.js';
+import { compareCommand } from './compare-command.js';
 import { mergeCommand } from './merge-command.js';
+import { reportCommand } from './report-command.js';
 import { runCommand } from './run-command.js';
 
 const COMMANDS: Record<string, (argv: string[], io: Io) => Promise<number>> = {
   run: runCommand,
   merge: mergeCommand,
+  compare: compareCommand,
+  report: reportCommand,
 };
 
 /**
