@@ -42,7 +42,7 @@ export function buildRouteTable({
     ...userRoutes(),
     ...productRoutes(),
     ...productAdminRoutes(),
-    ...orderRoutes(),
+    ...orderRoutes(flags),
     ...adminFlagRoutes(flags),
   ];
   if (metricsHandler) routes.push(metricsRoute(metricsHandler));
