@@ -21,6 +21,9 @@ export const DB_CLIENT_CONNECTION_PENDING_REQUESTS = 'db_client_connection_pendi
 export const CACHE_HITS = 'cache_hits_total';
 export const CACHE_MISSES = 'cache_misses_total';
 
+/** Optimization-lab flags of the target app, 1 when on (label `flag`). */
+export const FLAG_ENABLED = 'perflab_flag_enabled';
+
 /** Label names (semconv attribute names with dots as underscores). */
 export const LABEL_METHOD = 'http_request_method';
 export const LABEL_ROUTE = 'http_route';

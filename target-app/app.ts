@@ -1,10 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { CacheInstrument } from '../probes/index.js';
 import { PerflabError } from '../common/perflab-error.js';
 import { createTokenService, type TokenService } from './auth/tokens.js';
 import type { AppConfig } from './config.js';
 import type { Db } from './db/types.js';
+import { createFlags, registerFlagGauge, type Flags } from './flags/index.js';
 import { errorHandler, unknownRoute } from './http/errors.js';
 import { mountRoutes } from './http/mount-routes.js';
 import { requestId } from './http/request-id.js';
@@ -37,6 +40,10 @@ export interface AppInstrumentation {
    * with no AsyncLocalStorage involved.
    */
   forRequest?: (req: IncomingMessage) => { db<D extends Db>(db: D): D; readonly logger: Logger };
+  /** The probes' registry: the app adds its own gauges (perflab_flag_enabled) there. */
+  registry?: Registry;
+  /** The probes' cache hit/miss counters (the product cache reports there). */
+  cache?: CacheInstrument;
 }
 
 export interface AppDeps {
@@ -46,12 +53,16 @@ export interface AppDeps {
   tokens?: TokenService;
   /** A connected client for the shared rate-limit counters; required when config.redisUrl is set. */
   redis?: RedisCommander;
+  /** The optimization-lab flags (startServer wires their effects); default: config.flags, no effects. */
+  flags?: Flags;
 }
 
 export const BODY_LIMIT = '100kb';
 
-export function createApp({ db, config, instrumentation = {}, tokens, redis }: AppDeps): Express {
+export function createApp({ db, config, instrumentation = {}, tokens, redis, flags }: AppDeps): Express {
   const logger = instrumentation.logger ?? createLogger(config.logLevel);
+  const labFlags = flags ?? createFlags({ initial: config.flags, logger });
+  if (instrumentation.registry) registerFlagGauge(instrumentation.registry, labFlags);
   const tokenService = tokens ?? createTokenService(config.jwtSecret);
   if (config.redisUrl && !redis) {
     // Silently counting per instance would multiply every limit by the instance count.
@@ -81,6 +92,7 @@ export function createApp({ db, config, instrumentation = {}, tokens, redis }: A
     db,
     tokens: tokenService,
     loginLimiters: limiters.login,
+    flags: labFlags,
     ...(instrumentation.metricsHandler ? { metricsHandler: instrumentation.metricsHandler } : {}),
   });
   const scope = instrumentation.forRequest;

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { PerflabError } from '../common/perflab-error.js';
+import { parseFlagList } from './flags/parse.js';
+import type { FlagName } from './flags/names.js';
 import { parseOrigins, parseTrustProxy, type TrustProxy } from './security/config-parsers.js';
 
 /** Development defaults; with NODE_ENV=production the app refuses to start on them. */
@@ -48,6 +50,7 @@ const envSchema = z.object({
     .default(RATE_LIMIT_PREFIX_DEFAULT),
   CORS_ORIGINS: z.string().default('').transform(parsedBy(parseOrigins)),
   TRUST_PROXY: z.string().default('false').transform(parsedBy(parseTrustProxy)),
+  PERFLAB_FLAGS: z.string().default(''),
 });
 
 export interface AppConfig {
@@ -69,6 +72,8 @@ export interface AppConfig {
   corsOrigins: string[];
   /** Express `trust proxy`: false, a hop count, or a list of addresses/subnets. */
   trustProxy: TrustProxy;
+  /** Optimization-lab flags switched on at start (PERFLAB_FLAGS=a,b); see docs/lab.md. */
+  flags: FlagName[];
 }
 
 /**
@@ -122,5 +127,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     corsOrigins: e.CORS_ORIGINS,
     trustProxy: e.TRUST_PROXY,
+    flags: parseFlagList(e.PERFLAB_FLAGS),
   };
 }

@@ -40,6 +40,8 @@ export function instrumentApp(config: AppConfig, db: Db, env: NodeJS.ProcessEnv 
       metricsHandler: probes.metricsHandler,
       logger: probes.logger,
       forRequest: probes.forRequest,
+      registry: probes.registry,
+      cache: probes.cache,
     },
     probes,
     shutdown: () => probes.shutdown(),

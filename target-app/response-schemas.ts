@@ -84,3 +84,6 @@ export const InfoResponse = z.strictObject({
   node: z.string(),
   flags: z.record(z.string(), z.boolean()),
 });
+
+/** Every optimization-lab flag and whether it is on (the anti-pattern) or off (optimized). */
+export const FlagsResponse = z.strictObject({ flags: z.record(z.string(), z.boolean()) });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FLAG_NAMES } from './flags/names.js';
 
 export const LIMIT_DEFAULT = 20;
 export const LIMIT_MAX = 100;
@@ -59,3 +60,8 @@ export const UpdateProductBody = z
     stock: stock.optional(),
   })
   .refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'give at least one field' });
+
+/** PUT /api/admin/flags: known flag names only, each true or false. */
+export const FlagsBody = z
+  .strictObject(Object.fromEntries(FLAG_NAMES.map((f) => [f, z.boolean().optional()])))
+  .refine((b) => Object.keys(b).length > 0, { message: 'give at least one flag' });

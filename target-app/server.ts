@@ -5,6 +5,9 @@ import type { Logger } from 'pino';
 import { createApp, type AppInstrumentation } from './app.js';
 import type { AppConfig } from './config.js';
 import { migrate } from './db/migrate.js';
+import { createFlags, FlagRefusedError, type Flags } from './flags/index.js';
+import { PerflabError } from '../common/perflab-error.js';
+import { registerFlagEffects } from './store/flag-effects.js';
 import type { Db } from './db/types.js';
 import { SEED_DEFAULTS, seedDatabase } from './seed.js';
 import { connectRedis } from './security/redis-client.js';
@@ -13,6 +16,8 @@ export interface RunningServer {
   server: Server;
   url: string;
   seeded: boolean;
+  /** The optimization-lab flags of this instance (what PUT /api/admin/flags switches). */
+  flags: Flags;
   close(): Promise<void>;
 }
 
@@ -55,8 +60,16 @@ export async function startServer({
       seeded = true;
     }
   }
-  // Shared rate-limit counters: connected before listening, closed with the server.
   const logger = log ?? instrumentation?.logger;
+  const flags = createFlags({ initial: config.flags, ...(logger ? { logger } : {}) });
+  // Effects act on the raw database, so their DDL is not counted as application traffic.
+  registerFlagEffects(flags, setupDb);
+  await flags.reconcile().catch((err: unknown) => {
+    if (err instanceof FlagRefusedError)
+      throw new PerflabError('PERFLAB_E_CONFIG', `PERFLAB_FLAGS: ${err.flag}: ${err.message}`);
+    throw err;
+  });
+  // Shared rate-limit counters: connected before listening, closed with the server.
   const redis = config.redisUrl
     ? await connectRedis(config.redisUrl, (err) =>
         logger?.warn({ err: { message: err.message } }, 'redis error'),
@@ -67,6 +80,7 @@ export async function startServer({
     const app = createApp({
       db,
       config,
+      flags,
       ...(instrumentation ? { instrumentation } : {}),
       ...(redis ? { redis } : {}),
     });
@@ -85,6 +99,7 @@ export async function startServer({
     server,
     url: `http://${host}:${port}`,
     seeded,
+    flags,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -10,7 +10,7 @@ import type { Db } from '../db/types.js';
 
 /** Who may call a route: anyone, any signed-in account, or an admin. */
 export type Access = 'public' | 'user' | 'admin';
-export type HttpMethod = 'get' | 'post' | 'patch' | 'delete';
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 export const JSON_CONTENT = 'application/json';
 

@@ -2,8 +2,10 @@ import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import type { TokenService } from '../auth/tokens.js';
 import type { Db } from '../db/types.js';
+import type { Flags } from '../flags/types.js';
 import { defineRoute, type AnyRoute } from '../http/route-table.js';
 import { buildOpenApiSpec } from '../openapi/spec.js';
+import { adminFlagRoutes } from './admin-flags.js';
 import { authRoutes } from './auth.js';
 import { healthRoutes } from './health.js';
 import { infoRoutes } from './info.js';
@@ -20,20 +22,28 @@ export interface RouteTableDeps {
   db: Db;
   tokens: TokenService;
   loginLimiters: RequestHandler[];
+  flags: Flags;
   /** The probes' Prometheus handler, when instrumentation provides one. */
   metricsHandler?: RequestHandler;
 }
 
 /** Every route the app serves, in one table: it mounts them and documents them. */
-export function buildRouteTable({ db, tokens, loginLimiters, metricsHandler }: RouteTableDeps): AnyRoute[] {
+export function buildRouteTable({
+  db,
+  tokens,
+  loginLimiters,
+  flags,
+  metricsHandler,
+}: RouteTableDeps): AnyRoute[] {
   const routes: AnyRoute[] = [
     ...healthRoutes(),
-    ...infoRoutes(db.kind),
+    ...infoRoutes(db.kind, flags),
     ...authRoutes({ tokens, loginLimiters }),
     ...userRoutes(),
     ...productRoutes(),
     ...productAdminRoutes(),
-    ...orderRoutes(),
+    ...orderRoutes(flags),
+    ...adminFlagRoutes(flags),
   ];
   if (metricsHandler) routes.push(metricsRoute(metricsHandler));
   let spec: object | undefined;

@@ -1,13 +1,14 @@
 import { principalOf } from '../auth/middleware.js';
+import type { FlagReader } from '../flags/types.js';
 import { notFound } from '../http/errors.js';
 import { defineRoute, errorResponses, type AnyRoute } from '../http/route-table.js';
 import { ErrorResponse, OrderPage, OrderResponse } from '../response-schemas.js';
 import { CreateOrderBody, IdParams, OrderListQuery } from '../schemas.js';
-import { createOrder, findOrder, listOrders } from './order-store.js';
+import { createOrder, findOrder, listOrders } from '../store/orders.js';
 
 const TAG = 'orders';
 
-export function orderRoutes(): AnyRoute[] {
+export function orderRoutes(flags: FlagReader): AnyRoute[] {
   const create = defineRoute({
     method: 'post',
     path: '/api/orders',
@@ -37,7 +38,7 @@ export function orderRoutes(): AnyRoute[] {
       ...errorResponses(ErrorResponse, 400, 401, 429),
     },
     handler: async ({ db, query, res }) => {
-      res.json(await listOrders(db, principalOf(res).userId, query.limit, query.cursor));
+      res.json(await listOrders(db, flags, principalOf(res).userId, query.limit, query.cursor));
     },
   });
 
@@ -53,7 +54,7 @@ export function orderRoutes(): AnyRoute[] {
       ...errorResponses(ErrorResponse, 400, 401, 404, 429),
     },
     handler: async ({ db, params, res }) => {
-      const order = await findOrder(db, principalOf(res).userId, params.id);
+      const order = await findOrder(db, flags, principalOf(res).userId, params.id);
       if (!order) throw notFound('order');
       res.json(order);
     },

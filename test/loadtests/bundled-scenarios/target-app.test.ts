@@ -73,7 +73,11 @@ describe('bundled scenarios against the real target app', () => {
     // The app's queries are instrumented and none was slow: a known 0, not "unknown".
     expect(r.server.slowQueries).toBe(0);
     // The result says which build of the target it measured (GET /api/info).
-    expect(r.environment.target).toMatchObject({ url: app.url, version: expect.any(String), flags: {} });
+    expect(r.environment.target).toMatchObject({
+      url: app.url,
+      version: expect.any(String),
+      flags: expect.objectContaining({ n_plus_one: false, missing_index: false }) as unknown,
+    });
     expect(r.server.cpuSeconds).toBeGreaterThan(0);
     // The summary puts the server's percentiles beside the step whose request matches the route.
     const row = formatSummary(r)

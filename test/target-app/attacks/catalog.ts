@@ -9,7 +9,7 @@ import { DEV_SEED_PASSWORD } from '../../../target-app/config.js';
  */
 
 export type Caller = 'anon' | 'customer' | 'admin';
-export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface Fixture {
   /** A live product the request may touch or archive; a fresh one per call for destructive requests. */
@@ -106,6 +106,15 @@ export const ENDPOINTS: Endpoint[] = [
     template: '/api/orders/:id',
     caller: 'customer',
     inputs: [{ where: 'params', name: 'id' }],
+  },
+  { method: 'GET', template: '/api/admin/flags', caller: 'admin', inputs: [] },
+  {
+    method: 'PUT',
+    template: '/api/admin/flags',
+    caller: 'admin',
+    // Switching a flag off that is off: honest, and it leaves the app as it was.
+    body: () => ({ n_plus_one: false }),
+    inputs: [{ where: 'body', name: 'n_plus_one' }],
   },
 ];
 

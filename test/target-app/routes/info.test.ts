@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FLAG_NAMES } from '../../../target-app/flags/index.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 
 let app: TestApp;
@@ -18,7 +19,7 @@ describe('GET /api/info', () => {
       version: pkg.version,
       db: app.db.kind,
       node: process.version,
-      flags: {},
+      flags: Object.fromEntries(FLAG_NAMES.map((f) => [f, false])),
     });
   });
 
