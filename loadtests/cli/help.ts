@@ -7,7 +7,7 @@ Usage:
   perflab report <result | folder | compare.json> write report.html, summary.md, junit.xml
   perflab --help | --version
 
-Bundled scenarios for the target app: smoke, browse, orders, checkout, mixed.
+Bundled scenarios for the target app: smoke, browse, orders, order-history, checkout, mixed.
 
 Exit codes: 0 success, 1 a threshold failed, 2 usage or configuration error,
 130 interrupted (the partial result is still written).
@@ -15,7 +15,7 @@ Exit codes: 0 success, 1 a threshold failed, 2 usage or configuration error,
 
 export const RUN_HELP = `Usage: perflab run <scenario | url> [options]
 
-<scenario> is a bundled scenario name (smoke, browse, orders, checkout, mixed)
+<scenario> is a bundled scenario name (smoke, browse, orders, order-history, checkout, mixed)
 or a TypeScript/JavaScript file whose default export is defineScenario({...}).
 A bare URL (http://127.0.0.1:3000/api/products) runs a one-request scenario.
 

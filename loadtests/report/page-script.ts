@@ -26,6 +26,7 @@ export const PAGE_SCRIPT = String.raw`
     };
   }
   function pctLabel(v) {
+    if (!(v >= 1)) return '';
     var p = 100 * (1 - 1 / v);
     return (p >= 99 ? p.toFixed(p >= 99.99 ? 3 : p >= 99.9 ? 2 : 1) : p.toFixed(0)) + '%';
   }
@@ -37,7 +38,18 @@ export const PAGE_SCRIPT = String.raw`
       height: 260,
       scales: { x: c.logX ? { time: false, distr: 3 } : { time: false } },
       axes: [
-        { label: c.xLabel, values: c.logX ? function (u, vals) { return vals.map(pctLabel); } : undefined },
+        c.logX
+          ? {
+              label: c.xLabel,
+              // One tick a decade of 1/(1-p): 0%, 90%, 99%, 99.9%, ...
+              splits: function (u) {
+                var out = [];
+                for (var v = 1; v <= u.scales.x.max * 1.0001; v *= 10) out.push(v);
+                return out;
+              },
+              values: function (u, vals) { return vals.map(pctLabel); },
+            }
+          : { label: c.xLabel },
         { label: c.yLabel },
       ],
       series: [{ label: c.xLabel }].concat(

@@ -16,6 +16,7 @@ export const BUNDLED_SCENARIOS: Readonly<Record<string, () => Promise<ScenarioMo
   orders: () => import('../bundled-scenarios/orders.js'),
   checkout: () => import('../bundled-scenarios/checkout.js'),
   mixed: () => import('../bundled-scenarios/mixed.js'),
+  'order-history': () => import('../bundled-scenarios/order-history.js'),
 };
 
 /** A bare URL as a one-request scenario, the way autocannon or hey are used. */
