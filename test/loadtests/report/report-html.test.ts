@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fmtNumber } from '../../../loadtests/compare/labels.js';
 import { renderReport } from '../../../loadtests/report/write-report.js';
@@ -48,11 +48,18 @@ async function open(html: string, name: string) {
 }
 
 /** Every chart container has uPlot's canvas, drawn (data-drawn) and not blank. */
-async function chartsDrawn(page: import('playwright-core').Page, ids: string[]) {
+async function chartsDrawn(page: Page, ids: string[]) {
   for (const id of ids) {
     await page.waitForSelector(`#chart-${id}[data-drawn="1"] canvas`, { timeout: 10_000 });
     const inked = await page.$eval(`#chart-${id} canvas`, (c) => {
-      const canvas = c as HTMLCanvasElement;
+      // Runs in the page; the test's TypeScript has no DOM types.
+      const canvas = c as unknown as {
+        width: number;
+        height: number;
+        getContext(
+          kind: '2d',
+        ): { getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } } | null;
+      };
       const data = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data ?? [];
       let n = 0;
       for (let i = 3; i < data.length; i += 4) if ((data[i] ?? 0) > 0) n++;
@@ -62,7 +69,7 @@ async function chartsDrawn(page: import('playwright-core').Page, ids: string[]) 
   }
 }
 
-const cells = (page: import('playwright-core').Page, table: string) =>
+const cells = (page: Page, table: string) =>
   page.$$eval(`#table-${table} tbody tr`, (rows) =>
     rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent ?? '')),
   );
