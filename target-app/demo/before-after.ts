@@ -36,7 +36,12 @@ export interface DemoOptions {
 export const DEMO_DEFAULTS = { runs: 5, duration: '4s', warmup: '1s', connections: 2 } as const;
 
 /** Runs `perflab` in its own process (its own event loop, away from the app's); progress lines pass through. */
-function perflab(args: string[], o: DemoOptions, prefix: string, stdout: 'print' | 'drop'): Promise<number> {
+export function perflab(
+  args: string[],
+  o: Pick<DemoOptions, 'env' | 'log' | 'signal'>,
+  prefix: string,
+  stdout: 'print' | 'drop',
+): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [PERFLAB_BIN, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -71,11 +76,16 @@ function perflab(args: string[], o: DemoOptions, prefix: string, stdout: 'print'
   });
 }
 
-async function setFlags(url: string, token: string, on: boolean): Promise<Record<string, boolean>> {
+export async function setFlags(
+  url: string,
+  token: string,
+  on: boolean,
+  names: readonly string[] = DEMO_FLAGS,
+): Promise<Record<string, boolean>> {
   const res = await request(`${url}/api/admin/flags`, {
     method: 'PUT',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(Object.fromEntries(DEMO_FLAGS.map((f) => [f, on]))),
+    body: JSON.stringify(Object.fromEntries(names.map((f) => [f, on]))),
   });
   const body = (await res.body.json()) as { flags?: Record<string, boolean> };
   if (res.statusCode !== 200 || !body.flags)
@@ -83,7 +93,7 @@ async function setFlags(url: string, token: string, on: boolean): Promise<Record
   return body.flags;
 }
 
-async function adminToken(url: string, password: string): Promise<string> {
+export async function adminToken(url: string, password: string): Promise<string> {
   const res = await request(`${url}/api/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
