@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import type { CacheInstrument } from '../probes/index.js';
 import { PerflabError } from '../common/perflab-error.js';
 import { adminPages } from './admin/index.js';
 import { memoryDenyList, redisDenyList } from './auth/deny-list.js';
@@ -46,6 +47,8 @@ export interface AppInstrumentation {
   forRequest?: (req: IncomingMessage) => { db<D extends Db>(db: D): D; readonly logger: Logger };
   /** The probes' registry: the app adds its own gauges (perflab_flag_enabled) there. */
   registry?: Registry;
+  /** The probes' cache hit/miss counters (the product cache reports there). */
+  cache?: CacheInstrument;
 }
 
 export interface AppDeps {

@@ -5,6 +5,8 @@ Usage:
   perflab merge <result.json>...  [options] merge results of several generators (perflab help merge)
   perflab init [file]                       write a commented starter scenario (perflab help init)
   perflab scenarios                         list the bundled scenarios
+  perflab compare <before> <after> [options] before/after verdicts and causes (perflab help compare)
+  perflab report <result | folder | compare.json> write report.html, summary.md, junit.xml (perflab help report)
   perflab profile <scenario> --tool doctor|flame  the scenario under Clinic.js (perflab help profile)
   perflab help <command>                    that command's help
   perflab --help | --version
@@ -19,7 +21,7 @@ Exit codes:
 
 export const RUN_HELP = `Usage: perflab run <scenario | url> [options]
 
-<scenario> is a bundled scenario name (smoke, browse, orders, checkout, mixed, checkout-saga)
+<scenario> is a bundled scenario name (smoke, browse, orders, order-history, checkout, mixed, checkout-saga)
 or a TypeScript/JavaScript file whose default export is defineScenario({...}).
 A bare URL (http://127.0.0.1:3000/api/products) runs a one-request scenario.
 
@@ -45,6 +47,8 @@ Length
 Gates and output
       --threshold <expr>     repeatable: p95<200ms, errors<1%, orders:p99<500ms, rps>100
   -o, --out <dir>            where result.json goes (default reports/<timestamp>-<scenario>/)
+      --repeat <n>           n runs one after the other into one folder (run-1/ ... run-n/), for compare
+      --no-report            do not write report.html and summary.md next to result.json
       --no-scrape            do not scrape <target>/metrics
       --scrape-interval <dur> scrape period during the run (default 5s)
       --json                 print result.json to stdout instead of the summary
@@ -116,5 +120,37 @@ export const SCENARIOS_HELP = `Usage: perflab scenarios
 
 Lists the bundled scenarios (written for the sample target app) with their descriptions.
 
+  -h, --help        this help
+`;
+
+export const COMPARE_HELP = `Usage: perflab compare <before> <after> [options]
+
+Each side is a result.json or a folder of repeated runs (perflab run --repeat N).
+Every endpoint's p50, p95, p99, mean, throughput and error rate get a verdict:
+improved, regressed, no significant change, or needs more runs (with how many).
+With several runs a side: Mann-Whitney U across runs, Hodges-Lehmann 95% interval.
+With one run a side: a bootstrap within each run. Significant latency changes get
+a cause from the server-side figures. See docs/compare.md.
+
+  -o, --out <dir>                 where compare.json and the reports go
+                                  (default reports/<timestamp>-compare-<scenario>/)
+      --fail-on-regression <pct>  exit 1 when a figure regressed significantly by more,
+                                  e.g. 10% (for --metric errors: percentage points)
+      --metric <figure>           the figure the gate reads: p95 (default), p99, mean, rps, errors
+      --no-report                 write compare.json only, no report.html/summary.md/junit.xml
+      --json                      print compare.json instead of the table
+  -h, --help                      this help
+
+Exit codes: 0 compared (gate passed), 1 gate failed, 2 different scenarios or load
+models (refused), unreadable input or usage error.
+`;
+
+export const REPORT_HELP = `Usage: perflab report <result.json | run folder | compare.json> [options]
+
+Writes report.html (one self-contained file, charts inlined, works offline),
+summary.md (GitHub-flavoured Markdown for a pull-request comment) and junit.xml
+(thresholds and regressions as test cases).
+
+  -o, --out <dir>   where the files go (default: next to the input)
   -h, --help        this help
 `;

@@ -4,8 +4,10 @@ import { MAIN_HELP } from './help.js';
 import { initCommand } from './init-command.js';
 import type { Io } from './io.js';
 import { processIo } from './io.js';
+import { compareCommand } from './compare-command.js';
 import { mergeCommand } from './merge-command.js';
 import { profileCommand } from './profile-command.js';
+import { reportCommand } from './report-command.js';
 import { runCommand } from './run-command.js';
 import { scenariosCommand } from './scenarios-command.js';
 
@@ -15,6 +17,8 @@ const COMMANDS: Record<string, (argv: string[], io: Io) => Promise<number>> = {
   profile: profileCommand,
   init: initCommand,
   scenarios: scenariosCommand,
+  compare: compareCommand,
+  report: reportCommand,
 };
 
 /** Exit code for a perflab bug, apart from 1 (a threshold failed) so CI can tell them apart. */

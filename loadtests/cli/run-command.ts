@@ -6,11 +6,13 @@ import { formatSummary } from '../format/format-summary.js';
 import { defaultReportDir, writeResult } from '../result/result-file.js';
 import { formatRemoteWriteReport } from '../outputs/remote-write/remote-write-output.js';
 import { remoteWriteFromFlags } from '../outputs/remote-write/cli-flags.js';
+import { writeReport } from '../report/write-report.js';
 import { run } from '../run.js';
 import { loadScenario, urlScenario } from '../scenario-runtime/load-scenario.js';
 import type { LoadModel, RunResult, Scenario } from '../types.js';
 import { durationFlag, numberFlag, parseCommandArgs } from './args.js';
 import { RUN_HELP } from './help.js';
+import { repeatRuns } from './repeat-runs.js';
 import type { Io } from './io.js';
 
 const PLAIN_PROGRESS_EVERY = 5;
@@ -36,6 +38,8 @@ const OPTIONS = {
   json: { type: 'boolean' },
   'prometheus-rw': { type: 'string' },
   testid: { type: 'string' },
+  repeat: { type: 'string' },
+  report: { type: 'boolean', default: true },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -55,6 +59,10 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   const [ref, ...extra] = positionals;
   if (ref === undefined || extra.length > 0) {
     throw new PerflabError(E_USAGE, 'perflab run takes exactly one scenario or URL; see perflab run --help');
+  }
+  const repeat = numberFlag('repeat', v.repeat, true);
+  if (repeat !== undefined && repeat > 1) {
+    return repeatRuns(argv, repeat, v.out, v.report, ref, io, runCommand);
   }
   let scenario: Scenario;
   let target = v.target ?? io.env.PERFLAB_TARGET;
@@ -139,5 +147,12 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   if (v.json) io.out(JSON.stringify(result, null, 2));
   else io.out(formatSummary(result));
   io.err(`${result.status === 'interrupted' ? 'partial result (interrupted)' : 'result'}: ${path}`);
+  if (v.report) {
+    const files = await writeReport({ kind: 'runs', runs: [result], sources: [path] }, dir, [
+      'html',
+      'markdown',
+    ]);
+    io.err(`report: ${files.html}`);
+  }
   return exitCodeFor(result);
 }

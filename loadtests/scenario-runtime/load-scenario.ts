@@ -17,6 +17,7 @@ export const BUNDLED_SCENARIOS: Readonly<Record<string, () => Promise<ScenarioMo
   checkout: () => import('../bundled-scenarios/checkout.js'),
   mixed: () => import('../bundled-scenarios/mixed.js'),
   'checkout-saga': () => import('../bundled-scenarios/checkout-saga.js'),
+  'order-history': () => import('../bundled-scenarios/order-history.js'),
 };
 
 /** A bare URL as a one-request scenario, the way autocannon or hey are used. */

@@ -1,59 +1,64 @@
-import { loadConfig } from '../config.js';
-import { openDb } from '../db/index.js';
-import { instrumentApp } from '../instrument.js';
-import { startServer } from '../server.js';
+import { parseArgs } from 'node:util';
+import { beforeAfterDemo, DEMO_DEFAULTS } from '../demo/before-after.js';
+import { serveDemo } from '../demo/serve.js';
 import { exitWithError } from './exit.js';
 
-/**
- * `npm run demo`: the target app on the embedded database (or DATABASE_URL),
- * seeded on first use, with what to try next. Ctrl-C stops it.
- */
-const DEMO_LIMITS = {
-  RATE_LIMIT_API_MAX: '1000000',
-  RATE_LIMIT_LOGIN_MAX: '1000000',
-  RATE_LIMIT_ORDER_MAX: '1000000',
-};
+const HELP = `npm run demo [-- options]
+
+Starts the target app on the embedded database (PGlite, or DATABASE_URL), runs
+the order history with the n_plus_one and missing_index flags on, switches them
+off through the admin API, runs it again, and prints the before/after compare
+with verdicts, causes and the HTML report's path. Ctrl-C stops it cleanly.
+
+  --serve            only start the app and print what to try (no load)
+  --runs <n>         runs a side (default ${DEMO_DEFAULTS.runs})
+  --duration <dur>   measured time of each run (default ${DEMO_DEFAULTS.duration})
+  --warmup <dur>     warm-up of each run (default ${DEMO_DEFAULTS.warmup})
+  --out <dir>        where runs and reports go (default reports/<time>-demo/)
+  -h, --help         this help
+`;
 
 async function main(): Promise<void> {
-  // The demo's own output is the guide, so the app logs only warnings unless asked. The demo is
-  // the thing people point load tests at, so its rate limits are raised (and said so below);
-  // `npm start` keeps the production defaults. Explicit variables still win.
-  const config = loadConfig({ LOG_LEVEL: 'warn', ...DEMO_LIMITS, ...process.env });
-  const out = (line = '') => process.stdout.write(`${line}\n`);
-  out(
-    `perflab demo: opening ${config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`} ...`,
-  );
-  const { db, setupDb, instrumentation, shutdown } = instrumentApp(config, await openDb(config));
-  const started = performance.now();
-  const running = await startServer({ config, db, setupDb, instrumentation, log: instrumentation.logger });
-  const took = ((performance.now() - started) / 1000).toFixed(1);
-  out(running.seeded ? `seeded an empty database in ${took} s` : `reused the seeded database (${took} s)`);
-  out();
-  out(`target app listening on ${running.url}`);
-  out();
-  out('try:');
-  out(`  curl -s ${running.url}/api/products?limit=3`);
-  out(
-    `  curl -s -H 'content-type: application/json' -d '{"email":"user1@perflab.local","password":"${config.seedPassword === 'perflab-seed-password' ? config.seedPassword : '$PERFLAB_SEED_PASSWORD'}"}' ${running.url}/api/auth/login`,
-  );
-  out(`  curl -s ${running.url}/readyz`);
-  out(`  curl -s ${running.url}/metrics`);
-  out();
-  const { apiMax, loginMax } = config.rateLimit;
-  out(`rate limits raised for load testing: ${apiMax} requests and ${loginMax} failed logins per client`);
-  out(`per ${config.rateLimit.windowMs / 60_000} min (npm start keeps 100 and 5).`);
-  out();
-  out('Ctrl-C to stop.');
-
-  const stop = () => {
-    void running
-      .close()
-      .then(() => db.close())
-      .then(shutdown)
-      .finally(() => process.exit(0));
+  const { values: v } = parseArgs({
+    options: {
+      serve: { type: 'boolean' },
+      runs: { type: 'string' },
+      duration: { type: 'string' },
+      warmup: { type: 'string' },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (v.help) {
+    process.stdout.write(HELP);
+    return;
+  }
+  if (v.serve) return serveDemo();
+  const runs = v.runs === undefined ? DEMO_DEFAULTS.runs : Number(v.runs);
+  if (!Number.isInteger(runs) || runs < 1)
+    throw new Error(`--runs must be a whole number above 0, got "${v.runs}"`);
+  const controller = new AbortController();
+  const onSigint = (): void => {
+    process.stdout.write(
+      '\nstopping: finishing the current run, then closing the app (Ctrl-C again to quit at once)\n',
+    );
+    process.once('SIGINT', () => process.exit(130));
+    controller.abort();
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.once('SIGINT', onSigint);
+  process.once('SIGTERM', onSigint);
+  process.exitCode = await beforeAfterDemo({
+    runs,
+    duration: v.duration ?? DEMO_DEFAULTS.duration,
+    warmup: v.warmup ?? DEMO_DEFAULTS.warmup,
+    connections: DEMO_DEFAULTS.connections,
+    ...(v.out !== undefined ? { out: v.out } : {}),
+    log: (line) => process.stdout.write(line + '\n'),
+    signal: controller.signal,
+  });
+  process.off('SIGINT', onSigint);
+  process.off('SIGTERM', onSigint);
 }
 
 main().catch(exitWithError);

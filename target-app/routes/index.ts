@@ -54,7 +54,7 @@ export function buildRouteTable({
     ...userRoutes(),
     ...productRoutes(),
     ...productAdminRoutes(),
-    ...orderRoutes(purchaseLimiter ? { before: [purchaseLimiter] } : {}),
+    ...orderRoutes(flags, purchaseLimiter ? { before: [purchaseLimiter] } : {}),
     ...adminFlagRoutes(flags),
   ];
   if (metricsHandler) routes.push(metricsRoute(metricsHandler));

@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import { principalOf } from '../auth/middleware.js';
+import type { FlagReader } from '../flags/types.js';
 import { notFound } from '../http/errors.js';
 import { defineRoute, errorResponses, type AnyRoute } from '../http/route-table.js';
 import { ErrorResponse, OrderPage, OrderResponse } from '../response-schemas.js';
@@ -9,7 +10,10 @@ import { createOrder, findOrder, listOrders } from '../store/orders.js';
 const TAG = 'orders';
 
 /** `before`: middleware for placing an order, e.g. the per-account order limiter. */
-export function orderRoutes({ before = [] }: { before?: RequestHandler[] } = {}): AnyRoute[] {
+export function orderRoutes(
+  flags: FlagReader,
+  { before = [] }: { before?: RequestHandler[] } = {},
+): AnyRoute[] {
   const create = defineRoute({
     method: 'post',
     path: '/api/orders',
@@ -40,7 +44,7 @@ export function orderRoutes({ before = [] }: { before?: RequestHandler[] } = {})
       ...errorResponses(ErrorResponse, 400, 401, 429),
     },
     handler: async ({ db, query, res }) => {
-      res.json(await listOrders(db, principalOf(res).userId, query.limit, query.cursor));
+      res.json(await listOrders(db, flags, principalOf(res).userId, query.limit, query.cursor));
     },
   });
 
@@ -56,7 +60,7 @@ export function orderRoutes({ before = [] }: { before?: RequestHandler[] } = {})
       ...errorResponses(ErrorResponse, 400, 401, 404, 429),
     },
     handler: async ({ db, params, res }) => {
-      const order = await findOrder(db, principalOf(res).userId, params.id);
+      const order = await findOrder(db, flags, principalOf(res).userId, params.id);
       if (!order) throw notFound('order');
       res.json(order);
     },

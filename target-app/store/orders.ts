@@ -1,5 +1,7 @@
 import type { Db, Queryable } from '../db/types.js';
 import { decodeCursor, encodeCursor } from '../http/cursor.js';
+import { FLAG } from '../flags/names.js';
+import type { FlagReader } from '../flags/types.js';
 import { HttpError } from '../http/errors.js';
 import { LIVE_PRODUCT } from './products.js';
 
@@ -44,19 +46,37 @@ function toOrder(o: OrderRow, items: ItemRow[]) {
   };
 }
 
-/** All items of a page of orders in one query, never one query per order. */
-async function withItems(q: Queryable, orders: OrderRow[]) {
+const ITEM_COLUMNS = 'order_id, product_id, product_name, unit_price_cents, quantity';
+
+/** The optimized reads of everything that is not a lab scenario (e.g. inside createOrder). */
+const OPTIMIZED: FlagReader = { isOn: () => false };
+
+/**
+ * The items of a page of orders.
+ * n_plus_one on: one query per order, 1 + N queries for a page of N.
+ * Off: all items of the page in one query, whatever N.
+ */
+async function withItems(q: Queryable, orders: OrderRow[], flags: FlagReader) {
   if (orders.length === 0) return [];
-  const { rows } = await q.query<ItemRow>(
-    `SELECT order_id, product_id, product_name, unit_price_cents, quantity
-       FROM order_items WHERE order_id = ANY($1::int[]) ORDER BY order_id, line_no`,
-    [orders.map((o) => o.id)],
-  );
   const byOrder = new Map<number, ItemRow[]>();
-  for (const item of rows) {
-    const list = byOrder.get(item.order_id) ?? [];
-    list.push(item);
-    byOrder.set(item.order_id, list);
+  if (flags.isOn(FLAG.N_PLUS_ONE)) {
+    for (const order of orders) {
+      const { rows } = await q.query<ItemRow>(
+        `SELECT ${ITEM_COLUMNS} FROM order_items WHERE order_id = $1 ORDER BY line_no`,
+        [order.id],
+      );
+      byOrder.set(order.id, rows);
+    }
+  } else {
+    const { rows } = await q.query<ItemRow>(
+      `SELECT ${ITEM_COLUMNS} FROM order_items WHERE order_id = ANY($1::int[]) ORDER BY order_id, line_no`,
+      [orders.map((o) => o.id)],
+    );
+    for (const item of rows) {
+      const list = byOrder.get(item.order_id) ?? [];
+      list.push(item);
+      byOrder.set(item.order_id, list);
+    }
   }
   return orders.map((o) => toOrder(o, byOrder.get(o.id) ?? []));
 }
@@ -135,7 +155,7 @@ export async function createOrder(db: Db, userId: number, items: readonly OrderL
          FROM unnest($1::int[], $2::int[]) AS t(pid, qty) WHERE p.id = t.pid`,
       [lines.map((l) => l.product.id), lines.map((l) => l.quantity)],
     );
-    return (await withItems(tx, [created]))[0];
+    return (await withItems(tx, [created], OPTIMIZED))[0];
   });
   return order as Order;
 }
@@ -143,6 +163,7 @@ export async function createOrder(db: Db, userId: number, items: readonly OrderL
 /** The caller's orders, newest first, keyset-paged on (created_at, id). */
 export async function listOrders(
   db: Db,
+  flags: FlagReader,
   userId: number,
   limit: number,
   cursor: string | undefined,
@@ -165,16 +186,21 @@ export async function listOrders(
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   return {
-    items: await withItems(db, page),
+    items: await withItems(db, page, flags),
     nextCursor: rows.length > limit && last ? encodeCursor([last.created_at.toISOString(), last.id]) : null,
   };
 }
 
 /** One order of the caller's. Scoped by owner in SQL: another user's order reads as missing (API1). */
-export async function findOrder(db: Db, userId: number, id: number): Promise<Order | undefined> {
+export async function findOrder(
+  db: Db,
+  flags: FlagReader,
+  userId: number,
+  id: number,
+): Promise<Order | undefined> {
   const { rows } = await db.query<OrderRow>(
     `SELECT ${ORDER_COLUMNS} FROM orders WHERE id = $1 AND user_id = $2`,
     [id, userId],
   );
-  return rows[0] ? (await withItems(db, rows))[0] : undefined;
+  return rows[0] ? (await withItems(db, rows, flags))[0] : undefined;
 }

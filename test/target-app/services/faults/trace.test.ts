@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startReceiver, type ReceivedSpan } from '../../../probes/otlp-receiver.js';
+import { startReceiver, type ReceivedSpan } from '../../../probes/helpers/otlp-receiver.js';
 import { spawnService, type ChildService } from '../helpers/child-service.js';
 import { gatewayClient } from '../helpers/client.js';
 import { realServices, realSetup, type RealSetup } from '../helpers/real-services.js';
