@@ -1,5 +1,6 @@
 import { principalOf } from '../auth/middleware.js';
 import type { FlagReader } from '../flags/types.js';
+import type { ProductCache } from '../store/product-cache.js';
 import { notFound } from '../http/errors.js';
 import { defineRoute, errorResponses, type AnyRoute } from '../http/route-table.js';
 import { ErrorResponse, OrderPage, OrderResponse } from '../response-schemas.js';
@@ -8,7 +9,7 @@ import { createOrder, findOrder, listOrders } from '../store/orders.js';
 
 const TAG = 'orders';
 
-export function orderRoutes(flags: FlagReader): AnyRoute[] {
+export function orderRoutes(flags: FlagReader, cache: ProductCache): AnyRoute[] {
   const create = defineRoute({
     method: 'post',
     path: '/api/orders',
@@ -21,7 +22,7 @@ export function orderRoutes(flags: FlagReader): AnyRoute[] {
       ...errorResponses(ErrorResponse, 400, 401, 409, 413, 422, 429),
     },
     handler: async ({ db, body, res }) => {
-      const order = await createOrder(db, principalOf(res).userId, body.items);
+      const order = await createOrder(db, cache, principalOf(res).userId, body.items);
       res.status(201).location(`/api/orders/${order.id}`).json(order);
     },
   });
