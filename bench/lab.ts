@@ -46,11 +46,19 @@ async function main(): Promise<void> {
     log: (line) => console.log(line),
   };
   const out = process.env.LAB_OUT ?? 'docs/lab-results.md';
+  // The code measured is the code at the start, whatever is committed while it runs.
+  const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
   const databaseUrl = process.env.DATABASE_URL || undefined;
   console.log(
     `lab: starting the target app on ${databaseUrl ? 'PostgreSQL' : 'PGlite'} (it seeds the default data set)`,
   );
   const target = await startLabTarget(databaseUrl);
+  // Ctrl-C (or a timeout's SIGTERM) still stops the app and drops its schema.
+  const stopOnSignal = (signal: NodeJS.Signals) => {
+    void target.stop().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  process.once('SIGINT', stopOnSignal);
+  process.once('SIGTERM', stopOnSignal);
   const rows: LabRow[] = [];
   const skipped: { flag: FlagName; why: string }[] = [...UNMEASURED];
   try {
@@ -73,7 +81,6 @@ async function main(): Promise<void> {
       console.log(`lab: ${w.flag} (${w.requests}, ${w.rate}/s)`);
       rows.push(await runWorkload(target, w, data, options, admin));
     }
-    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
     const page = formatLabResults({
       date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
       commit,
