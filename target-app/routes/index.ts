@@ -4,6 +4,7 @@ import type { TokenDenyList } from '../auth/deny-list.js';
 import type { TokenService } from '../auth/tokens.js';
 import type { Db } from '../db/types.js';
 import type { Flags } from '../flags/types.js';
+import type { ProductCache } from '../store/product-cache.js';
 import { defineRoute, type AnyRoute } from '../http/route-table.js';
 import { buildOpenApiSpec } from '../openapi/spec.js';
 import { adminFlagRoutes } from './admin-flags.js';
@@ -25,6 +26,7 @@ export interface RouteTableDeps {
   tokens: TokenService;
   loginLimiters: RequestHandler[];
   flags: Flags;
+  productCache: ProductCache;
   /** The probes' Prometheus handler, when instrumentation provides one (and access to it is decided). */
   metricsHandler?: RequestHandler;
   /** Revoked tokens; logout adds to it. */
@@ -41,6 +43,7 @@ export function buildRouteTable({
   tokens,
   loginLimiters,
   flags,
+  productCache,
   metricsHandler,
   denyList,
   purchaseLimiter,
@@ -49,12 +52,12 @@ export function buildRouteTable({
   const routes: AnyRoute[] = [
     ...healthRoutes(),
     ...infoRoutes(db.kind, flags, { runtime: infoRuntime }),
-    ...authRoutes({ tokens, loginLimiters }),
+    ...authRoutes({ tokens, loginLimiters, flags }),
     logoutRoute(denyList),
-    ...userRoutes(),
-    ...productRoutes(),
-    ...productAdminRoutes(),
-    ...orderRoutes(flags, purchaseLimiter ? { before: [purchaseLimiter] } : {}),
+    ...userRoutes(flags),
+    ...productRoutes(flags, productCache),
+    ...productAdminRoutes(productCache),
+    ...orderRoutes(flags, productCache, purchaseLimiter ? { before: [purchaseLimiter] } : {}),
     ...adminFlagRoutes(flags),
   ];
   if (metricsHandler) routes.push(metricsRoute(metricsHandler));

@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import { principalOf } from '../auth/middleware.js';
 import type { FlagReader } from '../flags/types.js';
+import type { ProductCache } from '../store/product-cache.js';
 import { notFound } from '../http/errors.js';
 import { defineRoute, errorResponses, type AnyRoute } from '../http/route-table.js';
 import { ErrorResponse, OrderPage, OrderResponse } from '../response-schemas.js';
@@ -12,6 +13,7 @@ const TAG = 'orders';
 /** `before`: middleware for placing an order, e.g. the per-account order limiter. */
 export function orderRoutes(
   flags: FlagReader,
+  cache: ProductCache,
   { before = [] }: { before?: RequestHandler[] } = {},
 ): AnyRoute[] {
   const create = defineRoute({
@@ -27,7 +29,7 @@ export function orderRoutes(
       ...errorResponses(ErrorResponse, 400, 401, 409, 413, 422, 429),
     },
     handler: async ({ db, body, res }) => {
-      const order = await createOrder(db, principalOf(res).userId, body.items);
+      const order = await createOrder(db, cache, principalOf(res).userId, body.items);
       res.status(201).location(`/api/orders/${order.id}`).json(order);
     },
   });
