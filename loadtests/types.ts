@@ -33,13 +33,18 @@ type JsonBody = Record<string, unknown> | readonly unknown[] | string | number |
 
 type Template<TData, T> = T | ((ctx: StepContext<TData>) => T);
 
+export type CustomCheck = (res: StepResponse) => boolean | string;
+
 export interface StepCheck {
   /** Accepted status codes; default: any 2xx. */
   status?: number | readonly number[];
   /** Dot paths into the JSON body (`items.0.id`) and the value each must equal, or `true` for "present". */
   json?: Record<string, unknown>;
-  /** Free-form check; return `true` to pass or a string saying what failed. */
-  custom?: (res: StepResponse) => boolean | string;
+  /**
+   * Free-form checks; return `true` to pass, or a string saying what failed.
+   * A record names each one (`{ 'has items': (r) => ... }`): the result keeps a pass rate per name.
+   */
+  custom?: CustomCheck | Record<string, CustomCheck>;
 }
 
 export interface StepDefinition<TData> {
@@ -167,6 +172,10 @@ export interface EndpointResult {
   histogram: string;
   /** One request this endpoint sent (`GET /api/products/12`), to match server-side routes. */
   sample?: string;
+  /** Pass and fail counts per named check (`status 200`, `json items.0.id`, `capture token`, custom names). */
+  checks?: Record<string, { passes: number; fails: number }>;
+  /** Why requests failed, most frequent first, at most 5 distinct reasons; `other` counts the rest. */
+  failures?: { reasons: { reason: string; count: number }[]; other: number };
 }
 
 export interface SeriesPoint {

@@ -7,9 +7,9 @@ import {
   parseJson,
   renderStep,
 } from '../scenario-runtime/step-runtime.js';
-import type { RenderedRequest } from '../scenario-runtime/step-runtime.js';
+import type { RenderedRequest, Verdict } from '../scenario-runtime/step-runtime.js';
 import type { Outcome } from '../stats/recorder.js';
-import type { ErrorKind, FlowDefinition, GeneratorHealth, StepDefinition } from '../types.js';
+import type { FlowDefinition, GeneratorHealth, StepDefinition } from '../types.js';
 import type { EngineInput, EngineRun } from './engine-types.js';
 import { splitTarget } from './engine-types.js';
 import { classifyError } from './error-kind.js';
@@ -56,26 +56,27 @@ export function startClosedModel(input: ClosedModelInput): EngineRun {
     if (fixed && fixedStep) {
       const wantBody = needsBody(fixedStep);
       const sample = `${fixed.method} ${fixed.path}`;
-      let verdictError: ErrorKind | undefined;
+      let verdict: Verdict = {};
       if (wantBody) {
         client.setRequests([
           {
             ...fixed,
             onResponse: (status: number, body: string, _ctx: unknown, headers: Record<string, string>) => {
-              verdictError = evaluateResponse(
+              verdict = evaluateResponse(
                 fixedStep,
                 { status, headers, text: body, json: parseJson(body) },
                 {},
-              ).error;
+              );
             },
           } as unknown as autocannon.Request,
         ]);
       }
       events.on('response', (status: number, _bytes: number, durationMs: number) => {
-        const error = wantBody ? verdictError : status >= 200 && status < 300 ? undefined : 'non2xx';
+        const error = wantBody ? verdict.error : status >= 200 && status < 300 ? undefined : 'non2xx';
+        const reason = wantBody ? verdict.reason : error && `status ${status}`;
         record(
           fixedStep.name,
-          { latencyUs: durationMs * 1000, status, error, sample },
+          { latencyUs: durationMs * 1000, status, error, sample, reason, checks: verdict.checks },
           performance.now() - durationMs,
         );
       });

@@ -1,4 +1,6 @@
 import { evaluateResponse, needsBody, parseJson, renderStep } from '../scenario-runtime/step-runtime.js';
+import type { Verdict } from '../scenario-runtime/step-runtime.js';
+import { templateReason } from './error-kind.js';
 import type { Outcome } from '../stats/recorder.js';
 import type { ErrorKind, FlowDefinition, Scenario, StepDefinition, Vars } from '../types.js';
 
@@ -11,6 +13,8 @@ interface Pending {
   error?: ErrorKind;
   answered: boolean;
   sample?: string;
+  reason?: string;
+  checks?: Verdict['checks'];
 }
 
 /**
@@ -73,10 +77,10 @@ export class ClosedVirtualUser {
         headers: r.headers,
         ...(r.body ? { body: r.body } : {}),
       };
-    } catch {
+    } catch (err) {
       // A throwing template is a scenario bug: count it and send the flow's
       // first request instead, since autocannon needs something to write.
-      this.record(step.name, { error: 'other' }, performance.now());
+      this.record(step.name, { error: 'other', reason: templateReason(err) }, performance.now());
       this.flow = undefined;
       return this.next();
     }
@@ -94,6 +98,8 @@ export class ClosedVirtualUser {
       this.vars,
     );
     p.error = verdict.error;
+    p.reason = verdict.reason;
+    p.checks = verdict.checks;
     if (verdict.error) this.failed = true;
   }
 
@@ -102,7 +108,14 @@ export class ClosedVirtualUser {
     if (!p || p.status === undefined) return;
     this.record(
       p.step.name,
-      { latencyUs: durationMs * 1000, status: p.status, error: p.error, sample: p.sample },
+      {
+        latencyUs: durationMs * 1000,
+        status: p.status,
+        error: p.error,
+        sample: p.sample,
+        reason: p.reason,
+        checks: p.checks,
+      },
       p.sentAt,
     );
     this.pending = undefined;

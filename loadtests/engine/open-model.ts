@@ -11,7 +11,7 @@ import { createHistogram, recordMicros, summarize } from '../stats/histogram.js'
 import type { GeneratorHealth, StepDefinition, Vars } from '../types.js';
 import type { EngineInput, EngineRun } from './engine-types.js';
 import { splitTarget } from './engine-types.js';
-import { classifyError } from './error-kind.js';
+import { classifyError, errorReason, templateReason } from './error-kind.js';
 import { GrowingPool } from './growing-pool.js';
 import { sendLagReasons } from './send-lag.js';
 import { sendRequest } from './http-send.js';
@@ -75,8 +75,8 @@ export function startOpenModel(input: OpenModelInput): EngineRun {
     let rendered;
     try {
       rendered = renderStepCached(step, { data: input.data, vars, vu, iteration: 0 });
-    } catch {
-      input.onOutcome(step.name, { error: 'other' }, sentAt, performance.now());
+    } catch (err) {
+      input.onOutcome(step.name, { error: 'other', reason: templateReason(err) }, sentAt, performance.now());
       return false;
     }
     const wantBody = needsBody(step);
@@ -109,6 +109,8 @@ export function startOpenModel(input: OpenModelInput): EngineRun {
           status: res.status,
           error: verdict.error,
           sample,
+          reason: verdict.reason,
+          checks: verdict.checks,
         };
         // Warm-up answers are not recorded, so their sample does not count as kept.
         if (input.onOutcome(step.name, outcome, sentAt, now) && sample !== undefined) sampled.add(step.name);
@@ -119,7 +121,8 @@ export function startOpenModel(input: OpenModelInput): EngineRun {
       const kind = classifyError(err);
       // A timeout is a (lower bound of a) latency; a refused connection is not.
       const latencyUs = kind === 'timeout' ? (now - sentAt) * 1000 : undefined;
-      if (!stopped) input.onOutcome(step.name, { error: kind, latencyUs }, sentAt, now);
+      if (!stopped)
+        input.onOutcome(step.name, { error: kind, latencyUs, reason: errorReason(err) }, sentAt, now);
       return false;
     } finally {
       pool.release(slot);

@@ -2,7 +2,7 @@ import type { Histogram } from 'hdr-histogram-js';
 import { PerflabError } from '../../common/perflab-error.js';
 import { E_MERGE_MISMATCH, E_RESULT_INVALID } from '../error-codes.js';
 import { createHistogram, decodeHistogram, encodeHistogram, summarize } from '../stats/histogram.js';
-import { emptyErrorCounts, ERROR_KINDS } from '../stats/recorder.js';
+import { emptyErrorCounts, ERROR_KINDS, MAX_REASONS } from '../stats/recorder.js';
 import { evaluateThresholds } from '../thresholds/evaluate-thresholds.js';
 import { parseThresholds } from '../thresholds/parse-threshold.js';
 import type { EndpointResult, ErrorKind, RunResult, SeriesPoint } from '../types.js';
@@ -11,6 +11,24 @@ function addInto(target: Histogram, encoded: string): void {
   const h = decodeHistogram(encoded);
   target.add(h);
   h.destroy();
+}
+
+/** Check counts add up; failure reasons too, keeping the MAX_REASONS most frequent. */
+function addChecks(acc: EndpointResult, ep: EndpointResult): void {
+  for (const [name, c] of Object.entries(ep.checks ?? {})) {
+    const a = ((acc.checks ??= {})[name] ??= { passes: 0, fails: 0 });
+    a.passes += c.passes;
+    a.fails += c.fails;
+  }
+  if (!ep.failures) return;
+  const counts = new Map((acc.failures?.reasons ?? []).map((r) => [r.reason, r.count]));
+  for (const r of ep.failures.reasons) counts.set(r.reason, (counts.get(r.reason) ?? 0) + r.count);
+  const sorted = [...counts].sort(([, a], [, b]) => b - a);
+  const dropped = sorted.slice(MAX_REASONS).reduce((s, [, n]) => s + n, 0);
+  acc.failures = {
+    reasons: sorted.slice(0, MAX_REASONS).map(([reason, count]) => ({ reason, count })),
+    other: (acc.failures?.other ?? 0) + ep.failures.other + dropped,
+  };
 }
 
 function addCounts(a: Record<ErrorKind, number>, b: Record<ErrorKind, number>): void {
@@ -85,6 +103,7 @@ export function mergeResults(results: readonly RunResult[], options: MergeOption
       addCounts(acc.errorsByKind, ep.errorsByKind);
       for (const [code, n] of Object.entries(ep.statusCodes))
         acc.statusCodes[code] = (acc.statusCodes[code] ?? 0) + n;
+      addChecks(acc, ep);
       let h = endpointHists.get(name);
       if (!h) endpointHists.set(name, (h = createHistogram()));
       addInto(h, ep.histogram);

@@ -80,6 +80,10 @@ export const runResultSchema = z.object({
       latency,
       histogram: z.string(),
       sample: z.string().optional(),
+      checks: z.record(z.string(), z.object({ passes: num, fails: num })).optional(),
+      failures: z
+        .object({ reasons: z.array(z.object({ reason: z.string(), count: num })), other: num })
+        .optional(),
     }),
   ),
   latency,

@@ -18,7 +18,7 @@ const stepSchema = z.object({
     .object({
       status: z.union([z.number().int(), z.array(z.number().int()).min(1)]).optional(),
       json: z.record(z.string(), z.unknown()).optional(),
-      custom: fn.optional(),
+      custom: z.union([fn, z.record(z.string().min(1), fn)]).optional(),
     })
     .strict()
     .optional(),
