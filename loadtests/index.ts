@@ -1,8 +1,10 @@
 export { defineScenario, validateScenario } from './scenario-runtime/define-scenario.js';
+export { readCsv, readJsonData } from './scenario-runtime/data-file.js';
 export { loadScenario, urlScenario, BUNDLED_SCENARIOS } from './scenario-runtime/load-scenario.js';
 export { run, LoadRun } from './run.js';
 export { aggregate } from './result/aggregate.js';
-export { mergeResults } from './result/merge.js';
+export { mergeResults, mergeMismatch } from './result/merge.js';
+export type { MergeOptions } from './result/merge.js';
 export { runResultSchema, FORMAT_VERSION } from './result/schema.js';
 export { parseResult, readResult, writeResult, defaultReportDir } from './result/result-file.js';
 export { parseThreshold, parseThresholds } from './thresholds/parse-threshold.js';

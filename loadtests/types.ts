@@ -13,9 +13,13 @@ export type Vars = Record<string, unknown>;
 export interface StepContext<TData> {
   /** The value `setup()` returned. */
   readonly data: TData;
-  /** Captures made by earlier steps of this iteration. */
+  /**
+   * Captures made by earlier steps. They live as long as the virtual user:
+   * across iterations in the closed model, and in the open model with
+   * `session: 'user'` (otherwise every open-model iteration is a new user).
+   */
   readonly vars: Vars;
-  /** Index of the virtual user (closed model) or the iteration (open model). */
+  /** Index of the virtual user (the arrival, in the open model without `session: 'user'`). */
   readonly vu: number;
   /** Iteration number within this virtual user, from 0. */
   readonly iteration: number;
@@ -54,8 +58,19 @@ export interface StepDefinition<TData> {
   /** Path relative to the target; a string may use `{{var}}` placeholders from captures. */
   path: Template<TData, string>;
   headers?: Template<TData, Record<string, string>>;
-  /** Sent as JSON. */
+  /** Sent as JSON. At most one of body, form and rawBody. */
   body?: JsonBody | ((ctx: StepContext<TData>) => unknown);
+  /** Sent as application/x-www-form-urlencoded. */
+  form?: Template<TData, Record<string, string | number | boolean>>;
+  /** Sent as it is; set its content-type in `headers` (default text/plain). */
+  rawBody?: Template<TData, string>;
+  /** Pause after this step, before the next one; overrides the scenario's thinkTime here. */
+  thinkTime?: ThinkTime;
+  /**
+   * Sent only until it has succeeded once for this virtual user (a login):
+   * later iterations of the same user skip it and reuse its captures.
+   */
+  once?: boolean;
   /** Name → dot path into the JSON body, or a function of the response. */
   capture?: Record<string, string | ((res: StepResponse) => unknown)>;
   check?: StepCheck;
@@ -88,7 +103,19 @@ export interface ScenarioDefinition<TData = undefined> {
   description: string;
   setup?: (ctx: SetupContext) => Promise<TData> | TData;
   flows: readonly FlowDefinition<TData>[];
+  /**
+   * Pause between steps (a step's own thinkTime wins). In the closed model a
+   * user also pauses after the last step, before its next iteration.
+   */
   thinkTime?: ThinkTime;
+  /** A cookie jar per virtual user: Set-Cookie answers are sent back as Cookie. Default false. */
+  cookies?: boolean;
+  /**
+   * Open model: `'iteration'` (default) makes every arrival a new virtual
+   * user; `'user'` lets arrivals reuse idle users, with their variables,
+   * cookies and `once` steps done. The closed model always keeps its users.
+   */
+  session?: 'iteration' | 'user';
   /** Threshold expressions, e.g. `p95<200ms`; `--threshold` flags add to these. */
   thresholds?: readonly string[];
 }

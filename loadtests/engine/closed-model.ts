@@ -14,6 +14,7 @@ import type { EngineInput, EngineRun } from './engine-types.js';
 import { splitTarget } from './engine-types.js';
 import { classifyError } from './error-kind.js';
 import { ClosedVirtualUser } from './closed-virtual-user.js';
+import { needsPacing, startPacedClosedModel } from './paced-closed-model.js';
 
 export interface ClosedModelInput extends EngineInput {
   connections: number;
@@ -27,6 +28,7 @@ function staticRequest(
   const only = flows.length === 1 && flows[0]?.steps.length === 1 ? flows[0].steps[0] : undefined;
   if (!only || typeof only.path === 'function' || only.path.includes('{{')) return undefined;
   if (typeof only.headers === 'function' || typeof only.body === 'function' || only.capture) return undefined;
+  if (typeof only.form === 'function' || typeof only.rawBody === 'function') return undefined;
   const r = renderStep(only, { data: undefined, vars: {}, vu: 0, iteration: 0 });
   return { ...r, path: basePath + r.path };
 }
@@ -40,6 +42,7 @@ function staticRequest(
  * client's own hrtime measurement, reported in microseconds.
  */
 export function startClosedModel(input: ClosedModelInput): EngineRun {
+  if (needsPacing(input.scenario)) return startPacedClosedModel(input);
   const { origin, basePath } = splitTarget(input.target);
   const picker = flowPicker(input.scenario.flows);
   const fixed = staticRequest(input.scenario.flows, basePath);

@@ -26,7 +26,8 @@ interface Pending {
 export class ClosedVirtualUser {
   private flow: FlowDefinition<unknown> | undefined;
   private stepIndex = 0;
-  private vars: Vars = {};
+  private readonly vars: Vars = {};
+  private readonly done = new Set<StepDefinition<unknown>>();
   private iteration = -1;
   private pending: Pending | undefined;
   private lost: Pending | undefined;
@@ -54,12 +55,26 @@ export class ClosedVirtualUser {
       });
       this.failed = true;
     }
+    // A user keeps its variables across iterations (log in once, then loop); `once` steps it got through are skipped.
+    while (
+      this.flow?.steps[this.stepIndex]?.once &&
+      this.done.has(this.flow.steps[this.stepIndex] as StepDefinition<unknown>)
+    ) {
+      this.stepIndex++;
+    }
     if (this.flow === undefined || this.failed || this.stepIndex >= this.flow.steps.length) {
       this.flow = this.pick(Math.random());
       this.stepIndex = 0;
-      this.vars = {};
       this.iteration++;
       this.failed = false;
+      while (
+        this.flow.steps[this.stepIndex]?.once &&
+        this.done.has(this.flow.steps[this.stepIndex] as StepDefinition<unknown>)
+      ) {
+        this.stepIndex++;
+      }
+      // A flow of nothing but done `once` steps: send its last one again rather than nothing.
+      if (this.stepIndex >= this.flow.steps.length) this.stepIndex = this.flow.steps.length - 1;
     }
     const step = this.flow.steps[this.stepIndex++] as StepDefinition<unknown>;
     this.pending = { step, sentAt: performance.now(), answered: false };
@@ -101,6 +116,7 @@ export class ClosedVirtualUser {
     p.reason = verdict.reason;
     p.checks = verdict.checks;
     if (verdict.error) this.failed = true;
+    else if (p.step.once) this.done.add(p.step);
   }
 
   onTimed(durationMs: number): void {

@@ -1,4 +1,5 @@
 import type {
+  ThinkTime,
   ErrorKind,
   FlowDefinition,
   HttpMethod,
@@ -43,8 +44,24 @@ export function renderStep(step: StepDefinition<unknown>, ctx: StepContext<unkno
   if (step.body !== undefined) {
     body = JSON.stringify(resolve(step.body, ctx));
     headers['content-type'] ??= 'application/json';
+  } else if (step.form !== undefined) {
+    const fields = Object.entries(resolve(step.form, ctx)).map(([k, v]): [string, string] => [k, String(v)]);
+    body = new URLSearchParams(fields).toString();
+    headers['content-type'] ??= 'application/x-www-form-urlencoded';
+  } else if (step.rawBody !== undefined) {
+    body = resolve(step.rawBody, ctx);
+    headers['content-type'] ??= 'text/plain';
   }
   return { method: step.method ?? (body === undefined ? 'GET' : 'POST'), path, headers, body };
+}
+
+/** Think time after `step`: its own, else the scenario's. */
+export function stepThinkMs(
+  step: StepDefinition<unknown>,
+  scenarioThink: ThinkTime | undefined,
+  r: number,
+): number {
+  return thinkTimeMs(step.thinkTime ?? scenarioThink, r);
 }
 
 const staticCache = new WeakMap<StepDefinition<unknown>, RenderedRequest | null>();
@@ -61,7 +78,9 @@ export function renderStepCached(step: StepDefinition<unknown>, ctx: StepContext
       typeof step.path === 'string' &&
       !step.path.includes('{{') &&
       typeof step.headers !== 'function' &&
-      typeof step.body !== 'function';
+      typeof step.body !== 'function' &&
+      typeof step.form !== 'function' &&
+      typeof step.rawBody !== 'function';
     cached = isStatic ? renderStep(step, ctx) : null;
     staticCache.set(step, cached);
   }
