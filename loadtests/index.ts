@@ -11,6 +11,7 @@ export { parseThreshold, parseThresholds } from './thresholds/parse-threshold.js
 export { evaluateThresholds } from './thresholds/evaluate-thresholds.js';
 export { parseDuration } from './engine/duration.js';
 export { parseStages } from './engine/stages.js';
+export { parseSegment, segmentShare } from './engine/segment.js';
 export { formatSummary } from './format/format-summary.js';
 export { formatProgress } from './format/format-progress.js';
 export type { Threshold, ThresholdMetric } from './thresholds/parse-threshold.js';

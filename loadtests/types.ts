@@ -153,6 +153,12 @@ export type LoadModel =
       preciseTiming?: boolean;
     };
 
+/** One of N generators' share of a plan: `index` from 1 to `count`. */
+export interface Segment {
+  index: number;
+  count: number;
+}
+
 export interface RunOptions {
   /** Base URL. A host other than loopback (localhost, 127.0.0.0/8, ::1) also needs `allowRemote`. */
   target: string;
@@ -172,6 +178,12 @@ export interface RunOptions {
   scrapeIntervalMs?: number;
   /** Skip the pre-flight request. Default false. */
   skipPreflight?: boolean;
+  /**
+   * Run only this segment's share of the plan (every N-th arrival, or its
+   * share of connections and requests), so N generators together run exactly
+   * the whole plan; merge their results with mergeResults.
+   */
+  segment?: Segment;
   signal?: AbortSignal;
 }
 
@@ -322,6 +334,8 @@ export interface RunResult {
   thresholds: ThresholdOutcome[];
   /** Set by `merge`: how many results were combined. */
   mergedFrom?: number;
+  /** The share of the plan this run sent (`--segment i/N`); the config describes the whole plan. */
+  segment?: Segment;
 }
 
 export interface RunEvents {

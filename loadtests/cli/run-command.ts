@@ -1,4 +1,5 @@
 import { PerflabError } from '../../common/perflab-error.js';
+import { parseSegment } from '../engine/segment.js';
 import { parseStages } from '../engine/stages.js';
 import { E_USAGE } from '../error-codes.js';
 import { formatProgress } from '../format/format-progress.js';
@@ -23,6 +24,7 @@ const OPTIONS = {
   'max-connections': { type: 'string' },
   'max-send-lag': { type: 'string' },
   'precise-timing': { type: 'boolean' },
+  segment: { type: 'string' },
   duration: { type: 'string', short: 'd' },
   requests: { type: 'string', short: 'n' },
   warmup: { type: 'string', short: 'w' },
@@ -106,6 +108,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
     thresholds: v.threshold ?? [],
     scrape: v.scrape,
     scrapeIntervalMs: durationFlag('scrape-interval', v['scrape-interval']),
+    ...(v.segment !== undefined ? { segment: parseSegment(v.segment) } : {}),
     signal: controller.signal,
   });
   const offSignal = io.onInterrupt(() => {

@@ -2,7 +2,8 @@ import type { Histogram } from 'hdr-histogram-js';
 import { flowPicker } from '../scenario-runtime/step-runtime.js';
 import { VirtualUser } from '../scenario-runtime/virtual-user.js';
 import { createHistogram, recordMicros, summarize } from '../stats/histogram.js';
-import type { GeneratorHealth } from '../types.js';
+import type { GeneratorHealth, Segment } from '../types.js';
+import { ownsArrival } from './segment.js';
 import type { EngineInput, EngineRun } from './engine-types.js';
 import { splitTarget } from './engine-types.js';
 import { createFlowRunner } from './flow-runner.js';
@@ -19,6 +20,8 @@ export interface OpenModelInput extends EngineInput {
   preciseTiming: boolean;
   /** Nominal rate for the health report (constant-rate runs). */
   targetRps?: number;
+  /** Only every N-th arrival of the timeline is this generator's. */
+  segment?: Segment;
 }
 
 /**
@@ -82,6 +85,10 @@ export function startOpenModel(input: OpenModelInput): EngineRun {
     const now = performance.now() - input.startMs;
     let due = input.timeline.timeOf(k);
     while (due !== undefined && due <= now) {
+      if (!ownsArrival(k, input.segment)) {
+        due = input.timeline.timeOf(++k);
+        continue;
+      }
       // Health is judged on the measured window only: warm-up is where JIT and
       // connection set-up hiccups belong.
       const measured = input.startMs + due >= input.measureFromMs;
@@ -101,6 +108,8 @@ export function startOpenModel(input: OpenModelInput): EngineRun {
       k++;
       due = input.timeline.timeOf(k);
     }
+    // Sleep until this segment's next arrival, not another segment's.
+    while (due !== undefined && !ownsArrival(k, input.segment)) due = input.timeline.timeOf(++k);
     if (due === undefined) {
       maybeFinish();
       return;

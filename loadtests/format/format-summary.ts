@@ -77,7 +77,7 @@ export function formatSummary(r: RunResult): string {
   const out: string[] = [];
   const secs = (r.durationMs / 1000).toFixed(1);
   out.push(
-    `perflab ${r.scenario.name}: ${modeLine(r)}, ${secs} s measured, ${r.status} → ${r.config.target}`,
+    `perflab ${r.scenario.name}: ${modeLine(r)}${r.segment ? `, segment ${r.segment.index}/${r.segment.count} of it` : ''}, ${secs} s measured, ${r.status} → ${r.config.target}`,
   );
   out.push('');
   const srv = r.server.available ? r.server.routes : undefined;

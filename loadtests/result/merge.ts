@@ -56,6 +56,16 @@ export function mergeMismatch(results: readonly RunResult[]): string | undefined
     if (modelKey(r) !== modelKey(first))
       return `result ${i + 1} used load model ${modelKey(r)}, result 1 used ${modelKey(first)}`;
   }
+  const segments = results.map((r) => r.segment).filter((s) => s !== undefined);
+  if (segments.length > 0) {
+    const seen = new Set<number>();
+    for (const s of segments) {
+      if (s.count !== segments[0]?.count)
+        return `segments of different splits (${s.index}/${s.count} and ${segments[0]?.index}/${segments[0]?.count})`;
+      if (seen.has(s.index)) return `segment ${s.index}/${s.count} appears twice`;
+      seen.add(s.index);
+    }
+  }
   const latestStart = Math.max(...results.map((r) => Date.parse(r.startedAt)));
   const earliestEnd = Math.min(...results.map((r) => Date.parse(r.endedAt)));
   if (latestStart >= earliestEnd)
@@ -133,8 +143,9 @@ export function mergeResults(results: readonly RunResult[], options: MergeOption
     });
   const durationMs = Math.max(...results.map((r) => r.durationMs));
   const keptUp = results.every((r) => r.generator.keptUp);
+  const { segment: _segment, ...whole } = first;
   const merged: RunResult = {
-    ...first,
+    ...whole,
     status: results.every((r) => r.status === 'complete') ? 'complete' : 'interrupted',
     startedAt: results.map((r) => r.startedAt).sort()[0] as string,
     endedAt: results.map((r) => r.endedAt).sort()[results.length - 1] as string,

@@ -143,4 +143,5 @@ export const runResultSchema = z.object({
     }),
   ),
   mergedFrom: num.optional(),
+  segment: z.object({ index: num, count: num }).optional(),
 });
