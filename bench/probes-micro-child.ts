@@ -17,9 +17,9 @@ import {
   serializedJsonRequest,
   serializedProtoRequest,
   type OtlpProtocol,
-} from '../probes/otlp-exporter.js';
-import { SerializingSpanProcessor } from '../probes/serializing-processor.js';
-import { samplerFromEnv } from '../probes/lean-tracer.js';
+} from '../probes/tracing/otlp/otlp-exporter.js';
+import { SerializingSpanProcessor } from '../probes/tracing/otlp/serializing-processor.js';
+import { samplerFromEnv } from '../probes/tracing/lean-tracer.js';
 import { MICRO_CONFIGS, type MicroConfig } from './lib/micro-configs.js';
 
 const config = process.env.BENCH_MICRO_CONFIG as MicroConfig;

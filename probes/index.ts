@@ -1,7 +1,7 @@
-export { createProbes } from './probes.js';
-export { startTracing, type StartTracingOptions, type TracingHandle } from './tracing.js';
-export { parseSql, type SqlSummary } from './sql.js';
-export { redactSecrets, SECRET_KEYS } from './logger.js';
+export { createProbes } from './create-probes.js';
+export { startTracing, type StartTracingOptions, type TracingHandle } from './tracing/start-tracing.js';
+export { parseSql, type SqlSummary } from './db/sql-summary.js';
+export { redactSecrets, SECRET_KEYS } from './logs/logger.js';
 export * as metricNames from './metric-names.js';
 export type {
   CacheInstrument,

@@ -7,7 +7,7 @@
  * Spans still pending when the event loop empties are flushed on beforeExit;
  * apps that exit on a signal should await probes.shutdown() (which flushes).
  */
-import { startTracing } from './tracing.js';
+import { startTracing } from './tracing/start-tracing.js';
 
 const handle = await startTracing();
 process.once('beforeExit', () => void handle.shutdown());

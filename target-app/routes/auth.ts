@@ -1,13 +1,11 @@
 import type { RequestHandler } from 'express';
 import { hashPassword, verifyPassword } from '../auth/password.js';
-import { TOKEN_TTL_SECONDS, type Role, type TokenService } from '../auth/tokens.js';
+import { TOKEN_TTL_SECONDS, type TokenService } from '../auth/tokens.js';
 import { HttpError } from '../http/errors.js';
 import { defineRoute, errorResponses, type AnyRoute } from '../http/route-table.js';
 import { ErrorResponse, TokenResponse, UserResponse } from '../response-schemas.js';
 import { LoginBody, RegisterBody } from '../schemas.js';
-import { toUser, type UserRow } from './users.js';
-
-const UNIQUE_VIOLATION = '23505';
+import { createCustomer, findCredentials } from '../store/users.js';
 const TAG = 'auth';
 
 export interface AuthRouteDeps {
@@ -30,19 +28,10 @@ export function authRoutes({ tokens, loginLimiters }: AuthRouteDeps): AnyRoute[]
     },
     handler: async ({ db, body, res }) => {
       const passwordHash = await hashPassword(body.password);
-      try {
-        const { rows } = await db.query<UserRow>(
-          `INSERT INTO users (email, name, password_hash) VALUES ($1, $2, $3)
-           RETURNING id, email, name, role, created_at`,
-          [body.email, body.name, passwordHash],
-        );
-        res.status(201).json(toUser(rows[0] as UserRow));
-      } catch (err) {
-        if ((err as { code?: string }).code === UNIQUE_VIOLATION) {
-          throw new HttpError(409, 'EMAIL_TAKEN', 'an account with this email already exists', 'email');
-        }
-        throw err;
-      }
+      const user = await createCustomer(db, { email: body.email, name: body.name, passwordHash });
+      if (!user)
+        throw new HttpError(409, 'EMAIL_TAKEN', 'an account with this email already exists', 'email');
+      res.status(201).json(user);
     },
   });
 
@@ -59,13 +48,9 @@ export function authRoutes({ tokens, loginLimiters }: AuthRouteDeps): AnyRoute[]
       ...errorResponses(ErrorResponse, 400, 401, 413, 429),
     },
     handler: async ({ db, body, res }) => {
-      const { rows } = await db.query<{ id: number; role: Role; password_hash: string }>(
-        'SELECT id, role, password_hash FROM users WHERE email = $1',
-        [body.email],
-      );
-      const user = rows[0];
+      const user = await findCredentials(db, body.email);
       // One answer for "no such email" and "wrong password", so accounts cannot be enumerated.
-      if (!(await verifyPassword(user?.password_hash, body.password)) || !user) {
+      if (!(await verifyPassword(user?.passwordHash, body.password)) || !user) {
         throw new HttpError(401, 'INVALID_CREDENTIALS', 'email or password is wrong');
       }
       const token = await tokens.sign({ userId: user.id, role: user.role });

@@ -3,7 +3,7 @@ import { notFound } from '../http/errors.js';
 import { defineRoute, errorResponses, type AnyRoute } from '../http/route-table.js';
 import { ErrorResponse, OrderPage, OrderResponse } from '../response-schemas.js';
 import { CreateOrderBody, IdParams, OrderListQuery } from '../schemas.js';
-import { createOrder, findOrder, listOrders } from './order-store.js';
+import { createOrder, findOrder, listOrders } from '../store/orders.js';
 
 const TAG = 'orders';
 

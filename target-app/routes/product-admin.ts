@@ -2,7 +2,8 @@ import { notFound } from '../http/errors.js';
 import { defineRoute, errorResponses, type AnyRoute } from '../http/route-table.js';
 import { ErrorResponse, ProductResponse } from '../response-schemas.js';
 import { CreateProductBody, IdParams, UpdateProductBody } from '../schemas.js';
-import { LIVE_PRODUCT, PRODUCT_COLUMNS, PRODUCT_TAG, toProduct, type ProductRow } from './products.js';
+import { archiveProduct, createProduct, updateProduct } from '../store/products.js';
+import { PRODUCT_TAG } from './products.js';
 
 /** Product writes: admin only (OWASP API5, function-level authorization). */
 export function productAdminRoutes(): AnyRoute[] {
@@ -18,13 +19,8 @@ export function productAdminRoutes(): AnyRoute[] {
       ...errorResponses(ErrorResponse, 400, 401, 403, 413, 429),
     },
     handler: async ({ db, body, res }) => {
-      const { rows } = await db.query<ProductRow>(
-        `INSERT INTO products (name, description, price_cents, stock) VALUES ($1, $2, $3, $4)
-         RETURNING ${PRODUCT_COLUMNS}`,
-        [body.name, body.description, body.priceCents, body.stock],
-      );
-      const product = rows[0] as ProductRow;
-      res.status(201).location(`/api/products/${product.id}`).json(toProduct(product));
+      const product = await createProduct(db, body);
+      res.status(201).location(`/api/products/${product.id}`).json(product);
     },
   });
 
@@ -41,15 +37,9 @@ export function productAdminRoutes(): AnyRoute[] {
       ...errorResponses(ErrorResponse, 400, 401, 403, 404, 413, 429),
     },
     handler: async ({ db, params, body, res }) => {
-      // COALESCE keeps a column when the field is absent; every value is a parameter.
-      const { rows } = await db.query<ProductRow>(
-        `UPDATE products SET name = COALESCE($2, name), description = COALESCE($3, description),
-                price_cents = COALESCE($4, price_cents), stock = COALESCE($5, stock)
-          WHERE id = $1 AND ${LIVE_PRODUCT} RETURNING ${PRODUCT_COLUMNS}`,
-        [params.id, body.name ?? null, body.description ?? null, body.priceCents ?? null, body.stock ?? null],
-      );
-      if (!rows[0]) throw notFound('product');
-      res.json(toProduct(rows[0]));
+      const product = await updateProduct(db, params.id, body);
+      if (!product) throw notFound('product');
+      res.json(product);
     },
   });
 
@@ -65,11 +55,7 @@ export function productAdminRoutes(): AnyRoute[] {
       ...errorResponses(ErrorResponse, 400, 401, 403, 404, 429),
     },
     handler: async ({ db, params, res }) => {
-      const { rowCount } = await db.query(
-        `UPDATE products SET archived_at = now() WHERE id = $1 AND ${LIVE_PRODUCT}`,
-        [params.id],
-      );
-      if (rowCount === 0) throw notFound('product');
+      if (!(await archiveProduct(db, params.id))) throw notFound('product');
       res.status(204).end();
     },
   });

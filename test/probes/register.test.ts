@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { plainGet } from './helpers.js';
-import { startReceiver } from './otlp-receiver.js';
+import { plainGet } from './helpers/probe-harness.js';
+import { startReceiver } from './helpers/otlp-receiver.js';
 
 // probes/register.ts as an app loads it: `node --import tsx --import
 // ./probes/register.ts`, configured only by environment variables, exporting
@@ -27,7 +27,7 @@ interface Child {
 async function startFixture(env: Record<string, string>): Promise<Child> {
   const proc = spawn(
     process.execPath,
-    ['--import', 'tsx', '--import', './probes/register.ts', 'test/probes/fixture-server.ts'],
+    ['--import', 'tsx', '--import', './probes/register.ts', 'test/probes/helpers/fixture-server.ts'],
     {
       env: {
         ...process.env,

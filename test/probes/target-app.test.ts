@@ -8,8 +8,8 @@ import {
   type TracingHandle,
 } from '../../probes/index.js';
 import type { TestApp } from '../helpers/app.js';
-import { LogSink, RequestWaiter, series } from './helpers.js';
-import { startReceiver } from './otlp-receiver.js';
+import { LogSink, RequestWaiter, series } from './helpers/probe-harness.js';
+import { startReceiver } from './helpers/otlp-receiver.js';
 
 // The probes wired into the real target app the way target-app/main.ts does
 // (middleware first, /metrics, logger, instrumentDb, forRequest in explicit

@@ -1,0 +1,223 @@
+import { diag, DiagConsoleLogger, DiagLogLevel, trace, type Tracer } from '@opentelemetry/api';
+import {
+  defaultResource,
+  envDetector,
+  detectResources,
+  resourceFromAttributes,
+} from '@opentelemetry/resources';
+import {
+  BatchSpanProcessor,
+  ConsoleSpanExporter,
+  NodeTracerProvider,
+  SimpleSpanProcessor,
+  type Sampler,
+  type SpanExporter,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace-node';
+import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+import { invalidOption, PerflabError } from '../../common/perflab-error.js';
+import { LeanTracer, samplerFromEnv } from './lean-tracer.js';
+import { CONTEXT_MODES } from '../options.js';
+import { getTracingState, setTracingState, TRACER_NAME, type TracingState } from './global-tracing-state.js';
+import type { ContextMode } from '../types.js';
+import { subscribeUndici } from '../http/undici-client.js';
+
+export interface StartTracingOptions {
+  /** service.name. Env: OTEL_SERVICE_NAME. Default `unknown_service:node`. */
+  serviceName?: string;
+  /** `lean` (our spans), `auto` (OpenTelemetry auto-instrumentations) or `off`. Env: PERFLAB_TRACING. Default `lean`. */
+  mode?: 'lean' | 'auto' | 'off';
+  /**
+   * Where spans go. Default: OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT or
+   * OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is set (or OTEL_TRACES_EXPORTER=console),
+   * otherwise nowhere: spans are still made for exemplars and log correlation.
+   */
+  exporter?: SpanExporter;
+  /** Export each span as it ends instead of batching (tests). Default false. */
+  simpleProcessor?: boolean;
+  /** Extra span processors, e.g. an in-memory exporter in tests. */
+  spanProcessors?: SpanProcessor[];
+  /** Default: from OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG (parentbased_always_on). */
+  sampler?: Sampler;
+  /**
+   * `async-local-storage` registers OpenTelemetry's AsyncLocalStorage context
+   * manager; `explicit` registers none (lean mode only), so nothing in the
+   * process pays Node 20's per-promise async-hook cost, and the app passes
+   * the request through `probes.forRequest(req)`. createProbes follows this
+   * choice unless told otherwise. Env: PERFLAB_CONTEXT. Default `async-local-storage`.
+   */
+  context?: ContextMode;
+}
+
+export interface TracingHandle {
+  readonly mode: 'lean' | 'auto' | 'off';
+  readonly context: ContextMode;
+  readonly provider: NodeTracerProvider | undefined;
+  forceFlush(): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+const CODE = 'PERFLAB_E_PROBES_TRACING';
+type Env = Record<string, string | undefined>;
+
+/**
+ * Registers the global tracer provider, context manager (AsyncLocalStorage,
+ * unless `context` is `explicit`) and W3C propagators; in `lean` mode it subscribes client spans for undici
+ * and fetch, in `auto` mode it loads OpenTelemetry's instrumentations (http,
+ * express, pg, ioredis, undici, pino). Call it before express and pg are
+ * loaded, as probes/register.ts does. A second call returns the first handle.
+ */
+export async function startTracing(
+  options: StartTracingOptions = {},
+  env: Env = process.env,
+): Promise<TracingHandle> {
+  const mode =
+    options.mode ?? (env.OTEL_SDK_DISABLED === 'true' ? 'off' : env.PERFLAB_TRACING?.trim() || 'lean');
+  if (mode !== 'lean' && mode !== 'auto' && mode !== 'off') {
+    throw invalidOption(CODE, 'mode (PERFLAB_TRACING)', 'one of lean, auto, off', mode);
+  }
+  const contextMode = options.context ?? (env.PERFLAB_CONTEXT?.trim() || 'async-local-storage');
+  if (!CONTEXT_MODES.includes(contextMode as ContextMode)) {
+    throw invalidOption(CODE, 'context (PERFLAB_CONTEXT)', `one of ${CONTEXT_MODES.join(', ')}`, contextMode);
+  }
+  const context = contextMode as ContextMode;
+  if (context === 'explicit' && mode === 'auto') {
+    throw new PerflabError(
+      CODE,
+      'context "explicit" needs tracing mode "lean": the auto-instrumentations find their parent spans through AsyncLocalStorage',
+    );
+  }
+  // Validated before the already-started check, so a bad value is never ignored.
+  const existing = getTracingState();
+  if (existing) return { ...existing, provider: undefined };
+  if (mode === 'off')
+    return { mode, context, provider: undefined, forceFlush: async () => {}, shutdown: async () => {} };
+
+  if (env.OTEL_LOG_LEVEL) {
+    const level = DiagLogLevel[env.OTEL_LOG_LEVEL.toUpperCase() as keyof typeof DiagLogLevel];
+    if (level !== undefined) diag.setLogger(new DiagConsoleLogger(), level);
+  }
+
+  const serviceName = options.serviceName ?? (env.OTEL_SERVICE_NAME?.trim() || undefined);
+  const resource = defaultResource()
+    .merge(detectResources({ detectors: [envDetector] }))
+    .merge(serviceName ? resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName }) : null);
+
+  const processors: SpanProcessor[] = [...(options.spanProcessors ?? [])];
+  const exporting = options.exporter
+    ? batching(options.exporter, options.simpleProcessor)
+    : await processorFromEnv(env, options.simpleProcessor);
+  if (exporting) processors.push(exporting);
+  const sampler = options.sampler ?? samplerFromEnv(env, (message) => diag.warn(message));
+  const provider = new NodeTracerProvider({ resource, spanProcessors: processors, sampler });
+  // Without a context manager, context.with() is a plain call: even the batch
+  // processor's export must not switch AsyncLocalStorage on in explicit mode.
+  provider.register(context === 'explicit' ? { contextManager: null } : {});
+  const global = trace.getTracerProvider() as { getDelegate?: () => unknown };
+  if (global.getDelegate?.() !== provider) {
+    throw new PerflabError(
+      CODE,
+      'a global OpenTelemetry tracer provider is already registered in this process',
+    );
+  }
+
+  let unsubscribe: (() => void) | undefined;
+  let disable: (() => void) | undefined;
+  let tracer: Tracer | undefined;
+  if (mode === 'lean') {
+    // The probes' own spans: same processors, sampler and resource as the
+    // provider's, made cheaper (see LeanTracer). Other code's spans stay the SDK's.
+    tracer = new LeanTracer({
+      resource,
+      instrumentationScope: { name: TRACER_NAME },
+      processors,
+      sampler,
+      attributeCountLimit: countLimit(env),
+    });
+    unsubscribe = subscribeUndici(
+      tracer,
+      (hook, err) => diag.warn(`perflab probe hook ${hook} failed`, err),
+      context === 'explicit',
+    );
+  } else {
+    disable = await registerAuto();
+  }
+
+  let stopped = false;
+  const state: TracingState = {
+    mode,
+    context,
+    ...(tracer ? { tracer } : {}),
+    forceFlush: () => provider.forceFlush().catch((err: unknown) => diag.warn('span flush failed', err)),
+    shutdown: async () => {
+      if (stopped) return;
+      stopped = true;
+      unsubscribe?.();
+      disable?.();
+      await provider.shutdown().catch((err: unknown) => diag.warn('tracer shutdown failed', err));
+    },
+  };
+  setTracingState(state);
+  return { ...state, provider };
+}
+
+/** OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT, else OTEL_ATTRIBUTE_COUNT_LIMIT, else 128 (as the SDK reads them). */
+function countLimit(env: Env): number {
+  for (const name of ['OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT', 'OTEL_ATTRIBUTE_COUNT_LIMIT']) {
+    const n = Number(env[name]?.trim() || NaN);
+    if (Number.isInteger(n) && n >= 0) return n;
+  }
+  return 128;
+}
+
+function batching(exporter: SpanExporter, simple: boolean | undefined): SpanProcessor {
+  return simple ? new SimpleSpanProcessor(exporter) : new BatchSpanProcessor(exporter);
+}
+
+/**
+ * OTLP/HTTP when an endpoint is configured (spans serialized in short runs as they end, see
+ * SerializingSpanProcessor), the console when OTEL_TRACES_EXPORTER says so,
+ * otherwise nothing.
+ */
+async function processorFromEnv(env: Env, simple: boolean | undefined): Promise<SpanProcessor | undefined> {
+  const kind = env.OTEL_TRACES_EXPORTER?.trim();
+  if (kind === 'none') return undefined;
+  if (kind === 'console') return batching(new ConsoleSpanExporter(), simple);
+  if (!env.OTEL_EXPORTER_OTLP_ENDPOINT && !env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) return undefined;
+  const [
+    { SerializedOtlpExporter, otlpProtocolFromEnv },
+    { SerializingSpanProcessor, batchSettingsFromEnv },
+  ] = await Promise.all([import('./otlp/otlp-exporter.js'), import('./otlp/serializing-processor.js')]);
+  const settings = batchSettingsFromEnv(env);
+  return new SerializingSpanProcessor(
+    new SerializedOtlpExporter(otlpProtocolFromEnv(env)),
+    simple ? { ...settings, maxExportBatchSize: 1 } : settings,
+  );
+}
+
+/** Loads the auto-instrumentations only when asked for: they cost memory and CPU. */
+async function registerAuto(): Promise<() => void> {
+  // ESM imports of express and pg bypass require hooks; import-in-the-middle's
+  // loader hook lets the instrumentations see them. It must precede those imports.
+  const { register } = await import('node:module');
+  register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
+  const [{ registerInstrumentations }, http, express, pg, ioredis, undici, pino] = await Promise.all([
+    import('@opentelemetry/instrumentation'),
+    import('@opentelemetry/instrumentation-http'),
+    import('@opentelemetry/instrumentation-express'),
+    import('@opentelemetry/instrumentation-pg'),
+    import('@opentelemetry/instrumentation-ioredis'),
+    import('@opentelemetry/instrumentation-undici'),
+    import('@opentelemetry/instrumentation-pino'),
+  ]);
+  return registerInstrumentations({
+    instrumentations: [
+      new http.HttpInstrumentation(),
+      new express.ExpressInstrumentation(),
+      new pg.PgInstrumentation(),
+      new ioredis.IORedisInstrumentation(),
+      new undici.UndiciInstrumentation(),
+      new pino.PinoInstrumentation(),
+    ],
+  });
+}

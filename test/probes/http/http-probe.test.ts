@@ -1,0 +1,375 @@
+import express from 'express';
+import { Agent, request } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createProbes, metricNames as N, type Probes } from '../../../probes/index.js';
+import { minimalApp, WIRINGS } from '../helpers/minimal-app.js';
+import {
+  FakeDb,
+  listen,
+  LogSink,
+  ownProbes,
+  RequestWaiter,
+  samples,
+  series,
+  type Running,
+} from '../helpers/probe-harness.js';
+
+let probes: Probes;
+let server: Running;
+let sink: LogSink;
+let waiter: RequestWaiter;
+let done = 0;
+const agent = new Agent({ connections: 16, keepAliveTimeout: 1000 });
+const gates: Array<() => void> = [];
+
+async function get(
+  path: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+) {
+  const res = await request(server.url + path, {
+    dispatcher: agent,
+    method: (init.method ?? 'GET') as 'GET',
+    ...init,
+  });
+  const body = await res.body.text();
+  return { status: res.statusCode, body, headers: res.headers };
+}
+
+/** Makes requests and waits until the probes have recorded all of them. */
+async function hit(...paths: string[]) {
+  const out = await Promise.all(paths.map((p) => get(p)));
+  done += paths.length;
+  await waiter.until(done);
+  return out;
+}
+
+async function scrape(accept?: string): Promise<string> {
+  const res = await get('/metrics', accept ? { headers: { accept } } : {});
+  return res.body;
+}
+
+afterAll(() => agent.close());
+
+// Every case runs against both wirings of the per-request probe.
+describe.each(WIRINGS)('wired as %s', (wiring) => {
+  beforeAll(async () => {
+    done = 0;
+    gates.length = 0;
+    sink = new LogSink();
+    waiter = new RequestWaiter();
+    probes = createProbes({
+      serviceName: 'probes-http-test',
+      logDestination: sink,
+      memoryIntervalMs: 0,
+      slowRequestMs: 60_000,
+      onRequest: waiter.hook,
+    });
+    const gate = () => new Promise<void>((resolve) => gates.push(resolve));
+    server = await listen(minimalApp(probes, new FakeDb(), gate, undefined, wiring));
+  });
+
+  afterAll(async () => {
+    await server.close();
+    await probes.shutdown();
+  });
+
+  describe('http metrics', () => {
+    it('records http_server_request_duration_seconds with semconv labels and buckets', async () => {
+      await hit('/api/orders/42', '/hello');
+      const text = await scrape();
+      expect(text).toContain(`# TYPE ${N.HTTP_SERVER_REQUEST_DURATION} histogram`);
+      const buckets = samples(text, `${N.HTTP_SERVER_REQUEST_DURATION}_bucket`)
+        .filter((l) => l.includes('http_route="/api/orders/:id"'))
+        .map((l) => /le="([^"]+)"/.exec(l)![1]);
+      expect(buckets).toEqual([...N.DURATION_BUCKETS.map(String), '+Inf']);
+      expect(text).toContain(
+        'http_server_request_duration_seconds_count{http_request_method="GET",http_route="/api/orders/:id",http_response_status_code="200"} 1',
+      );
+      expect(text).toContain(`# TYPE ${N.HTTP_SERVER_ACTIVE_REQUESTS} gauge`);
+      expect(text).toContain(`# TYPE ${N.HTTP_SERVER_RESPONSE_BODY_SIZE} histogram`);
+      // prom-client default metrics are there too
+      expect(text).toMatch(/^process_resident_memory_bytes /m);
+      expect(text).toMatch(/^nodejs_eventloop_lag_seconds /m);
+    });
+
+    it('does not record the /metrics scrape itself', async () => {
+      const text = await scrape();
+      expect(text).not.toContain('http_route="/metrics"');
+    });
+
+    it('labels routes with templates through nested routers, param mounts and sub-apps', async () => {
+      await hit(
+        '/api/users',
+        '/api/users/7/orders',
+        '/shops/99/items/123',
+        '/deep/v/2/leaf/abc',
+        '/sub/status/500',
+        '/nope/404',
+        '/a/x/1',
+        '/b/77/x/2',
+      );
+      const routes = series(await scrape(), `${N.HTTP_SERVER_REQUEST_DURATION}_count`);
+      const has = (route: string, status = 200) =>
+        [...routes].some((s) => s.includes(`http_route="${route}"`) && s.includes(`="${status}"`));
+      expect(has('/api/users')).toBe(true);
+      expect(has('/api/users/:id/orders')).toBe(true);
+      expect(has('/shops/:shopId/items/:itemId')).toBe(true);
+      expect(has('/deep/v/:version/leaf/:x')).toBe(true);
+      expect(has('/sub/status/:code')).toBe(true);
+      expect(has('unmatched', 404)).toBe(true);
+      // one router mounted twice: the concrete baseUrl picks the template
+      expect(has('/a/x/:n')).toBe(true);
+      expect(has('/b/:id/x/:n')).toBe(true);
+    });
+
+    it('normalizes unknown HTTP methods to _OTHER and errors to their status', async () => {
+      await Promise.all([get('/hello', { method: 'PROPFIND' }), get('/boom')]);
+      done += 2;
+      await waiter.until(done);
+      const text = await scrape();
+      expect(text).toContain('http_request_method="_OTHER",http_route="unmatched"');
+      expect(text).toContain('http_request_method="GET",http_route="/boom",http_response_status_code="500"');
+    });
+
+    it("counts a request's queries through the implicit context", async () => {
+      const [res] = await hit('/api/orders/7');
+      expect(JSON.parse(res!.body)).toMatchObject({ stats: { queries: 1 } });
+      const text = await scrape();
+      expect(samples(text, `${N.HTTP_SERVER_DB_QUERIES}_sum`).join('\n')).toMatch(
+        /http_route="\/api\/orders\/:id"[^}]*\} [1-9]/,
+      );
+    });
+
+    it('records request and response body sizes', async () => {
+      const body = JSON.stringify({ a: 'x'.repeat(300) });
+      await get('/api/echo', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      done += 1;
+      await waiter.until(done);
+      const text = await scrape();
+      expect(text).toContain(
+        `${N.HTTP_SERVER_REQUEST_BODY_SIZE}_sum{http_request_method="POST",http_route="/api/echo"} ${body.length}`,
+      );
+      expect(text).toContain(
+        `${N.HTTP_SERVER_RESPONSE_BODY_SIZE}_sum{http_request_method="POST",http_route="/api/echo",http_response_status_code="200"} ${body.length}`,
+      );
+    });
+
+    it('counts in-flight requests in http_server_active_requests', async () => {
+      const pending = get('/wait');
+      while (gates.length === 0) await new Promise((r) => setImmediate(r));
+      expect(await scrape()).toMatch(/^http_server_active_requests 1$/m);
+      gates.shift()!();
+      await pending;
+      done += 1;
+      await waiter.until(done);
+      expect(await scrape()).toMatch(/^http_server_active_requests 0$/m);
+    });
+
+    it('records a request the client aborted, and the in-flight gauge comes back down', async () => {
+      const controller = new AbortController();
+      const pending = request(server.url + '/wait', { dispatcher: agent, signal: controller.signal }).catch(
+        (err: unknown) => err,
+      );
+      while (gates.length === 0) await new Promise((r) => setImmediate(r));
+      controller.abort();
+      await pending;
+      done += 1;
+      await waiter.until(done);
+      expect(waiter.seen.at(-1)).toMatchObject({ route: '/wait', method: 'GET' });
+      gates.shift()!(); // the handler finishes writing to a closed response: harmless
+      expect(await scrape()).toMatch(/^http_server_active_requests 0$/m);
+    });
+
+    it('cardinality guard: 10,000 distinct raw paths, incl. 404s, add no series', async () => {
+      await hit('/api/orders/1', '/api/users/1/orders', '/x/1'); // warm every template used below
+      const before = await scrape();
+      const familyCount = (t: string) => series(t, N.HTTP_SERVER_REQUEST_DURATION).size;
+      const n = 10_000;
+      for (let i = 0; i < n; i += 250) {
+        const batch: string[] = [];
+        for (let j = i; j < i + 250; j++) {
+          batch.push(
+            j % 3 === 0 ? `/api/orders/${j}` : j % 3 === 1 ? `/api/users/${j}/orders` : `/x/${j}?q=${j}`,
+          );
+        }
+        await hit(...batch);
+      }
+      const after = await scrape();
+      expect(familyCount(after)).toBe(familyCount(before));
+      for (const name of [
+        N.HTTP_SERVER_RESPONSE_BODY_SIZE,
+        N.HTTP_SERVER_DB_QUERIES,
+        N.DB_CLIENT_OPERATION_DURATION,
+      ]) {
+        expect(series(after, name).size).toBe(series(before, name).size);
+      }
+      expect(after).not.toMatch(/http_route="\/x\//);
+    }, 60_000);
+  });
+
+  describe('slow requests', () => {
+    it('neither warns nor counts below the threshold (60 s here; tracing.test.ts uses 0)', async () => {
+      await hit('/hello');
+      expect(sink.find('slow request')).toEqual([]);
+      expect(await scrape()).not.toMatch(/^http_server_slow_requests_total\{/m);
+    });
+  });
+
+  describe('metrics handler', () => {
+    it('serves OpenMetrics when asked and Prometheus text otherwise, counters intact either way', async () => {
+      probes.cache.hit('orders');
+      const om = await get('/metrics', {
+        headers: { accept: 'application/openmetrics-text; version=1.0.0' },
+      });
+      expect(om.headers['content-type']).toContain('application/openmetrics-text');
+      expect(om.body.trimEnd().endsWith('# EOF')).toBe(true);
+      expect(om.body).toContain('cache_hits_total{cache_name="orders"} 1');
+      const prom = await get('/metrics');
+      expect(prom.headers['content-type']).toContain('text/plain; version=0.0.4');
+      expect(prom.body).toContain('# TYPE cache_hits_total counter');
+      expect(prom.body).toContain('cache_hits_total{cache_name="orders"} 1');
+      expect(prom.body).not.toContain('# EOF');
+    });
+  });
+
+  describe('safety', () => {
+    it('a throwing onRequest hook does not break the request and is reported once per burst', async () => {
+      const { p, sink: s } = ownProbes('throwing', {
+        onRequest: () => {
+          throw new Error('hook exploded');
+        },
+        onQuery: () => {
+          throw new Error('query hook exploded');
+        },
+      });
+      const db = new FakeDb();
+      const srv = await listen(minimalApp(p, db, undefined, undefined, wiring));
+      try {
+        const res = await request(`${srv.url}/api/orders/1`, { dispatcher: agent });
+        expect(res.statusCode).toBe(200);
+        expect(await res.body.json()).toMatchObject({ rows: [{ id: 1 }] });
+        const lines = await new Promise<Array<Record<string, unknown>>>((resolve) => {
+          const check = (): void => {
+            const found = s.lines.filter((l) => String(l.msg).includes('onRequest'));
+            if (found.length > 0) resolve(found);
+            else setImmediate(check);
+          };
+          check();
+        });
+        expect(lines[0]).toMatchObject({
+          level: 'warn',
+          hook: 'onRequest',
+          err: { message: 'hook exploded' },
+        });
+        expect(s.lines.some((l) => l.hook === 'onQuery')).toBe(true);
+      } finally {
+        await srv.close();
+        await p.shutdown();
+      }
+    });
+  });
+});
+
+/** Three requests to `path` on `srv`, each recorded once: three durations, three hook calls. */
+async function expectEachCountedOnce(
+  srv: Running,
+  path: string,
+  route: string,
+  { p, w }: ReturnType<typeof ownProbes>,
+): Promise<void> {
+  for (let i = 0; i < 3; i++) {
+    const res = await request(`${srv.url}${path}`, { dispatcher: agent });
+    expect(res.statusCode).toBe(200);
+    await res.body.text();
+  }
+  await w.until(3);
+  const text = await p.registry.metrics();
+  expect(samples(text, `${N.HTTP_SERVER_REQUEST_DURATION}_count`)).toEqual([
+    expect.stringContaining(`http_route="${route}"`),
+  ]);
+  expect(samples(text, `${N.HTTP_SERVER_REQUEST_DURATION}_count`)[0]).toMatch(/ 3$/);
+  expect(w.seen).toHaveLength(3);
+  expect(text).toContain(`${N.HTTP_SERVER_ACTIVE_REQUESTS} 0`);
+}
+
+describe('middleware', () => {
+  it('counts a request once when an app and its sub-app both mount it', async () => {
+    const own = ownProbes('middleware-twice');
+    const sub = express();
+    sub.use(own.p.middleware);
+    sub.get('/two', (_req, res) => void res.send('two'));
+    const app = express();
+    app.use(own.p.middleware);
+    app.use('/sub', sub);
+    const srv = await listen(app);
+    try {
+      await expectEachCountedOnce(srv, '/sub/two', '/sub/two', own);
+    } finally {
+      await srv.close();
+      await own.p.shutdown();
+    }
+  });
+});
+
+describe('ignorePaths', () => {
+  it.each([
+    ['a few paths', ['/health', '/metrics']],
+    ['many paths', ['/health', '/metrics', ...Array.from({ length: 9 }, (_, i) => `/other-${i}`)]],
+  ])('skips exactly the listed paths, with or without a query string (%s)', async (_name, ignorePaths) => {
+    const { p, w } = ownProbes('ignore-paths', { ignorePaths });
+    const app = express();
+    app.use(p.middleware);
+    for (const path of ['/health', '/healthz', '/health/deep'])
+      app.get(path, (_req, res) => void res.send('ok'));
+    const srv = await listen(app);
+    try {
+      // One after another, so each request has finished before the next starts:
+      // by the time the last one is recorded, any ignored one would have been too.
+      for (const path of ['/health', '/health?probe=1', '/healthz', '/health/deep', '/healthz?x=1']) {
+        const res = await request(`${srv.url}${path}`, { dispatcher: agent });
+        expect(await res.body.text()).toBe('ok');
+      }
+      await w.until(3);
+      const res = await request(`${srv.url}/health/deep?last=1`, { dispatcher: agent });
+      await res.body.text();
+      await w.until(4);
+      expect(w.seen.map((r) => r.route).sort()).toEqual([
+        '/health/deep',
+        '/health/deep',
+        '/healthz',
+        '/healthz',
+      ]);
+    } finally {
+      await srv.close();
+      await p.shutdown();
+    }
+  });
+});
+
+describe('wrap(listener)', () => {
+  it('refuses a listener that is not a function, naming it', () => {
+    const p = createProbes({ serviceName: 'wrap-bad', memoryIntervalMs: 0, defaultMetrics: false });
+    expect(() => p.wrap(42 as never)).toThrow(
+      expect.objectContaining({
+        code: 'PERFLAB_E_PROBES_OPTION',
+        message: expect.stringMatching(/listener/),
+      }),
+    );
+  });
+
+  it('counts a request once when the app is wrapped and also mounts the middleware', async () => {
+    const own = ownProbes('wrap-and-middleware');
+    // The middleware mounted as well as the whole app wrapped: a mistake a
+    // migration from one wiring to the other can leave behind.
+    const app = express();
+    app.use(own.p.middleware);
+    app.get('/one', (_req, res) => void res.send('one'));
+    const srv = await listen(own.p.wrap(app));
+    try {
+      await expectEachCountedOnce(srv, '/one', '/one', own);
+    } finally {
+      await srv.close();
+      await own.p.shutdown();
+    }
+  });
+});

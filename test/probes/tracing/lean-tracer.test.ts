@@ -1,0 +1,296 @@
+import {
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  TraceFlags,
+  type HrTime,
+  type Tracer,
+} from '@opentelemetry/api';
+import { suppressTracing, TraceState } from '@opentelemetry/core';
+import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  AlwaysOnSampler,
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  ParentBasedSampler,
+  SimpleSpanProcessor,
+  TraceIdRatioBasedSampler,
+  type IdGenerator,
+  type ReadableSpan,
+  type Sampler,
+} from '@opentelemetry/sdk-trace-base';
+import { describe, expect, it } from 'vitest';
+import { performance } from 'node:perf_hooks';
+import type { LeanSpan } from '../../../probes/tracing/lean-span.js';
+import { LeanTracer, samplerFromEnv } from '../../../probes/tracing/lean-tracer.js';
+
+// LeanTracer must produce what the SDK's Tracer produces for the same calls:
+// both run the same scenario with the same ids and explicit times, and the
+// OTLP documents of their finished spans must be identical.
+
+const resource = resourceFromAttributes({ 'service.name': 'lean-tracer-test' });
+const SCOPE = 'perflab-probes';
+
+function counterIds(): IdGenerator {
+  let n = 0;
+  const next = (len: number) => (++n).toString(16).padStart(len, '0');
+  return { generateTraceId: () => next(32), generateSpanId: () => next(16) };
+}
+
+function both(sampler: Sampler = new AlwaysOnSampler(), attributeCountLimit = 128) {
+  const sdkSpans = new InMemorySpanExporter();
+  const sdk = new BasicTracerProvider({
+    resource,
+    sampler,
+    idGenerator: counterIds(),
+    spanLimits: { attributeCountLimit },
+    spanProcessors: [new SimpleSpanProcessor(sdkSpans)],
+  }).getTracer(SCOPE);
+  const leanSpans = new InMemorySpanExporter();
+  const lean = new LeanTracer({
+    resource,
+    instrumentationScope: { name: SCOPE },
+    processors: [new SimpleSpanProcessor(leanSpans)],
+    sampler,
+    idGenerator: counterIds(),
+    attributeCountLimit,
+  });
+  return { sdk, lean, sdkSpans, leanSpans };
+}
+
+const otlp = (spans: ReadableSpan[]): unknown =>
+  JSON.parse(new TextDecoder().decode(JsonTraceSerializer.serializeRequest(spans)));
+
+const T0: HrTime = [1_700_000_000, 123_456_789];
+const at = (ms: number): Date => new Date(1_700_000_000_000 + ms);
+
+function scenario(t: Tracer): void {
+  const server = t.startSpan('GET', {
+    kind: SpanKind.SERVER,
+    startTime: T0,
+    attributes: { 'http.request.method': 'GET', bad: { nested: 1 } as never, '': 'empty key' },
+    links: [
+      { context: { traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), traceFlags: 1 }, attributes: { k: 'v' } },
+    ],
+  });
+  server.setAttribute('http.route', '/api/orders/:id');
+  server.setAttribute('mixed', ['a', 1] as never);
+  server.setAttribute('list', ['a', 'b']);
+  server.setAttributes({ 'http.response.status_code': 500, ok: true, ratio: 0.5 });
+  server.addEvent('cache miss', { key: 'orders:1' }, at(5));
+  server.addEvent('tick', [1_700_000_000, 500_000_000]);
+  server.recordException(
+    Object.assign(new Error('boom'), { code: 'E_BOOM', stack: 'Error: boom\n    at x' }),
+    at(6),
+  );
+  server.updateName('GET /api/orders/:id');
+  server.setStatus({ code: SpanStatusCode.ERROR, message: 'failed' });
+  server.setStatus({ code: SpanStatusCode.UNSET });
+
+  const child = t.startSpan(
+    'SELECT orders',
+    { kind: SpanKind.CLIENT, startTime: at(10) },
+    trace.setSpan(ROOT_CONTEXT, server),
+  );
+  child.setAttribute('db.query.text', 'SELECT * FROM orders WHERE id = $1');
+  child.setStatus({ code: SpanStatusCode.OK });
+  child.setStatus({ code: SpanStatusCode.ERROR, message: 'ignored after OK' });
+  child.end(at(20));
+  child.end(at(30)); // a second end changes nothing
+  child.setAttribute('after.end', 1);
+
+  const remote = trace.setSpanContext(ROOT_CONTEXT, {
+    traceId: '0af7651916cd43dd8448eb211c80319c',
+    spanId: 'b7ad6b7169203331',
+    traceFlags: TraceFlags.SAMPLED,
+    isRemote: true,
+    traceState: new TraceState('vendor=1'),
+  });
+  t.startSpan('continued', { startTime: at(1) }, remote).end(at(2));
+  t.startSpan('root anyway', { root: true, startTime: at(1) }, remote).end(at(0)); // ends before it starts
+
+  server.end(T0.map((v, i) => (i === 0 ? v + 1 : v)) as HrTime);
+}
+
+describe('LeanTracer', () => {
+  it('exports the same spans as the SDK tracer for the same calls', () => {
+    const { sdk, lean, sdkSpans, leanSpans } = both();
+    scenario(sdk);
+    scenario(lean);
+    const theirs = sdkSpans.getFinishedSpans();
+    const ours = leanSpans.getFinishedSpans();
+    expect(ours).toHaveLength(4);
+    expect(otlp(ours)).toEqual(otlp(theirs));
+    ours.forEach((span, i) => {
+      expect(span.duration).toEqual(theirs[i]!.duration);
+      expect(span.ended).toBe(true);
+    });
+  });
+
+  it('drops attributes past the count limit as the SDK does', () => {
+    const { sdk, lean, sdkSpans, leanSpans } = both(new AlwaysOnSampler(), 2);
+    for (const t of [sdk, lean]) {
+      const s = t.startSpan('limited', { startTime: at(0), attributes: { a: 1, b: 2, c: 3 } });
+      s.setAttribute('a', 10); // an existing key is still updated
+      s.setAttribute('d', 4);
+      s.end(at(1));
+    }
+    const [theirs] = sdkSpans.getFinishedSpans();
+    const [ours] = leanSpans.getFinishedSpans();
+    expect(ours!.attributes).toEqual({ a: 10, b: 2 });
+    expect(ours!.droppedAttributesCount).toBe(theirs!.droppedAttributesCount);
+    expect(otlp([ours!])).toEqual(otlp([theirs!]));
+  });
+
+  it('makes non-recording spans for unsampled and suppressed contexts', () => {
+    const { lean, leanSpans } = both(new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(0) }));
+    const dropped = lean.startSpan('unsampled root');
+    expect(dropped.isRecording()).toBe(false);
+    expect(dropped.spanContext().traceFlags).toBe(TraceFlags.NONE);
+    expect(dropped.spanContext().traceId).toMatch(/^[0-9a-f]{32}$/);
+    const suppressed = lean.startSpan('suppressed', {}, suppressTracing(ROOT_CONTEXT));
+    expect(suppressed.isRecording()).toBe(false);
+    expect(trace.isSpanContextValid(suppressed.spanContext())).toBe(false);
+    const sampledParent = trace.setSpanContext(ROOT_CONTEXT, {
+      traceId: '0af7651916cd43dd8448eb211c80319c',
+      spanId: 'b7ad6b7169203331',
+      traceFlags: TraceFlags.SAMPLED,
+      isRemote: true,
+    });
+    const child = lean.startSpan('child of sampled', {}, sampledParent);
+    expect(child.isRecording()).toBe(true);
+    child.end();
+    expect(leanSpans.getFinishedSpans().map((s) => s.name)).toEqual(['child of sampled']);
+  });
+
+  it('runs startActiveSpan with the span active, in all three forms', () => {
+    const { lean } = both();
+    const names: (string | undefined)[] = [];
+    const record = (span: { end(): void }) => {
+      names.push((trace.getActiveSpan() as unknown as { name?: string })?.name);
+      span.end();
+      return 42;
+    };
+    // Without a context manager, context.with() does not switch: the callback still gets the span.
+    expect(lean.startActiveSpan('a', record)).toBe(42);
+    expect(lean.startActiveSpan('b', { kind: SpanKind.INTERNAL }, record)).toBe(42);
+    expect(lean.startActiveSpan('c', {}, ROOT_CONTEXT, record)).toBe(42);
+    expect(names).toHaveLength(3);
+  });
+
+  it('times spans that are given no times from the wall clock, monotonically', () => {
+    const { lean, leanSpans } = both();
+    const before = Date.now();
+    const s = lean.startSpan('now');
+    s.addEvent('midway');
+    s.end();
+    const after = Date.now();
+    const [span] = leanSpans.getFinishedSpans();
+    const ms = (t: HrTime) => t[0] * 1e3 + t[1] / 1e6;
+    expect(ms(span!.startTime)).toBeGreaterThanOrEqual(before);
+    expect(ms(span!.events[0]!.time)).toBeGreaterThanOrEqual(ms(span!.startTime));
+    expect(ms(span!.endTime)).toBeGreaterThanOrEqual(ms(span!.events[0]!.time));
+    expect(ms(span!.endTime)).toBeLessThanOrEqual(after + 1);
+  });
+});
+
+describe('LeanSpan.endAt', () => {
+  const ms = (t: HrTime) => t[0] * 1e3 + t[1] / 1e6;
+
+  it('ends at a performance.now() reading taken before, as end() would have then', () => {
+    const { lean, leanSpans } = both();
+    const s = lean.startSpan('timed') as LeanSpan;
+    const taken = performance.now();
+    const late = lean.startSpan('late');
+    late.end();
+    s.endAt(taken);
+    const [lateSpan, span] = leanSpans.getFinishedSpans();
+    expect(ms(span!.endTime)).toBeGreaterThanOrEqual(ms(span!.startTime));
+    // Ended at `taken`, so before the span started after that reading ended.
+    expect(ms(span!.endTime)).toBeLessThanOrEqual(ms(lateSpan!.endTime));
+    expect(ms(span!.endTime) - ms(span!.startTime)).toBeLessThanOrEqual(
+      ms(lateSpan!.startTime) - ms(span!.startTime) + 0.001,
+    );
+  });
+
+  it('with startSpanAt, spans exactly the time between the two readings', () => {
+    const { lean, leanSpans } = both();
+    const at = performance.now();
+    const s = lean.startSpanAt('between', {}, ROOT_CONTEXT, at) as LeanSpan;
+    s.endAt(at + 5);
+    const [span] = leanSpans.getFinishedSpans();
+    expect(span!.duration).toEqual([0, 5_000_000]);
+  });
+
+  it('ends once: a second end is refused and reaches no processor again', () => {
+    const { lean, leanSpans } = both();
+    const s = lean.startSpan('once') as LeanSpan;
+    s.end();
+    s.endAt(performance.now());
+    expect(leanSpans.getFinishedSpans()).toHaveLength(1);
+  });
+
+  it('with a start time given, ends from the wall clock as end() does', () => {
+    const { lean, leanSpans } = both();
+    const start = Date.now() - 5_000;
+    const s = lean.startSpan('given', { startTime: start }) as LeanSpan;
+    const before = Date.now();
+    s.endAt(0); // the reading is ignored: the span's start is not on the monotonic clock
+    const [span] = leanSpans.getFinishedSpans();
+    expect(ms(span!.startTime)).toBe(start);
+    expect(ms(span!.endTime)).toBeGreaterThanOrEqual(before);
+  });
+});
+
+describe('samplerFromEnv', () => {
+  const build = (env: Record<string, string>) => {
+    const warnings: string[] = [];
+    return { sampler: samplerFromEnv(env, (m) => warnings.push(m)).toString(), warnings };
+  };
+
+  it('builds what the SDK builds for each OTEL_TRACES_SAMPLER', () => {
+    expect(build({}).sampler).toBe(new ParentBasedSampler({ root: new AlwaysOnSampler() }).toString());
+    expect(build({ OTEL_TRACES_SAMPLER: 'always_on' }).sampler).toBe('AlwaysOnSampler');
+    expect(build({ OTEL_TRACES_SAMPLER: 'always_off' }).sampler).toBe('AlwaysOffSampler');
+    expect(build({ OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.25' }).sampler).toBe(
+      'TraceIdRatioBased{0.25}',
+    );
+    expect(
+      build({ OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' }).sampler,
+    ).toContain('root=TraceIdRatioBased{0.1}');
+    expect(build({ OTEL_TRACES_SAMPLER: 'parentbased_always_off' }).sampler).toContain(
+      'root=AlwaysOffSampler',
+    );
+  });
+
+  it('falls back with a warning on an unknown sampler or a bad ratio', () => {
+    const unknown = build({ OTEL_TRACES_SAMPLER: 'jaeger_remote' });
+    expect(unknown.sampler).toContain('root=AlwaysOnSampler');
+    expect(unknown.warnings[0]).toMatch(/OTEL_TRACES_SAMPLER="jaeger_remote"/);
+    const bad = build({ OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '2' });
+    expect(bad.sampler).toBe('TraceIdRatioBased{1}');
+    expect(bad.warnings[0]).toMatch(/OTEL_TRACES_SAMPLER_ARG="2"/);
+  });
+});
+
+describe('LeanTracer without span processors', () => {
+  it('makes sampled but non-recording spans: ids for exemplars and logs, nothing recorded', () => {
+    const tracer = new LeanTracer({
+      resource,
+      instrumentationScope: { name: SCOPE },
+      processors: [],
+      sampler: new AlwaysOnSampler(),
+    });
+    const server = tracer.startSpan('GET', { kind: SpanKind.SERVER });
+    expect(server.isRecording()).toBe(false);
+    expect(server.spanContext().traceFlags).toBe(TraceFlags.SAMPLED);
+    expect(trace.isSpanContextValid(server.spanContext())).toBe(true);
+    const child = tracer.startSpan('SELECT orders', {}, trace.setSpan(ROOT_CONTEXT, server));
+    expect(child.spanContext().traceId).toBe(server.spanContext().traceId);
+    expect(child.spanContext().spanId).not.toBe(server.spanContext().spanId);
+    child.setAttribute('db.query.text', 'SELECT 1').end();
+    server.end();
+  });
+});

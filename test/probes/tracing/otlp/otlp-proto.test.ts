@@ -1,0 +1,14 @@
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { describe } from 'vitest';
+import { toOtlpProto } from '../../../../probes/tracing/otlp/otlp-proto-document.js';
+import { referenceProto, serializerCases } from '../../helpers/otlp-serializer-cases.js';
+
+// Compared byte for byte (as hex: a deep compare of a megabyte Buffer takes
+// seconds): both writers emit the same fields in the same order with minimal
+// varints, so equal documents are equal bytes.
+describe('toOtlpProto', () => {
+  serializerCases(
+    (spans: ReadableSpan[]) => toOtlpProto(spans).toString('hex'),
+    (spans: ReadableSpan[]) => referenceProto(spans).toString('hex'),
+  );
+});
