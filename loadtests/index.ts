@@ -1,14 +1,17 @@
 export { defineScenario, validateScenario } from './scenario-runtime/define-scenario.js';
+export { readCsv, readJsonData } from './scenario-runtime/data-file.js';
 export { loadScenario, urlScenario, BUNDLED_SCENARIOS } from './scenario-runtime/load-scenario.js';
 export { run, LoadRun } from './run.js';
 export { aggregate } from './result/aggregate.js';
-export { mergeResults } from './result/merge.js';
+export { mergeResults, mergeMismatch } from './result/merge.js';
+export type { MergeOptions } from './result/merge.js';
 export { runResultSchema, FORMAT_VERSION } from './result/schema.js';
 export { parseResult, readResult, writeResult, defaultReportDir } from './result/result-file.js';
 export { parseThreshold, parseThresholds } from './thresholds/parse-threshold.js';
 export { evaluateThresholds } from './thresholds/evaluate-thresholds.js';
 export { parseDuration } from './engine/duration.js';
 export { parseStages } from './engine/stages.js';
+export { parseSegment, segmentShare } from './engine/segment.js';
 export { formatSummary } from './format/format-summary.js';
 export { formatProgress } from './format/format-progress.js';
 export { ProfileRun } from './profile/profile-run.js';

@@ -6,6 +6,7 @@ import { startOpenModel } from './engine/open-model.js';
 import type { ResolvedOptions } from './engine/options.js';
 import { MAX_RUN_MS, resolveOptions } from './engine/options.js';
 import { preflight, setupContext, targetInfo } from './engine/preflight.js';
+import { segmentShare } from './engine/segment.js';
 import { Timeline } from './engine/schedule.js';
 import { collectEnvironment } from './environment.js';
 import { E_SETUP_FAILED } from './error-codes.js';
@@ -103,6 +104,8 @@ export class LoadRun extends EventEmitter<RunEvents> {
     }
     const windowEnd = windowStart + Math.min(measuredMs ?? MAX_RUN_MS, MAX_RUN_MS);
     const recorder = new Recorder(windowStart);
+    // A segment's share of the plan: of the request count and the closed model's users.
+    const requests = o.requests === undefined ? undefined : segmentShare(o.requests, o.segment);
     let countReachedAt: number | undefined;
     // The server figures cover the measured window only: scrapes at its edges.
     const edges = scraper ? scrapeAtEdges(scraper, windowStart, windowEnd) : undefined;
@@ -118,7 +121,7 @@ export class LoadRun extends EventEmitter<RunEvents> {
       if (sentAt < windowStart || sentAt > windowEnd || countReachedAt !== undefined) return false;
       recorder.record(step, outcome, now);
       if (emitOutcomes) this.emit('outcome', step, outcome);
-      if (o.requests !== undefined && recorder.requests >= o.requests) {
+      if (requests !== undefined && recorder.requests >= requests) {
         countReachedAt = now;
         void scraper?.markEnd();
         this.engine?.stop();
@@ -128,7 +131,11 @@ export class LoadRun extends EventEmitter<RunEvents> {
     const base = { target: o.target, scenario: o.scenario, data, timeoutMs: o.timeoutMs, startMs, onOutcome };
     const totalMs = windowEnd - startMs;
     if (model.kind === 'closed') {
-      this.engine = startClosedModel({ ...base, totalMs, connections: model.connections });
+      this.engine = startClosedModel({
+        ...base,
+        totalMs,
+        connections: segmentShare(model.connections, o.segment),
+      });
     } else {
       const main =
         model.rate !== undefined
@@ -149,7 +156,8 @@ export class LoadRun extends EventEmitter<RunEvents> {
         maxSendLagMs: model.maxSendLagMs,
         measureFromMs: windowStart,
         preciseTiming: model.preciseTiming ?? false,
-        ...(model.rate !== undefined ? { targetRps: model.rate } : {}),
+        ...(model.rate !== undefined ? { targetRps: model.rate / (o.segment?.count ?? 1) } : {}),
+        ...(o.segment ? { segment: o.segment } : {}),
       });
     }
     if (this.interrupted) this.engine.stop();
@@ -201,6 +209,7 @@ export class LoadRun extends EventEmitter<RunEvents> {
       server,
       thresholds: this.thresholds,
     });
+    if (o.segment) result.segment = o.segment;
     this.emit('done', result);
     return result;
   }

@@ -13,9 +13,13 @@ export type Vars = Record<string, unknown>;
 export interface StepContext<TData> {
   /** The value `setup()` returned. */
   readonly data: TData;
-  /** Captures made by earlier steps of this iteration. */
+  /**
+   * Captures made by earlier steps. They live as long as the virtual user:
+   * across iterations in the closed model, and in the open model with
+   * `session: 'user'` (otherwise every open-model iteration is a new user).
+   */
   readonly vars: Vars;
-  /** Index of the virtual user (closed model) or the iteration (open model). */
+  /** Index of the virtual user (the arrival, in the open model without `session: 'user'`). */
   readonly vu: number;
   /** Iteration number within this virtual user, from 0. */
   readonly iteration: number;
@@ -33,13 +37,18 @@ type JsonBody = Record<string, unknown> | readonly unknown[] | string | number |
 
 type Template<TData, T> = T | ((ctx: StepContext<TData>) => T);
 
+export type CustomCheck = (res: StepResponse) => boolean | string;
+
 export interface StepCheck {
   /** Accepted status codes; default: any 2xx. */
   status?: number | readonly number[];
   /** Dot paths into the JSON body (`items.0.id`) and the value each must equal, or `true` for "present". */
   json?: Record<string, unknown>;
-  /** Free-form check; return `true` to pass or a string saying what failed. */
-  custom?: (res: StepResponse) => boolean | string;
+  /**
+   * Free-form checks; return `true` to pass, or a string saying what failed.
+   * A record names each one (`{ 'has items': (r) => ... }`): the result keeps a pass rate per name.
+   */
+  custom?: CustomCheck | Record<string, CustomCheck>;
 }
 
 export interface StepDefinition<TData> {
@@ -49,8 +58,19 @@ export interface StepDefinition<TData> {
   /** Path relative to the target; a string may use `{{var}}` placeholders from captures. */
   path: Template<TData, string>;
   headers?: Template<TData, Record<string, string>>;
-  /** Sent as JSON. */
+  /** Sent as JSON. At most one of body, form and rawBody. */
   body?: JsonBody | ((ctx: StepContext<TData>) => unknown);
+  /** Sent as application/x-www-form-urlencoded. */
+  form?: Template<TData, Record<string, string | number | boolean>>;
+  /** Sent as it is; set its content-type in `headers` (default text/plain). */
+  rawBody?: Template<TData, string>;
+  /** Pause after this step, before the next one; overrides the scenario's thinkTime here. */
+  thinkTime?: ThinkTime;
+  /**
+   * Sent only until it has succeeded once for this virtual user (a login):
+   * later iterations of the same user skip it and reuse its captures.
+   */
+  once?: boolean;
   /** Name → dot path into the JSON body, or a function of the response. */
   capture?: Record<string, string | ((res: StepResponse) => unknown)>;
   check?: StepCheck;
@@ -83,7 +103,19 @@ export interface ScenarioDefinition<TData = undefined> {
   description: string;
   setup?: (ctx: SetupContext) => Promise<TData> | TData;
   flows: readonly FlowDefinition<TData>[];
+  /**
+   * Pause between steps (a step's own thinkTime wins). In the closed model a
+   * user also pauses after the last step, before its next iteration.
+   */
   thinkTime?: ThinkTime;
+  /** A cookie jar per virtual user: Set-Cookie answers are sent back as Cookie. Default false. */
+  cookies?: boolean;
+  /**
+   * Open model: `'iteration'` (default) makes every arrival a new virtual
+   * user; `'user'` lets arrivals reuse idle users, with their variables,
+   * cookies and `once` steps done. The closed model always keeps its users.
+   */
+  session?: 'iteration' | 'user';
   /** Threshold expressions, e.g. `p95<200ms`; `--threshold` flags add to these. */
   thresholds?: readonly string[];
 }
@@ -121,6 +153,12 @@ export type LoadModel =
       preciseTiming?: boolean;
     };
 
+/** One of N generators' share of a plan: `index` from 1 to `count`. */
+export interface Segment {
+  index: number;
+  count: number;
+}
+
 export interface RunOptions {
   /** Base URL. A host other than loopback (localhost, 127.0.0.0/8, ::1) also needs `allowRemote`. */
   target: string;
@@ -140,6 +178,12 @@ export interface RunOptions {
   scrapeIntervalMs?: number;
   /** Skip the pre-flight request. Default false. */
   skipPreflight?: boolean;
+  /**
+   * Run only this segment's share of the plan (every N-th arrival, or its
+   * share of connections and requests), so N generators together run exactly
+   * the whole plan; merge their results with mergeResults.
+   */
+  segment?: Segment;
   signal?: AbortSignal;
 }
 
@@ -167,6 +211,10 @@ export interface EndpointResult {
   histogram: string;
   /** One request this endpoint sent (`GET /api/products/12`), to match server-side routes. */
   sample?: string;
+  /** Pass and fail counts per named check (`status 200`, `json items.0.id`, `capture token`, custom names). */
+  checks?: Record<string, { passes: number; fails: number }>;
+  /** Why requests failed, most frequent first, at most 5 distinct reasons; `other` counts the rest. */
+  failures?: { reasons: { reason: string; count: number }[]; other: number };
 }
 
 export interface SeriesPoint {
@@ -316,6 +364,8 @@ export interface RunResult {
   formatRevision?: number;
   /** Set by `run --repeat N`: this run's place among the repeats (index from 1). */
   repeat?: { index: number; of: number };
+  /** The share of the plan this run sent (`--segment i/N`); the config describes the whole plan. */
+  segment?: Segment;
 }
 
 export interface RunEvents {

@@ -31,12 +31,13 @@ Target
 
 Load model (closed unless --rate or --stages is given)
   -c, --connections <n>      closed model: virtual users, each waiting for its answer (default 10)
-  -r, --rate <n>             open model: constant arrival rate, iterations per second
+  -r, --rate <n>             open model: constant arrival rate, flows (iterations) per second
       --stages <list>        open model: ramps like 30s:100,60s:500,30s:0 (duration:rate)
       --start-rate <n>       open model: rate the first stage ramps from (default 0)
       --max-connections <n>  open model: cap on connections and iterations in flight (default 512)
       --max-send-lag <dur>   open model: send lag p99 above this flags the generator (default 5ms)
       --precise-timing       open model: spin between close arrivals (sub-ms send lag, one busy core)
+      --segment <i/N>        run the i-th of N equal shares of this plan (scale-out; merge the N results)
 
 Length
   -d, --duration <dur>       measured duration, e.g. 30s, 2m (default 10s unless --requests)

@@ -7,13 +7,14 @@ import {
   parseJson,
   renderStep,
 } from '../scenario-runtime/step-runtime.js';
-import type { RenderedRequest } from '../scenario-runtime/step-runtime.js';
+import type { RenderedRequest, Verdict } from '../scenario-runtime/step-runtime.js';
 import type { Outcome } from '../stats/recorder.js';
-import type { ErrorKind, FlowDefinition, GeneratorHealth, StepDefinition } from '../types.js';
+import type { FlowDefinition, GeneratorHealth, StepDefinition } from '../types.js';
 import type { EngineInput, EngineRun } from './engine-types.js';
 import { splitTarget } from './engine-types.js';
 import { classifyError } from './error-kind.js';
 import { ClosedVirtualUser } from './closed-virtual-user.js';
+import { needsPacing, startPacedClosedModel } from './paced-closed-model.js';
 
 export interface ClosedModelInput extends EngineInput {
   connections: number;
@@ -27,6 +28,7 @@ function staticRequest(
   const only = flows.length === 1 && flows[0]?.steps.length === 1 ? flows[0].steps[0] : undefined;
   if (!only || typeof only.path === 'function' || only.path.includes('{{')) return undefined;
   if (typeof only.headers === 'function' || typeof only.body === 'function' || only.capture) return undefined;
+  if (typeof only.form === 'function' || typeof only.rawBody === 'function') return undefined;
   const r = renderStep(only, { data: undefined, vars: {}, vu: 0, iteration: 0 });
   return { ...r, path: basePath + r.path };
 }
@@ -40,6 +42,7 @@ function staticRequest(
  * client's own hrtime measurement, reported in microseconds.
  */
 export function startClosedModel(input: ClosedModelInput): EngineRun {
+  if (needsPacing(input.scenario)) return startPacedClosedModel(input);
   const { origin, basePath } = splitTarget(input.target);
   const picker = flowPicker(input.scenario.flows);
   const fixed = staticRequest(input.scenario.flows, basePath);
@@ -56,26 +59,27 @@ export function startClosedModel(input: ClosedModelInput): EngineRun {
     if (fixed && fixedStep) {
       const wantBody = needsBody(fixedStep);
       const sample = `${fixed.method} ${fixed.path}`;
-      let verdictError: ErrorKind | undefined;
+      let verdict: Verdict = {};
       if (wantBody) {
         client.setRequests([
           {
             ...fixed,
             onResponse: (status: number, body: string, _ctx: unknown, headers: Record<string, string>) => {
-              verdictError = evaluateResponse(
+              verdict = evaluateResponse(
                 fixedStep,
                 { status, headers, text: body, json: parseJson(body) },
                 {},
-              ).error;
+              );
             },
           } as unknown as autocannon.Request,
         ]);
       }
       events.on('response', (status: number, _bytes: number, durationMs: number) => {
-        const error = wantBody ? verdictError : status >= 200 && status < 300 ? undefined : 'non2xx';
+        const error = wantBody ? verdict.error : status >= 200 && status < 300 ? undefined : 'non2xx';
+        const reason = wantBody ? verdict.reason : error && `status ${status}`;
         record(
           fixedStep.name,
-          { latencyUs: durationMs * 1000, status, error, sample },
+          { latencyUs: durationMs * 1000, status, error, sample, reason, checks: verdict.checks },
           performance.now() - durationMs,
         );
       });

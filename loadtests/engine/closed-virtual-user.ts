@@ -1,4 +1,6 @@
 import { evaluateResponse, needsBody, parseJson, renderStep } from '../scenario-runtime/step-runtime.js';
+import type { Verdict } from '../scenario-runtime/step-runtime.js';
+import { templateReason } from './error-kind.js';
 import type { Outcome } from '../stats/recorder.js';
 import type { ErrorKind, FlowDefinition, Scenario, StepDefinition, Vars } from '../types.js';
 
@@ -11,6 +13,8 @@ interface Pending {
   error?: ErrorKind;
   answered: boolean;
   sample?: string;
+  reason?: string;
+  checks?: Verdict['checks'];
 }
 
 /**
@@ -22,7 +26,8 @@ interface Pending {
 export class ClosedVirtualUser {
   private flow: FlowDefinition<unknown> | undefined;
   private stepIndex = 0;
-  private vars: Vars = {};
+  private readonly vars: Vars = {};
+  private readonly done = new Set<StepDefinition<unknown>>();
   private iteration = -1;
   private pending: Pending | undefined;
   private lost: Pending | undefined;
@@ -50,12 +55,26 @@ export class ClosedVirtualUser {
       });
       this.failed = true;
     }
+    // A user keeps its variables across iterations (log in once, then loop); `once` steps it got through are skipped.
+    while (
+      this.flow?.steps[this.stepIndex]?.once &&
+      this.done.has(this.flow.steps[this.stepIndex] as StepDefinition<unknown>)
+    ) {
+      this.stepIndex++;
+    }
     if (this.flow === undefined || this.failed || this.stepIndex >= this.flow.steps.length) {
       this.flow = this.pick(Math.random());
       this.stepIndex = 0;
-      this.vars = {};
       this.iteration++;
       this.failed = false;
+      while (
+        this.flow.steps[this.stepIndex]?.once &&
+        this.done.has(this.flow.steps[this.stepIndex] as StepDefinition<unknown>)
+      ) {
+        this.stepIndex++;
+      }
+      // A flow of nothing but done `once` steps: send its last one again rather than nothing.
+      if (this.stepIndex >= this.flow.steps.length) this.stepIndex = this.flow.steps.length - 1;
     }
     const step = this.flow.steps[this.stepIndex++] as StepDefinition<unknown>;
     this.pending = { step, sentAt: performance.now(), answered: false };
@@ -73,10 +92,10 @@ export class ClosedVirtualUser {
         headers: r.headers,
         ...(r.body ? { body: r.body } : {}),
       };
-    } catch {
+    } catch (err) {
       // A throwing template is a scenario bug: count it and send the flow's
       // first request instead, since autocannon needs something to write.
-      this.record(step.name, { error: 'other' }, performance.now());
+      this.record(step.name, { error: 'other', reason: templateReason(err) }, performance.now());
       this.flow = undefined;
       return this.next();
     }
@@ -94,7 +113,10 @@ export class ClosedVirtualUser {
       this.vars,
     );
     p.error = verdict.error;
+    p.reason = verdict.reason;
+    p.checks = verdict.checks;
     if (verdict.error) this.failed = true;
+    else if (p.step.once) this.done.add(p.step);
   }
 
   onTimed(durationMs: number): void {
@@ -102,7 +124,14 @@ export class ClosedVirtualUser {
     if (!p || p.status === undefined) return;
     this.record(
       p.step.name,
-      { latencyUs: durationMs * 1000, status: p.status, error: p.error, sample: p.sample },
+      {
+        latencyUs: durationMs * 1000,
+        status: p.status,
+        error: p.error,
+        sample: p.sample,
+        reason: p.reason,
+        checks: p.checks,
+      },
       p.sentAt,
     );
     this.pending = undefined;

@@ -20,3 +20,18 @@ export function classifyError(err: unknown): ErrorKind {
   if (e?.cause !== undefined && e.cause !== err) return classifyError(e.cause);
   return 'other';
 }
+
+/**
+ * A transport error as a failure reason: its code (bounded, so reasons stay
+ * few) before its message, which may carry an address.
+ */
+export function errorReason(err: unknown): string {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  if (typeof e?.code === 'string') return e.code;
+  return typeof e?.message === 'string' && e.message !== '' ? e.message : String(err);
+}
+
+/** A scenario template (path, headers, body function) that threw: a scenario bug, named as such. */
+export function templateReason(err: unknown): string {
+  return `template threw: ${err instanceof Error ? err.message : String(err)}`;
+}

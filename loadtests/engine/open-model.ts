@@ -1,20 +1,14 @@
 import type { Histogram } from 'hdr-histogram-js';
-import {
-  evaluateResponse,
-  flowPicker,
-  needsBody,
-  parseJson,
-  renderStepCached,
-  thinkTimeMs,
-} from '../scenario-runtime/step-runtime.js';
+import { flowPicker } from '../scenario-runtime/step-runtime.js';
+import { VirtualUser } from '../scenario-runtime/virtual-user.js';
 import { createHistogram, recordMicros, summarize } from '../stats/histogram.js';
-import type { GeneratorHealth, StepDefinition, Vars } from '../types.js';
+import type { GeneratorHealth, Segment } from '../types.js';
+import { ownsArrival } from './segment.js';
 import type { EngineInput, EngineRun } from './engine-types.js';
 import { splitTarget } from './engine-types.js';
-import { classifyError } from './error-kind.js';
+import { createFlowRunner } from './flow-runner.js';
 import { GrowingPool } from './growing-pool.js';
 import { sendLagReasons } from './send-lag.js';
-import { sendRequest } from './http-send.js';
 import type { Timeline } from './schedule.js';
 
 export interface OpenModelInput extends EngineInput {
@@ -26,9 +20,9 @@ export interface OpenModelInput extends EngineInput {
   preciseTiming: boolean;
   /** Nominal rate for the health report (constant-rate runs). */
   targetRps?: number;
+  /** Only every N-th arrival of the timeline is this generator's. */
+  segment?: Segment;
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Open model: arrival k starts a flow iteration at its slot on the timeline,
@@ -43,11 +37,9 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
  * not keeping up.
  */
 export function startOpenModel(input: OpenModelInput): EngineRun {
-  const { origin, basePath } = splitTarget(input.target);
+  const { origin } = splitTarget(input.target);
   const pool = new GrowingPool(origin, input.maxConnections, input.timeoutMs);
   const pick = flowPicker(input.scenario.flows);
-  // Steps whose sample request the results already hold: building the string for every request would cost.
-  const sampled = new Set<string>();
   const lag: Histogram = createHistogram();
   let worstLagMs = 0;
   let inFlight = 0;
@@ -60,6 +52,7 @@ export function startOpenModel(input: OpenModelInput): EngineRun {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let immediate: NodeJS.Immediate | undefined;
+  const abort = new AbortController();
   let resolveDone!: () => void;
   const settled = new Promise<void>((r) => (resolveDone = r));
 
@@ -67,79 +60,18 @@ export function startOpenModel(input: OpenModelInput): EngineRun {
     if (inFlight === 0 && (stopped || input.timeline.timeOf(k) === undefined)) resolveDone();
   };
 
-  async function send(
-    step: StepDefinition<unknown>,
-    vars: Vars,
-    vu: number,
-    sentAt: number,
-  ): Promise<boolean> {
-    let rendered;
-    try {
-      rendered = renderStepCached(step, { data: input.data, vars, vu, iteration: 0 });
-    } catch {
-      input.onOutcome(step.name, { error: 'other' }, sentAt, performance.now());
-      return false;
-    }
-    const wantBody = needsBody(step);
-    const acquired = pool.acquire();
-    const slot = acquired instanceof Promise ? await acquired : acquired;
-    try {
-      const res = await sendRequest(
-        slot.client,
-        {
-          path: basePath + rendered.path,
-          method: rendered.method,
-          headers: rendered.headers,
-          body: rendered.body,
-          headersTimeout: input.timeoutMs,
-          bodyTimeout: input.timeoutMs,
-        },
-        wantBody,
-      );
-      const now = performance.now();
-      const json = wantBody ? parseJson(res.text) : undefined;
-      const verdict = evaluateResponse(
-        step,
-        { status: res.status, headers: res.headers, text: res.text, json },
-        vars,
-      );
-      if (!stopped) {
-        const sample = sampled.has(step.name) ? undefined : `${rendered.method} ${basePath}${rendered.path}`;
-        const outcome = {
-          latencyUs: (now - sentAt) * 1000,
-          status: res.status,
-          error: verdict.error,
-          sample,
-        };
-        // Warm-up answers are not recorded, so their sample does not count as kept.
-        if (input.onOutcome(step.name, outcome, sentAt, now) && sample !== undefined) sampled.add(step.name);
-      }
-      return verdict.error === undefined;
-    } catch (err) {
-      const now = performance.now();
-      const kind = classifyError(err);
-      // A timeout is a (lower bound of a) latency; a refused connection is not.
-      const latencyUs = kind === 'timeout' ? (now - sentAt) * 1000 : undefined;
-      if (!stopped) input.onOutcome(step.name, { error: kind, latencyUs }, sentAt, now);
-      return false;
-    } finally {
-      pool.release(slot);
-    }
-  }
+  const runner = createFlowRunner(input, pool, () => stopped, abort.signal);
+  // session 'user': idle users (with their variables, cookies, once steps) wait here for the next arrival.
+  const reuse = input.scenario.session === 'user';
+  const idleUsers: VirtualUser[] = [];
+  let users = 0;
+  const cookies = input.scenario.cookies === true;
 
-  async function iteration(slotMs: number, vu: number): Promise<void> {
+  async function iteration(slotMs: number, k: number): Promise<void> {
     const flow = pick(Math.random());
-    const vars: Vars = {};
-    let sentAt = slotMs;
-    for (let i = 0; i < flow.steps.length && !stopped; i++) {
-      if (i > 0) {
-        const think = thinkTimeMs(input.scenario.thinkTime, Math.random());
-        if (think > 0) await sleep(think);
-        sentAt = performance.now();
-      }
-      const ok = await send(flow.steps[i] as StepDefinition<unknown>, vars, vu, sentAt);
-      if (!ok) break;
-    }
+    const user = reuse ? (idleUsers.pop() ?? new VirtualUser(users++, cookies)) : new VirtualUser(k, cookies);
+    await runner.iteration(flow, user, slotMs, false);
+    if (reuse) idleUsers.push(user);
   }
 
   const finished = (): void => {
@@ -154,6 +86,10 @@ export function startOpenModel(input: OpenModelInput): EngineRun {
     const now = performance.now() - input.startMs;
     let due = input.timeline.timeOf(k);
     while (due !== undefined && due <= now) {
+      if (!ownsArrival(k, input.segment)) {
+        due = input.timeline.timeOf(++k);
+        continue;
+      }
       // Health is judged on the measured window only: warm-up is where JIT and
       // connection set-up hiccups belong.
       const measured = input.startMs + due >= input.measureFromMs;
@@ -174,6 +110,8 @@ export function startOpenModel(input: OpenModelInput): EngineRun {
       k++;
       due = input.timeline.timeOf(k);
     }
+    // Sleep until this segment's next arrival, not another segment's.
+    while (due !== undefined && !ownsArrival(k, input.segment)) due = input.timeline.timeOf(++k);
     if (due === undefined) {
       maybeFinish();
       return;
@@ -218,6 +156,7 @@ export function startOpenModel(input: OpenModelInput): EngineRun {
     stop() {
       if (stopped) return;
       stopped = true;
+      abort.abort();
       if (timer) clearTimeout(timer);
       if (immediate) clearImmediate(immediate);
       resolveDone();

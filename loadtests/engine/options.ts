@@ -1,6 +1,7 @@
 import { PerflabError, invalidOption } from '../../common/perflab-error.js';
 import { E_OPTION, E_REMOTE_TARGET } from '../error-codes.js';
-import type { LoadModel, RunOptions, Scenario } from '../types.js';
+import type { LoadModel, RunOptions, Scenario, Segment } from '../types.js';
+import { validSegment } from './segment.js';
 
 export interface ResolvedOptions {
   target: string;
@@ -14,6 +15,7 @@ export interface ResolvedOptions {
   scrape: boolean;
   scrapeIntervalMs: number;
   skipPreflight: boolean;
+  segment: Segment | undefined;
   signal: AbortSignal | undefined;
 }
 
@@ -99,6 +101,24 @@ export function resolveOptions(opts: RunOptions): ResolvedOptions {
   if (opts.durationMs === undefined && opts.requests === undefined && stagesMs === undefined) {
     throw invalidOption(E_OPTION, 'duration', 'a duration or a request count', undefined);
   }
+  if (opts.segment !== undefined) {
+    if (!validSegment(opts.segment))
+      throw invalidOption(E_OPTION, 'segment', '{ index, count } with 1 <= index <= count', opts.segment);
+    if (m.kind === 'closed' && m.connections < opts.segment.count)
+      throw invalidOption(
+        E_OPTION,
+        'segment',
+        `at most ${m.connections} segments (one connection each)`,
+        opts.segment.count,
+      );
+    if (opts.requests !== undefined && opts.requests < opts.segment.count)
+      throw invalidOption(
+        E_OPTION,
+        'segment',
+        `at most ${opts.requests} segments (one request each)`,
+        opts.segment.count,
+      );
+  }
   const warmupMs = opts.warmupMs ?? 0;
   if (!(warmupMs >= 0)) throw invalidOption(E_OPTION, 'warmup', 'a duration >= 0', opts.warmupMs);
   const timeoutMs = opts.timeoutMs ?? 10_000;
@@ -119,6 +139,7 @@ export function resolveOptions(opts: RunOptions): ResolvedOptions {
     scrape: opts.scrape ?? true,
     scrapeIntervalMs,
     skipPreflight: opts.skipPreflight ?? false,
+    segment: opts.segment,
     signal: opts.signal,
   };
 }

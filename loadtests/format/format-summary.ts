@@ -27,12 +27,47 @@ export function modeLine(r: RunResult): string {
   return `open, stages ${(m.stages ?? []).map((s) => `${s.durationMs / 1000}s:${s.target}`).join(',')} flows/s (${rps})`;
 }
 
+/** Pass rates per named check, then each failing step's most frequent reasons. */
+function checkLines(r: RunResult): string[] {
+  const rows: string[][] = [];
+  for (const [step, ep] of Object.entries(r.endpoints)) {
+    for (const [name, c] of Object.entries(ep.checks ?? {})) {
+      const n = c.passes + c.fails;
+      const whole = c.passes === n || c.passes === 0;
+      const rate = n === 0 ? '-' : `${((c.passes / n) * 100).toFixed(whole ? 0 : 1)}%`;
+      rows.push([step, name, rate, c.fails > 0 ? `${c.fails} of ${n} failed` : `${n} passed`]);
+    }
+  }
+  const width = (i: number): number => Math.max(...rows.map((row) => (row[i] ?? '').length));
+  const out = rows.length
+    ? [
+        '',
+        'checks:',
+        ...rows.map(
+          ([step = '', name = '', rate = '', note = '']) =>
+            `  ${step.padEnd(width(0))}  ${name.padEnd(width(1))}  ${rate.padStart(width(2))}  ${note}`,
+        ),
+      ]
+    : [];
+  const failing = Object.entries(r.endpoints).filter(([, ep]) => ep.failures?.reasons.length);
+  if (failing.length) {
+    out.push('', 'why requests failed (most frequent reasons per step):');
+    for (const [step, ep] of failing) {
+      const f = ep.failures as NonNullable<EndpointResult['failures']>;
+      const reasons = f.reasons.map((x) => `${x.reason} ×${x.count}`);
+      if (f.other > 0) reasons.push(`other reasons ×${f.other}`);
+      out.push(`  ${step}: ${reasons.join('; ')}`);
+    }
+  }
+  return out;
+}
+
 /** Pure: the end-of-run summary, client-side and server-side figures side by side. */
 export function formatSummary(r: RunResult): string {
   const out: string[] = [];
   const secs = (r.durationMs / 1000).toFixed(1);
   out.push(
-    `perflab ${r.scenario.name}: ${modeLine(r)}, ${secs} s measured, ${r.status} → ${r.config.target}`,
+    `perflab ${r.scenario.name}: ${modeLine(r)}${r.segment ? `, segment ${r.segment.index}/${r.segment.count} of it` : ''}, ${secs} s measured, ${r.status} → ${r.config.target}`,
   );
   out.push('');
   const srv = r.server.available ? r.server.routes : undefined;
@@ -80,6 +115,7 @@ export function formatSummary(r: RunResult): string {
   }
   const kinds = Object.entries(r.totals.errorsByKind).filter(([, n]) => n > 0);
   if (kinds.length) out.push(`errors: ${kinds.map(([k, n]) => `${k} ${n}`).join(', ')}`);
+  out.push(...checkLines(r));
   out.push('');
   const g = r.generator;
   if (!g.keptUp) {

@@ -42,6 +42,19 @@ export function aggregate(recorder: Recorder, input: AggregateInput): RunResult 
       latency: summarize(ep.histogram),
       histogram: encodeHistogram(ep.histogram),
       ...(ep.sample !== undefined ? { sample: ep.sample } : {}),
+      ...(ep.checks.size > 0
+        ? { checks: Object.fromEntries([...ep.checks].map(([k, c]) => [k, { ...c }])) }
+        : {}),
+      ...(ep.failures.size > 0
+        ? {
+            failures: {
+              reasons: [...ep.failures]
+                .sort(([, a], [, b]) => b - a)
+                .map(([reason, count]) => ({ reason, count })),
+              other: ep.otherFailures,
+            },
+          }
+        : {}),
     };
   }
   const seconds = input.durationMs / 1000;

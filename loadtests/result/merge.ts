@@ -2,7 +2,7 @@ import type { Histogram } from 'hdr-histogram-js';
 import { PerflabError } from '../../common/perflab-error.js';
 import { E_MERGE_MISMATCH, E_RESULT_INVALID } from '../error-codes.js';
 import { createHistogram, decodeHistogram, encodeHistogram, summarize } from '../stats/histogram.js';
-import { emptyErrorCounts, ERROR_KINDS } from '../stats/recorder.js';
+import { emptyErrorCounts, ERROR_KINDS, MAX_REASONS } from '../stats/recorder.js';
 import { evaluateThresholds } from '../thresholds/evaluate-thresholds.js';
 import { parseThresholds } from '../thresholds/parse-threshold.js';
 import type { EndpointResult, ErrorKind, RunResult, SeriesPoint } from '../types.js';
@@ -11,6 +11,24 @@ function addInto(target: Histogram, encoded: string): void {
   const h = decodeHistogram(encoded);
   target.add(h);
   h.destroy();
+}
+
+/** Check counts add up; failure reasons too, keeping the MAX_REASONS most frequent. */
+function addChecks(acc: EndpointResult, ep: EndpointResult): void {
+  for (const [name, c] of Object.entries(ep.checks ?? {})) {
+    const a = ((acc.checks ??= {})[name] ??= { passes: 0, fails: 0 });
+    a.passes += c.passes;
+    a.fails += c.fails;
+  }
+  if (!ep.failures) return;
+  const counts = new Map((acc.failures?.reasons ?? []).map((r) => [r.reason, r.count]));
+  for (const r of ep.failures.reasons) counts.set(r.reason, (counts.get(r.reason) ?? 0) + r.count);
+  const sorted = [...counts].sort(([, a], [, b]) => b - a);
+  const dropped = sorted.slice(MAX_REASONS).reduce((s, [, n]) => s + n, 0);
+  acc.failures = {
+    reasons: sorted.slice(0, MAX_REASONS).map(([reason, count]) => ({ reason, count })),
+    other: (acc.failures?.other ?? 0) + ep.failures.other + dropped,
+  };
 }
 
 function addCounts(a: Record<ErrorKind, number>, b: Record<ErrorKind, number>): void {
@@ -37,6 +55,16 @@ export function mergeMismatch(results: readonly RunResult[]): string | undefined
       return `result ${i + 1} ran scenario "${r.scenario.name}", result 1 ran "${first.scenario.name}"`;
     if (modelKey(r) !== modelKey(first))
       return `result ${i + 1} used load model ${modelKey(r)}, result 1 used ${modelKey(first)}`;
+  }
+  const segments = results.map((r) => r.segment).filter((s) => s !== undefined);
+  if (segments.length > 0) {
+    const seen = new Set<number>();
+    for (const s of segments) {
+      if (s.count !== segments[0]?.count)
+        return `segments of different splits (${s.index}/${s.count} and ${segments[0]?.index}/${segments[0]?.count})`;
+      if (seen.has(s.index)) return `segment ${s.index}/${s.count} appears twice`;
+      seen.add(s.index);
+    }
   }
   const latestStart = Math.max(...results.map((r) => Date.parse(r.startedAt)));
   const earliestEnd = Math.min(...results.map((r) => Date.parse(r.endedAt)));
@@ -85,6 +113,7 @@ export function mergeResults(results: readonly RunResult[], options: MergeOption
       addCounts(acc.errorsByKind, ep.errorsByKind);
       for (const [code, n] of Object.entries(ep.statusCodes))
         acc.statusCodes[code] = (acc.statusCodes[code] ?? 0) + n;
+      addChecks(acc, ep);
       let h = endpointHists.get(name);
       if (!h) endpointHists.set(name, (h = createHistogram()));
       addInto(h, ep.histogram);
@@ -114,8 +143,9 @@ export function mergeResults(results: readonly RunResult[], options: MergeOption
     });
   const durationMs = Math.max(...results.map((r) => r.durationMs));
   const keptUp = results.every((r) => r.generator.keptUp);
+  const { segment: _segment, ...whole } = first;
   const merged: RunResult = {
-    ...first,
+    ...whole,
     status: results.every((r) => r.status === 'complete') ? 'complete' : 'interrupted',
     startedAt: results.map((r) => r.startedAt).sort()[0] as string,
     endedAt: results.map((r) => r.endedAt).sort()[results.length - 1] as string,

@@ -86,6 +86,10 @@ export const runResultSchema = z.object({
       latency,
       histogram: z.string(),
       sample: z.string().optional(),
+      checks: z.record(z.string(), z.object({ passes: num, fails: num })).optional(),
+      failures: z
+        .object({ reasons: z.array(z.object({ reason: z.string(), count: num })), other: num })
+        .optional(),
     }),
   ),
   latency,
@@ -168,4 +172,5 @@ export const runResultSchema = z.object({
   mergedFrom: num.optional(),
   formatRevision: num.optional(),
   repeat: z.object({ index: num, of: num }).optional(),
+  segment: z.object({ index: num, count: num }).optional(),
 });

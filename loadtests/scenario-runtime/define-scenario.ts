@@ -13,12 +13,16 @@ const stepSchema = z.object({
   path: template(z.string().startsWith('/', 'expected a path starting with "/"')),
   headers: template(z.record(z.string(), z.string())).optional(),
   body: z.unknown().optional(),
+  form: template(z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]))).optional(),
+  rawBody: template(z.string()).optional(),
+  thinkTime: z.lazy(() => thinkTimeSchema).optional(),
+  once: z.boolean().optional(),
   capture: z.record(z.string(), z.union([nonEmpty, fn])).optional(),
   check: z
     .object({
       status: z.union([z.number().int(), z.array(z.number().int()).min(1)]).optional(),
       json: z.record(z.string(), z.unknown()).optional(),
-      custom: fn.optional(),
+      custom: z.union([fn, z.record(z.string().min(1), fn)]).optional(),
     })
     .strict()
     .optional(),
@@ -45,6 +49,8 @@ const scenarioSchema = z.object({
     )
     .min(1, 'expected at least one flow'),
   thinkTime: thinkTimeSchema.optional(),
+  cookies: z.boolean().optional(),
+  session: z.enum(['iteration', 'user']).optional(),
   thresholds: z.array(z.string()).optional(),
 });
 
@@ -76,6 +82,17 @@ export function validateScenario(value: unknown, source?: string): Scenario {
     );
   }
   const scenario = fields as unknown as ScenarioDefinition<unknown>;
+  for (const [i, flow] of scenario.flows.entries()) {
+    for (const [j, step] of flow.steps.entries()) {
+      const bodies = [step.body, step.form, step.rawBody].filter((b) => b !== undefined).length;
+      if (bodies > 1) {
+        throw new PerflabError(
+          E_SCENARIO_INVALID,
+          `${source ? `${source}: ` : ''}invalid scenario field "flows[${i}].steps[${j}]": use one of body, form and rawBody`,
+        );
+      }
+    }
+  }
   const names = new Set<string>();
   for (const flow of scenario.flows) {
     if (names.has(`flow:${flow.name}`)) {

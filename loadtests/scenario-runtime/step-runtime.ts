@@ -1,5 +1,6 @@
 import { USER_AGENT, USER_AGENT_HEADER } from '../engine/user-agent.js';
 import type {
+  ThinkTime,
   ErrorKind,
   FlowDefinition,
   HttpMethod,
@@ -52,8 +53,24 @@ export function renderStep(step: StepDefinition<unknown>, ctx: StepContext<unkno
   if (step.body !== undefined) {
     body = JSON.stringify(resolve(step.body, ctx));
     headers['content-type'] ??= 'application/json';
+  } else if (step.form !== undefined) {
+    const fields = Object.entries(resolve(step.form, ctx)).map(([k, v]): [string, string] => [k, String(v)]);
+    body = new URLSearchParams(fields).toString();
+    headers['content-type'] ??= 'application/x-www-form-urlencoded';
+  } else if (step.rawBody !== undefined) {
+    body = resolve(step.rawBody, ctx);
+    headers['content-type'] ??= 'text/plain';
   }
   return { method: step.method ?? (body === undefined ? 'GET' : 'POST'), path, headers, body };
+}
+
+/** Think time after `step`: its own, else the scenario's. */
+export function stepThinkMs(
+  step: StepDefinition<unknown>,
+  scenarioThink: ThinkTime | undefined,
+  r: number,
+): number {
+  return thinkTimeMs(step.thinkTime ?? scenarioThink, r);
 }
 
 const staticCache = new WeakMap<StepDefinition<unknown>, RenderedRequest | null>();
@@ -70,7 +87,9 @@ export function renderStepCached(step: StepDefinition<unknown>, ctx: StepContext
       typeof step.path === 'string' &&
       !step.path.includes('{{') &&
       typeof step.headers !== 'function' &&
-      typeof step.body !== 'function';
+      typeof step.body !== 'function' &&
+      typeof step.form !== 'function' &&
+      typeof step.rawBody !== 'function';
     cached = isStatic ? renderStep(step, ctx) : null;
     staticCache.set(step, cached);
   }
@@ -91,43 +110,79 @@ export function parseJson(text: string): unknown {
   }
 }
 
+/** A named check and whether this response passed it. */
+export type CheckOutcome = readonly [name: string, passed: boolean];
+
 export interface Verdict {
   error?: ErrorKind;
+  /** What failed first, for the result's sample failure messages. */
   reason?: string;
+  /** Every named check of the step, each evaluated (for pass rates); absent when the step has none. */
+  checks?: CheckOutcome[];
 }
 
+const describeValue = (v: unknown): string => {
+  const text = v === undefined ? 'missing' : JSON.stringify(v);
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+};
+
 /**
- * Applies the step's checks and captures. Captures are written into `vars`
- * only when every check passed, so later steps never see half a login.
+ * Applies the step's checks and captures. Every named check is evaluated so
+ * each gets a pass rate; the verdict is the first failure. Captures are
+ * written into `vars` only when every check passed, so later steps never see
+ * half a login.
  */
 export function evaluateResponse(step: StepDefinition<unknown>, res: StepResponse, vars: Vars): Verdict {
+  const check = step.check;
   const is2xx = res.status >= 200 && res.status < 300;
-  const expected = step.check?.status;
+  let verdict: Verdict = {};
+  const fail = (error: ErrorKind, reason: string): void => {
+    if (verdict.error === undefined) verdict = { ...verdict, error, reason };
+  };
+  const checks: CheckOutcome[] | undefined = check || step.capture ? [] : undefined;
+  const expected = check?.status;
   if (expected !== undefined) {
     const ok = Array.isArray(expected) ? expected.includes(res.status) : expected === res.status;
-    if (!ok) return { error: is2xx ? 'checkFailed' : 'non2xx', reason: `status ${res.status}` };
+    checks?.push([`status ${Array.isArray(expected) ? expected.join('|') : String(expected)}`, ok]);
+    if (!ok) fail(is2xx ? 'checkFailed' : 'non2xx', `status ${res.status}`);
   } else if (!is2xx) {
-    return { error: 'non2xx', reason: `status ${res.status}` };
+    fail('non2xx', `status ${res.status}`);
   }
-  for (const [path, want] of Object.entries(step.check?.json ?? {})) {
+  for (const [path, want] of Object.entries(check?.json ?? {})) {
     const got = getPath(res.json, path);
     const ok = want === true ? got !== undefined && got !== null : Object.is(got, want);
-    if (!ok) return { error: 'checkFailed', reason: `json ${path}` };
+    checks?.push([`json ${path}`, ok]);
+    if (!ok)
+      fail(
+        'checkFailed',
+        `json ${path}: expected ${want === true ? 'present' : describeValue(want)}, got ${describeValue(got)}`,
+      );
   }
-  if (step.check?.custom) {
-    const out = safeCall(() => step.check?.custom?.(res));
-    if (out !== true) return { error: 'checkFailed', reason: typeof out === 'string' ? out : 'custom check' };
+  const custom = check?.custom;
+  const customs = typeof custom === 'function' ? [['custom', custom] as const] : Object.entries(custom ?? {});
+  for (const [name, fn] of customs) {
+    const out = safeCall(() => fn(res));
+    checks?.push([name, out === true]);
+    if (out !== true) {
+      const why =
+        typeof out === 'string' ? out : out instanceof Error ? `threw ${out.message}` : 'returned false';
+      fail('checkFailed', `${name}: ${why}`);
+    }
   }
   const captured: Vars = {};
   for (const [name, how] of Object.entries(step.capture ?? {})) {
     const value = typeof how === 'function' ? safeCall(() => how(res)) : getPath(res.json, how);
-    if (value === undefined || value === null || value instanceof Error) {
-      return { error: 'checkFailed', reason: `capture ${name}` };
-    }
-    captured[name] = value;
+    const ok = !(value === undefined || value === null || value instanceof Error);
+    checks?.push([`capture ${name}`, ok]);
+    if (!ok)
+      fail(
+        'checkFailed',
+        `capture ${name}: ${value instanceof Error ? `threw ${value.message}` : 'nothing there'}`,
+      );
+    else captured[name] = value;
   }
-  Object.assign(vars, captured);
-  return {};
+  if (verdict.error === undefined) Object.assign(vars, captured);
+  return checks ? { ...verdict, checks } : verdict;
 }
 
 // A throwing user callback must count as a failed check, never crash the generator.

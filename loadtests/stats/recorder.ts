@@ -22,7 +22,16 @@ export interface EndpointStats {
   statusCodes: Map<number, number>;
   histogram: Histogram;
   sample?: string;
+  /** Pass and fail counts per named check. */
+  checks: Map<string, { passes: number; fails: number }>;
+  /** Failure reasons and their counts, at most MAX_REASONS distinct ones; the rest in `otherFailures`. */
+  failures: Map<string, number>;
+  otherFailures: number;
 }
+
+/** Distinct failure reasons kept per step: a custom check's message may carry ids, and memory must stay flat. */
+export const MAX_REASONS = 5;
+const MAX_REASON_LENGTH = 200;
 
 export interface Outcome {
   /** Undefined for transport errors that never got an answer nor a timeout. */
@@ -31,6 +40,9 @@ export interface Outcome {
   error?: ErrorKind;
   /** `METHOD /path` of the request, kept once per endpoint to match server-side routes. */
   sample?: string;
+  /** Why it failed (`status 503`, `json id: expected present, got missing`, `ECONNRESET`). */
+  reason?: string;
+  checks?: readonly (readonly [name: string, passed: boolean])[];
 }
 
 /**
@@ -67,6 +79,19 @@ export class Recorder {
       ep.errorsByKind[outcome.error]++;
       this.errors++;
       this.secondErrors++;
+      const reason = (outcome.reason ?? outcome.error).slice(0, MAX_REASON_LENGTH);
+      const seen = ep.failures.get(reason);
+      if (seen !== undefined) ep.failures.set(reason, seen + 1);
+      else if (ep.failures.size < MAX_REASONS) ep.failures.set(reason, 1);
+      else ep.otherFailures++;
+    }
+    if (outcome.checks !== undefined) {
+      for (const [name, passed] of outcome.checks) {
+        let c = ep.checks.get(name);
+        if (c === undefined) ep.checks.set(name, (c = { passes: 0, fails: 0 }));
+        if (passed) c.passes++;
+        else c.fails++;
+      }
     }
     if (outcome.latencyUs !== undefined) {
       recordMicros(ep.histogram, outcome.latencyUs);
@@ -108,6 +133,9 @@ export class Recorder {
         errorsByKind: emptyErrorCounts(),
         statusCodes: new Map(),
         histogram: createHistogram(),
+        checks: new Map(),
+        failures: new Map(),
+        otherFailures: 0,
       };
       this.endpoints.set(step, ep);
     }

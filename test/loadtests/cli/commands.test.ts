@@ -65,3 +65,14 @@ describe('perflab help, scenarios, init', () => {
     expect(io.stderr.join('')).toMatch(/unexpected error: TypeError: boom\n\s+at /);
   });
 });
+
+describe('exit codes of a segment', () => {
+  it('a segment leaves thresholds to the merged result (its rps is a share), but still reports interruption', async () => {
+    const { exitCodeFor } = await import('../../../loadtests/cli/run-command.js');
+    const { fakeResult } = await import('../helpers/fake-result.js');
+    const r = fakeResult({ api: [1, 2, 3] }, { thresholds: ['rps>100000'] });
+    expect(exitCodeFor(r)).toBe(1);
+    expect(exitCodeFor({ ...r, segment: { index: 1, count: 3 } })).toBe(0);
+    expect(exitCodeFor({ ...r, segment: { index: 1, count: 3 }, status: 'interrupted' })).toBe(130);
+  });
+});

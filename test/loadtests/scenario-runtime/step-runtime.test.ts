@@ -75,7 +75,7 @@ describe('evaluateResponse', () => {
     const step = { name: 's', path: '/', check: { json: { 'items.0.id': 3, next: true } } };
     expect(evaluateResponse(step, res(200, { items: [{ id: 3 }], next: 'c' }), {}).error).toBeUndefined();
     expect(evaluateResponse(step, res(200, { items: [{ id: 4 }], next: 'c' }), {}).reason).toBe(
-      'json items.0.id',
+      'json items.0.id: expected 3, got 4',
     );
     expect(evaluateResponse(step, res(200, { items: [{ id: 3 }], next: null }), {}).error).toBe(
       'checkFailed',
@@ -102,12 +102,21 @@ describe('evaluateResponse', () => {
       path: '/',
       capture: { token: 'token', len: (r: StepResponse) => r.text.length },
     };
-    expect(evaluateResponse(step, res(200, { token: 't1' }), vars)).toEqual({});
+    expect(evaluateResponse(step, res(200, { token: 't1' }), vars)).toEqual({
+      checks: [
+        ['capture token', true],
+        ['capture len', true],
+      ],
+    });
     expect(vars).toEqual({ token: 't1', len: 14 });
     const later = {};
     expect(evaluateResponse(step, res(200, { nope: 1 }), later)).toEqual({
       error: 'checkFailed',
-      reason: 'capture token',
+      reason: 'capture token: nothing there',
+      checks: [
+        ['capture token', false],
+        ['capture len', true],
+      ],
     });
     expect(later).toEqual({});
   });

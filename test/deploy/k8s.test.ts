@@ -1,0 +1,95 @@
+import { readFileSync, readdirSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
+import { Job } from 'kubernetes-models/batch/v1/Job';
+import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { loadScenario } from '../../loadtests/scenario-runtime/load-scenario.js';
+
+const dir = new URL('../../deploy/k8s/', import.meta.url).pathname;
+const MODELS: Record<string, new (data: never) => { validate(): void }> = {
+  'v1/ConfigMap': ConfigMap,
+  'v1/PersistentVolumeClaim': PersistentVolumeClaim,
+  'batch/v1/Job': Job,
+};
+
+interface Manifest {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string };
+  spec?: Record<string, unknown>;
+  data?: Record<string, string>;
+}
+const manifests: Manifest[] = readdirSync(dir)
+  .filter((f) => f.endsWith('.yaml'))
+  .flatMap((f) => parseAllDocuments(readFileSync(join(dir, f), 'utf8')).map((d) => d.toJS() as Manifest));
+const byName = (kind: string, name: string) =>
+  manifests.find((m) => m.kind === kind && m.metadata.name === name) as Manifest;
+
+type PodSpec = {
+  containers: { args: string[]; env: { name: string; value: string }[]; volumeMounts: { name: string }[] }[];
+  volumes: { name: string; configMap?: { name: string }; persistentVolumeClaim?: { claimName: string } }[];
+};
+const podSpec = (job: Manifest) => (job.spec?.template as { spec: PodSpec }).spec;
+
+describe('deploy/k8s manifests', () => {
+  it('validate against the Kubernetes schemas (kubernetes-models)', () => {
+    expect(manifests.map((m) => `${m.kind}/${m.metadata.name}`).sort()).toEqual([
+      'ConfigMap/perflab-scenario',
+      'Job/perflab-generators',
+      'Job/perflab-merge',
+      'PersistentVolumeClaim/perflab-results',
+    ]);
+    for (const m of manifests) {
+      const Model = MODELS[`${m.apiVersion}/${m.kind}`];
+      expect(Model, `${m.apiVersion} ${m.kind}`).toBeDefined();
+      expect(() => new (Model as NonNullable<typeof Model>)(m as never).validate()).not.toThrow();
+    }
+    // The validator is not a rubber stamp: a wrong completion mode fails it.
+    const broken = structuredClone(byName('Job', 'perflab-generators'));
+    (broken.spec as Record<string, unknown>).completionMode = 'Ordered';
+    expect(() => new Job(broken as never).validate()).toThrow(/completionMode/);
+  });
+
+  it('runs one segment per index, as many segments as completions, writing where the merge reads', () => {
+    const job = byName('Job', 'perflab-generators');
+    expect(job.spec).toMatchObject({ completionMode: 'Indexed' });
+    const spec = podSpec(job);
+    const container = spec.containers[0];
+    const segments = Number(container?.env.find((e) => e.name === 'SEGMENTS')?.value);
+    expect(job.spec?.completions).toBe(segments);
+    expect(job.spec?.parallelism).toBe(segments);
+    const args = container?.args.join(' ') ?? '';
+    expect(args).toContain('--segment "$((JOB_COMPLETION_INDEX + 1))/$SEGMENTS"');
+    expect(args).toContain('--out "/results/segment-$JOB_COMPLETION_INDEX"');
+    expect(podSpec(byName('Job', 'perflab-merge')).containers[0]?.args.join(' ')).toContain(
+      'perflab merge /results/segment-*/result.json',
+    );
+    for (const s of [spec, podSpec(byName('Job', 'perflab-merge'))]) {
+      for (const mount of s.containers.flatMap((c) => c.volumeMounts))
+        expect(s.volumes.map((v) => v.name)).toContain(mount.name);
+      for (const v of s.volumes) {
+        if (v.configMap) expect(byName('ConfigMap', v.configMap.name)).toBeDefined();
+        if (v.persistentVolumeClaim)
+          expect(byName('PersistentVolumeClaim', v.persistentVolumeClaim.claimName)).toBeDefined();
+      }
+    }
+    // The segment command's flags are ones perflab run knows.
+    for (const flag of args.match(/--[a-z-]+/g) ?? []) {
+      expect(readFileSync(new URL('../../loadtests/cli/help.ts', import.meta.url), 'utf8')).toContain(flag);
+    }
+  });
+
+  it('ships a scenario that validates', async () => {
+    const text = byName('ConfigMap', 'perflab-scenario').data?.['scenario.js'] ?? '';
+    expect(text).toContain("from 'perflab'");
+    // Installed, 'perflab' is the package; here, point it at the sources.
+    const file = join(mkdtempSync(join(tmpdir(), 'perflab-k8s-')), 'scenario.ts');
+    const source = new URL('../../loadtests/index.js', import.meta.url).pathname;
+    writeFileSync(file, text.replace("from 'perflab'", `from '${source}'`));
+    const s = await loadScenario(file);
+    expect(s.flows[0]?.steps.map((st) => st.name)).toEqual(['products.list', 'products.get']);
+  });
+});
