@@ -150,7 +150,7 @@ describe.each(WIRINGS)('lean tracing, wired as %s', (wiring) => {
     expect(typeof slow!.durationMs).toBe('number');
     const text = await (await request(`${t.app.url}/metrics`, { dispatcher: t.agent })).body.text();
     expect(text).toMatch(
-      /^http_server_slow_requests_total\{http_request_method="GET",http_route="\/api\/log"\} 1$/m,
+      /^perflab_http_server_slow_requests_total\{http_request_method="GET",http_route="\/api\/log"\} 1$/m,
     );
     await t.tracing.forceFlush();
     const span = await t.receiver.waitFor((s) => s.traceId === info.traceId);
