@@ -88,7 +88,7 @@ const headerGetter = {
  * - `wrap(app)`, a request listener around the whole app:
  *   `http.createServer(probes.wrap(app))`. It sees each request before
  *   Express does, which is cheaper: Express 5 gives every request and
- *   response object a hidden class of its own (docs/probes-cost.md), so each
+ *   response object a hidden class of its own (bench/RESULTS.md), so each
  *   property the probe reads after Express has them misses V8's inline
  *   caches, and a middleware also adds a router layer. V8's --log-ic counted
  *   181.3 misses a request with the middleware and 170.0 wrapped (165.5 bare)
