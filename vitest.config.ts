@@ -6,6 +6,15 @@ import { defineConfig } from 'vitest/config';
 const apiTests = ['test/target-app/**/*.test.ts'];
 // The process entry points pick their database from the environment themselves.
 const entryPointTests = ['test/target-app/main.test.ts', 'test/target-app/bin/**/*.test.ts'];
+// The tracing suites run a second time on the stock span pipeline
+// (PERFLAB_TRACER=sdk: the SDK's tracer, BatchSpanProcessor, the official
+// OTLP exporters), the correctness baseline of the lean one.
+const tracingSuites = [
+  'test/probes/tracing/start-tracing.test.ts',
+  'test/probes/tracing/tracing-explicit.test.ts',
+  'test/probes/tracing/semconv.test.ts',
+  'test/probes/target-app.test.ts',
+];
 
 export default defineConfig({
   test: {
@@ -23,6 +32,14 @@ export default defineConfig({
             'test/target-app/!(main.test.ts|bin)/**',
             'test/target-app/!(main).test.ts',
           ],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'probes-sdk',
+          include: tracingSuites,
+          env: { PERFLAB_TRACER: 'sdk' },
         },
       },
       {

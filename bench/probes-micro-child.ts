@@ -11,6 +11,8 @@
  */
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
+import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { BatchSpanProcessor, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { createProbes, startTracing } from '../probes/index.js';
 import {
   SerializedOtlpExporter,
@@ -68,16 +70,36 @@ const droppingProcessor = {
   shutdown: async (): Promise<void> => {},
 };
 
+/** The stock pipeline's export: BatchSpanProcessor and the official serializer, the body discarded. */
+function sdkProcessor(protocol: OtlpProtocol): SpanProcessor {
+  const serializer = protocol === 'http/json' ? JsonTraceSerializer : ProtobufTraceSerializer;
+  return new BatchSpanProcessor(
+    {
+      export: (spans: ReadableSpan[], done: (r: { code: number }) => void) => {
+        serializer.serializeRequest(spans);
+        done({ code: 0 });
+      },
+      shutdown: async () => {},
+    },
+    { scheduledDelayMillis: 5000, maxExportBatchSize: 512, maxQueueSize: 2048 },
+  );
+}
+
 if (config !== 'bare' && config !== 'metrics') {
-  const processors =
+  const processors: SpanProcessor[] =
     config === 'full'
       ? [discardingProcessor('http/protobuf')]
       : config === 'full-json'
         ? [discardingProcessor('http/json')]
-        : config === 'recorded'
-          ? [droppingProcessor]
-          : [];
-  await startTracing({ context: 'explicit', spanProcessors: processors, sampler }, {});
+        : config === 'sdk-full'
+          ? [sdkProcessor('http/protobuf')]
+          : config === 'sdk-full-json'
+            ? [sdkProcessor('http/json')]
+            : config === 'recorded' || config === 'sdk-recorded'
+              ? [droppingProcessor]
+              : [];
+  const tracer = config.startsWith('sdk-') ? 'sdk' : 'lean';
+  await startTracing({ context: 'explicit', spanProcessors: processors, sampler, tracer }, {});
 }
 const probes =
   config === 'bare'

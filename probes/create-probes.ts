@@ -10,7 +10,7 @@ import { createMetrics } from './metrics/probe-metrics.js';
 import { createForRequest } from './http/request-scope.js';
 import { resolveOptions } from './options.js';
 import { createDiagnostics } from './diagnostics.js';
-import { getTracingState, TRACER_NAME } from './tracing/global-tracing-state.js';
+import { getTracingState, TRACER_NAME, TRACER_VERSION } from './tracing/global-tracing-state.js';
 import type { ContextMode, Probes, ProbesOptions, TracingMode } from './types.js';
 
 /**
@@ -28,7 +28,9 @@ export function createProbes(options: ProbesOptions): Probes {
   const { logger, flush } = createLogger(o);
   const diag = createDiagnostics(() => logger);
   const metrics = createMetrics(o.registry, o.exemplars, o.defaultMetrics);
-  const globalTracer = trace.getTracer(TRACER_NAME);
+  const globalTracer = trace.getTracer(TRACER_NAME, TRACER_VERSION);
+  // Tracing started unnamed (probes/register.ts without OTEL_SERVICE_NAME): the app's name is the service's.
+  getTracingState()?.nameService?.(o.serviceName);
   const tracer = (): Tracer => getTracingState()?.tracer ?? globalTracer;
   const mode = (): TracingMode => o.tracing ?? getTracingState()?.mode ?? 'lean';
   const context = (): ContextMode => o.context ?? getTracingState()?.context ?? 'async-local-storage';

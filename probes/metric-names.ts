@@ -2,24 +2,29 @@
  * Every metric name and bucket layout the probes export, in one place.
  * Names follow the OpenTelemetry semantic conventions as Prometheus exposes
  * them (dots become underscores, the unit becomes a suffix, seconds and bytes
- * are the base units). Anything not covered by semconv is prefixed `perflab_`
- * or named after the closest convention.
+ * are the base units). Anything not defined by semconv is prefixed `perflab_`,
+ * even where it sits in a semconv namespace.
  */
 
 export const HTTP_SERVER_REQUEST_DURATION = 'http_server_request_duration_seconds';
 export const HTTP_SERVER_ACTIVE_REQUESTS = 'http_server_active_requests';
 export const HTTP_SERVER_REQUEST_BODY_SIZE = 'http_server_request_body_size_bytes';
 export const HTTP_SERVER_RESPONSE_BODY_SIZE = 'http_server_response_body_size_bytes';
-export const HTTP_SERVER_SLOW_REQUESTS = 'http_server_slow_requests_total';
+export const HTTP_SERVER_SLOW_REQUESTS = 'perflab_http_server_slow_requests_total';
 export const HTTP_SERVER_DB_QUERIES = 'perflab_http_server_db_queries_per_request';
 
 export const DB_CLIENT_OPERATION_DURATION = 'db_client_operation_duration_seconds';
-export const DB_CLIENT_SLOW_QUERIES = 'db_client_slow_queries_total';
+export const DB_CLIENT_SLOW_QUERIES = 'perflab_db_client_slow_queries_total';
+/**
+ * The semconv name as Prometheus exposes it. `promtool check metrics` says a
+ * gauge should not be named `_count` (it reads like a histogram's count
+ * series); the name is semconv's (db.client.connection.count), kept as is.
+ */
 export const DB_CLIENT_CONNECTION_COUNT = 'db_client_connection_count';
 export const DB_CLIENT_CONNECTION_PENDING_REQUESTS = 'db_client_connection_pending_requests';
 
-export const CACHE_HITS = 'cache_hits_total';
-export const CACHE_MISSES = 'cache_misses_total';
+export const CACHE_HITS = 'perflab_cache_hits_total';
+export const CACHE_MISSES = 'perflab_cache_misses_total';
 
 /** Optimization-lab flags of the target app, 1 when on (label `flag`). */
 export const FLAG_ENABLED = 'perflab_flag_enabled';
@@ -28,8 +33,11 @@ export const FLAG_ENABLED = 'perflab_flag_enabled';
 export const LABEL_METHOD = 'http_request_method';
 export const LABEL_ROUTE = 'http_route';
 export const LABEL_STATUS = 'http_response_status_code';
+export const LABEL_URL_SCHEME = 'url_scheme';
+export const LABEL_ERROR_TYPE = 'error_type';
 export const LABEL_DB_OPERATION = 'db_operation_name';
 export const LABEL_DB_COLLECTION = 'db_collection_name';
+export const LABEL_DB_SYSTEM = 'db_system_name';
 export const LABEL_POOL_NAME = 'db_client_connection_pool_name';
 export const LABEL_CONNECTION_STATE = 'db_client_connection_state';
 export const LABEL_CACHE_NAME = 'cache_name';
@@ -55,6 +63,9 @@ export const METHOD_OTHER = '_OTHER';
 export const DB_UNKNOWN = 'unknown';
 /** Label value used once a label has too many distinct values. */
 export const LABEL_OVERFLOW = 'other';
+
+/** `error.type` of a request whose client went away before the response was sent. */
+export const ERROR_ABORTED = 'aborted';
 
 /** Span attribute on the server span: queries the request ran (our own, outside semconv). */
 export const ATTR_PERFLAB_DB_QUERY_COUNT = 'perflab.db.query_count';

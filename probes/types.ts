@@ -29,15 +29,26 @@ export interface PoolStatsLike {
  */
 export interface DbLike extends QueryableLike {
   readonly kind?: string;
+  /** Where the database is, for `server.address`, `server.port` and `db.namespace` on DB spans. */
+  readonly connection?: DbConnectionLike;
   transaction?<T>(fn: (tx: QueryableLike) => Promise<T>): Promise<T>;
   poolStats?(): PoolStatsLike;
+}
+
+/** A database server and the namespace on it (for PostgreSQL: `database`, or `database|schema`). */
+export interface DbConnectionLike {
+  host?: string;
+  port?: number;
+  namespace?: string;
 }
 
 export interface InstrumentDbOptions {
   /** Label for the pool gauges; defaults to `db.kind`, else `default`. */
   poolName?: string;
-  /** `db.system.name` on DB spans; defaults to `postgresql`. */
+  /** `db.system.name` on DB spans and the DB histogram; defaults to `postgresql`. */
   system?: string;
+  /** `server.address`, `server.port` and `db.namespace` on DB spans; defaults to `db.connection`. */
+  connection?: DbConnectionLike;
 }
 
 /** Tracing modes: `lean` (our own spans), `auto` (OpenTelemetry auto-instrumentation), `off`. */

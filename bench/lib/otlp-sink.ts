@@ -44,7 +44,7 @@ export async function startOtlpSink(): Promise<OtlpSink> {
  * be: kept out of the load generator's event loop, receiving a batch cannot
  * delay autocannon's reading of responses, which would count in the latency
  * of the exporting variants only. (Measured on order history, moving it did
- * not change their p99; docs/probes-cost.md.)
+ * not change their p99; bench/RESULTS.md.)
  */
 export async function spawnOtlpSink(core: number): Promise<OtlpSink> {
   const child = spawnTs(core, new URL('../otlp-sink-server.ts', import.meta.url).pathname);

@@ -117,7 +117,7 @@ export function summarize(samples: readonly Sample[], bareName: string): Summary
   return out;
 }
 
-/** The Markdown table bench:probes prints and docs/probes-cost.md quotes. */
+/** The Markdown table bench:probes prints and bench/RESULTS.md quotes. */
 export function formatSummaryTable(title: string, rows: readonly Summary[]): string {
   const lines = [
     `### ${title}`,

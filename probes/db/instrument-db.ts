@@ -2,10 +2,13 @@ import { performance } from 'node:perf_hooks';
 import { context, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import {
   ATTR_DB_COLLECTION_NAME,
+  ATTR_DB_NAMESPACE,
   ATTR_DB_OPERATION_NAME,
   ATTR_DB_QUERY_TEXT,
   ATTR_DB_SYSTEM_NAME,
   ATTR_ERROR_TYPE,
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
   DB_SYSTEM_NAME_VALUE_POSTGRESQL,
 } from '@opentelemetry/semantic-conventions';
 import { ATTR_DB_RESPONSE_RETURNED_ROWS } from '@opentelemetry/semantic-conventions/incubating';
@@ -15,7 +18,13 @@ import { startSpanAt } from '../tracing/lean-tracer.js';
 import { wallMs } from '../tracing/wall-clock.js';
 import { DB_UNKNOWN, LABEL_DB_COLLECTION, LABEL_DB_OPERATION } from '../metric-names.js';
 import { SqlSummarizer, type SqlSummary } from './sql-summary.js';
-import type { DbLike, InstrumentDbOptions, QueryableLike, QueryResultLike } from '../types.js';
+import type {
+  DbConnectionLike,
+  DbLike,
+  InstrumentDbOptions,
+  QueryableLike,
+  QueryResultLike,
+} from '../types.js';
 import type { ProbeDeps } from '../probe-deps.js';
 
 const INSTRUMENTED = Symbol.for('perflab.probes.instrumentedDb');
@@ -23,6 +32,24 @@ const INSTRUMENTED = Symbol.for('perflab.probes.instrumentedDb');
 const BIND = Symbol('perflab.probes.bindDb');
 
 type Bind = (state: RequestState) => unknown;
+
+/** What a wrapped db's queries are recorded against: its system and where it is. */
+interface DbTarget {
+  system: string;
+  host: string | undefined;
+  port: number | undefined;
+  namespace: string | undefined;
+}
+
+function dbTarget(system: string, c: DbConnectionLike | undefined): DbTarget {
+  const port = c?.port;
+  return {
+    system,
+    host: typeof c?.host === 'string' && c.host !== '' ? c.host : undefined,
+    port: typeof port === 'number' && Number.isInteger(port) && port > 0 && port < 65536 ? port : undefined,
+    namespace: typeof c?.namespace === 'string' && c.namespace !== '' ? c.namespace : undefined,
+  };
+}
 
 /** The view of `db` bound to `state`, or undefined when `db` did not come from instrumentDb. */
 export function bindDb<D>(db: D, state: RequestState): D | undefined {
@@ -47,7 +74,7 @@ export function createInstrumentDb(
 
   const runQuery = (
     target: QueryableLike,
-    system: string,
+    system: DbTarget,
     bound: RequestState | undefined,
     text: string,
     params: readonly unknown[] | undefined,
@@ -98,21 +125,24 @@ export function createInstrumentDb(
   // An anonymous function: a named one gets a runtime name-setting call from
   // tsx/esbuild (measured at 3 µs a request when one was made per request).
   const timed =
-    (target: QueryableLike, system: string, bound: RequestState | undefined) =>
+    (target: QueryableLike, system: DbTarget, bound: RequestState | undefined) =>
     (text: string, params?: readonly unknown[]): Promise<QueryResultLike> =>
       runQuery(target, system, bound, text, params);
 
-  const wrapQueryable = <Q extends QueryableLike>(q: Q, system: string, bound: RequestState | undefined): Q =>
-    wrap(q, { query: timed(q, system, bound) });
+  const wrapQueryable = <Q extends QueryableLike>(
+    q: Q,
+    system: DbTarget,
+    bound: RequestState | undefined,
+  ): Q => wrap(q, { query: timed(q, system, bound) });
 
   const transaction =
-    (db: DbLike, system: string, bound: RequestState | undefined) =>
+    (db: DbLike, system: DbTarget, bound: RequestState | undefined) =>
     <T>(fn: (tx: QueryableLike) => Promise<T>): Promise<T> =>
       db.transaction!((tx) => fn(wrapQueryable(tx, system, bound)));
 
   return function instrumentDb<D extends DbLike>(db: D, opts: InstrumentDbOptions = {}): D {
     if ((db as Record<symbol, unknown>)[INSTRUMENTED]) return db;
-    const system = opts.system ?? DB_SYSTEM_NAME_VALUE_POSTGRESQL;
+    const system = dbTarget(opts.system ?? DB_SYSTEM_NAME_VALUE_POSTGRESQL, opts.connection ?? db.connection);
     const poolName = opts.poolName ?? (typeof db.kind === 'string' ? db.kind : 'default');
     if (typeof db.poolStats === 'function') deps.metrics.pools.set(poolName, () => db.poolStats!());
     const hasTransaction = typeof db.transaction === 'function';
@@ -210,6 +240,7 @@ function wrap<T extends object>(target: T, overrides: Record<PropertyKey, unknow
 
 interface QueryProbe {
   text: string;
+  system: string;
   summary: SqlSummary;
   start: number;
   span: Span | undefined;
@@ -221,7 +252,7 @@ function startQuery(
   deps: ProbeDeps,
   summarizer: SqlSummarizer,
   text: string,
-  system: string,
+  system: DbTarget,
   bound: RequestState | undefined,
 ): QueryProbe {
   const summary = summarizer.summarize(text);
@@ -240,7 +271,10 @@ function startQuery(
     if (parent && trace.getSpan(parent)) {
       span = startSpanAt(deps.tracer(), summary.spanName, CLIENT, parent, start);
       if (span.isRecording()) {
-        span.setAttribute(ATTR_DB_SYSTEM_NAME, system);
+        span.setAttribute(ATTR_DB_SYSTEM_NAME, system.system);
+        if (system.namespace !== undefined) span.setAttribute(ATTR_DB_NAMESPACE, system.namespace);
+        if (system.host !== undefined) span.setAttribute(ATTR_SERVER_ADDRESS, system.host);
+        if (system.port !== undefined) span.setAttribute(ATTR_SERVER_PORT, system.port);
         span.setAttribute(ATTR_DB_QUERY_TEXT, text.length > MAX_SQL ? text.slice(0, MAX_SQL) : text);
         span.setAttribute(ATTR_DB_OPERATION_NAME, summary.operation);
         if (summary.collection !== DB_UNKNOWN) span.setAttribute(ATTR_DB_COLLECTION_NAME, summary.collection);
@@ -249,7 +283,7 @@ function startQuery(
       if (mode === 'auto') ctx = trace.setSpan(parent, span);
     }
   }
-  return { text, summary, start, span, ctx, state };
+  return { text, system: system.system, summary, start, span, ctx, state };
 }
 
 function finishQuery(
@@ -272,7 +306,8 @@ function finishQuery(
       atMs = wallMs(now);
     }
     const h = deps.metrics.dbDuration;
-    h.observe(h.series(p.summary.operation, p.summary.collection), seconds, traceId, spanId, atMs);
+    const series = h.series(p.summary.operation, p.summary.collection, p.system);
+    h.observe(series, seconds, traceId, spanId, atMs);
     const rowCount = result ? (result.rowCount ?? result.rows?.length ?? null) : null;
     if (p.span) {
       if (p.span.isRecording()) {
@@ -303,6 +338,7 @@ function finishQuery(
           rowCount,
           trace_id: traceId,
           span_id: spanId,
+          trace_flags: traceId === undefined ? undefined : '01',
         },
         'slow query',
       );

@@ -13,15 +13,21 @@ import {
   ATTR_CLIENT_ADDRESS,
   ATTR_ERROR_TYPE,
   ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_REQUEST_METHOD_ORIGINAL,
   ATTR_HTTP_RESPONSE_STATUS_CODE,
   ATTR_HTTP_ROUTE,
   ATTR_NETWORK_PROTOCOL_VERSION,
   ATTR_SERVER_ADDRESS,
   ATTR_SERVER_PORT,
   ATTR_URL_PATH,
+  ATTR_URL_QUERY,
   ATTR_URL_SCHEME,
   ATTR_USER_AGENT_ORIGINAL,
 } from '@opentelemetry/semantic-conventions';
+import {
+  ATTR_USER_AGENT_SYNTHETIC_TYPE,
+  USER_AGENT_SYNTHETIC_TYPE_VALUE_TEST,
+} from '@opentelemetry/semantic-conventions/incubating';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import {
   attachState,
@@ -34,7 +40,15 @@ import {
 import { invalidOption } from '../../common/perflab-error.js';
 import { normalizeMethod } from './http-method.js';
 import { OPTION_ERROR } from '../options.js';
-import { ATTR_PERFLAB_DB_QUERY_COUNT, LABEL_METHOD, LABEL_ROUTE } from '../metric-names.js';
+import {
+  ATTR_PERFLAB_DB_QUERY_COUNT,
+  ERROR_ABORTED,
+  LABEL_METHOD,
+  LABEL_ROUTE,
+  METHOD_OTHER,
+  ROUTE_UNMATCHED,
+} from '../metric-names.js';
+import { redactQuery } from './url-query.js';
 import { routeTemplate } from './route-template.js';
 import { endSpan } from '../tracing/lean-span.js';
 import { startSpanAt } from '../tracing/lean-tracer.js';
@@ -74,7 +88,7 @@ const headerGetter = {
  * - `wrap(app)`, a request listener around the whole app:
  *   `http.createServer(probes.wrap(app))`. It sees each request before
  *   Express does, which is cheaper: Express 5 gives every request and
- *   response object a hidden class of its own (docs/probes-cost.md), so each
+ *   response object a hidden class of its own (bench/RESULTS.md), so each
  *   property the probe reads after Express has them misses V8's inline
  *   caches, and a middleware also adds a router layer. V8's --log-ic counted
  *   181.3 misses a request with the middleware and 170.0 wrapped (165.5 bare)
@@ -132,15 +146,19 @@ function createRequestStart(
       // V8's inline caches (see createHttpProbe).
       const method = req.method ?? 'GET';
       s.method = method;
+      const normalized = normalizeMethod(method);
       const headers = req.headers;
+      const socket = req.socket as IncomingMessage['socket'] & { encrypted?: boolean };
+      const scheme = socket.encrypted ? 'https' : 'http';
+      s.scheme = scheme;
       const length = headers['content-length'];
       if (length !== undefined) s.requestBytes = Number(length);
       if (mode === 'lean') {
         const parent = carriesContext(headers)
           ? propagation.extract(ROOT_CONTEXT, headers, headerGetter)
           : ROOT_CONTEXT;
-        const span = startSpanAt(tracer(), method, SERVER, parent, start);
-        if (span.isRecording()) startAttributes(span, req, method, headers);
+        const span = startSpanAt(tracer(), spanMethod(normalized), SERVER, parent, start);
+        if (span.isRecording()) startAttributes(span, req, method, normalized, scheme, headers);
         s.span = span;
         s.ctx = contextWithSpan(parent, span);
         s.ownSpan = true;
@@ -160,7 +178,9 @@ function createRequestStart(
           diag.report('middleware.finish', err);
         }
       });
-      m.active.value++;
+      const active = m.active.series(normalized, scheme);
+      active.value++;
+      s.active = active;
       return s;
     } catch (err) {
       diag.report('middleware.start', err);
@@ -174,17 +194,20 @@ function end(deps: ProbeDeps, req: IncomingMessage, res: ServerResponse, state: 
   const { options: o, metrics: m, logger, diag } = deps;
   const now = performance.now();
   const seconds = (now - state.startMs) / 1000;
-  m.active.value--;
+  if (state.active) state.active.value--;
   const method = normalizeMethod(state.method);
   let route: string;
   try {
     route = routeTemplate(req as Request);
   } catch (err) {
     diag.report('route', err);
-    route = 'unmatched';
+    route = ROUTE_UNMATCHED;
   }
-  const status = res.statusCode;
+  // A response the client went away from was never sent: no status code, an error.
   const aborted = !res.writableFinished;
+  const code = res.statusCode;
+  const status = aborted ? '' : code;
+  const errorType = aborted ? ERROR_ABORTED : code >= 500 ? String(code) : '';
 
   let traceId: string | undefined;
   let spanId: string | undefined;
@@ -197,7 +220,8 @@ function end(deps: ProbeDeps, req: IncomingMessage, res: ServerResponse, state: 
       atMs = wallMs(now);
     }
   }
-  m.httpDuration.observe(m.httpDuration.series(method, route, status), seconds, traceId, spanId, atMs);
+  const h = m.httpDuration;
+  h.observe(h.series(method, route, status, state.scheme, errorType), seconds, traceId, spanId, atMs);
   const reqSize = state.requestBytes;
   if (reqSize >= 0) m.httpRequestSize.observe(m.httpRequestSize.series(method, route), reqSize);
   const resSize = Number(res.getHeader('content-length'));
@@ -207,12 +231,13 @@ function end(deps: ProbeDeps, req: IncomingMessage, res: ServerResponse, state: 
 
   if (state.ownSpan && span) {
     if (span.isRecording()) {
-      span.updateName(route === 'unmatched' ? method : serverSpanName(method, route));
-      if (route !== 'unmatched') span.setAttribute(ATTR_HTTP_ROUTE, route);
-      span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
+      const name = spanMethod(method);
+      span.updateName(route === ROUTE_UNMATCHED ? name : serverSpanName(name, route));
+      if (route !== ROUTE_UNMATCHED) span.setAttribute(ATTR_HTTP_ROUTE, route);
+      if (status !== '') span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
       if (queries >= 0) span.setAttribute(ATTR_PERFLAB_DB_QUERY_COUNT, queries);
-      if (status >= 500 || aborted) {
-        span.setAttribute(ATTR_ERROR_TYPE, aborted ? 'aborted' : String(status));
+      if (errorType !== '') {
+        span.setAttribute(ATTR_ERROR_TYPE, errorType);
         span.setStatus({ code: SpanStatusCode.ERROR });
       }
     }
@@ -229,12 +254,19 @@ function end(deps: ProbeDeps, req: IncomingMessage, res: ServerResponse, state: 
         queries,
         trace_id: traceId,
         span_id: spanId,
+        trace_flags: traceId === undefined ? undefined : SAMPLED,
       },
       'slow request',
     );
   } else if (o.accessLog) {
     logger.info(
-      { http: { method, route, status }, durationMs: ms, trace_id: traceId, span_id: spanId },
+      {
+        http: { method, route, status },
+        durationMs: ms,
+        trace_id: traceId,
+        span_id: spanId,
+        trace_flags: traceId === undefined ? undefined : SAMPLED,
+      },
       'request',
     );
   }
@@ -244,7 +276,7 @@ function end(deps: ProbeDeps, req: IncomingMessage, res: ServerResponse, state: 
       o.onRequest({
         method,
         route,
-        statusCode: status,
+        statusCode: code,
         durationSeconds: seconds,
         queries,
         traceId,
@@ -253,6 +285,14 @@ function end(deps: ProbeDeps, req: IncomingMessage, res: ServerResponse, state: 
       diag.report('onRequest', err);
     }
   }
+}
+
+/** trace_flags on the probes' own log lines, which carry trace ids only for sampled spans. */
+const SAMPLED = '01';
+
+/** The method in a span name: semconv names a request with a method outside the known set `HTTP`. */
+function spanMethod(normalized: string): string {
+  return normalized === METHOD_OTHER ? 'HTTP' : normalized;
 }
 
 /*
@@ -310,24 +350,37 @@ function parseHost(host: string): void {
   lastHost = host;
 }
 
+/** The User-Agent prefix of perflab's own load engine: its requests are synthetic test traffic. */
+const LOAD_ENGINE_AGENT = 'perflab/';
+
 function startAttributes(
   span: Span,
   req: IncomingMessage & { originalUrl?: string },
   method: string,
+  normalized: string,
+  scheme: string,
   headers: IncomingHttpHeaders,
 ): void {
   parseHost(headers.host ?? '');
   const ua = headers['user-agent'];
-  const socket = req.socket as IncomingMessage['socket'] & { encrypted?: boolean };
-  span.setAttribute(ATTR_HTTP_REQUEST_METHOD, normalizeMethod(method));
-  span.setAttribute(ATTR_URL_PATH, pathOf(req.originalUrl ?? req.url ?? '/'));
-  span.setAttribute(ATTR_URL_SCHEME, socket.encrypted ? 'https' : 'http');
+  const url = req.originalUrl ?? req.url ?? '/';
+  const q = url.indexOf('?');
+  span.setAttribute(ATTR_HTTP_REQUEST_METHOD, normalized);
+  if (method !== normalized) span.setAttribute(ATTR_HTTP_REQUEST_METHOD_ORIGINAL, method);
+  span.setAttribute(ATTR_URL_PATH, q < 0 ? url : url.slice(0, q));
+  if (q >= 0) span.setAttribute(ATTR_URL_QUERY, redactQuery(url.slice(q + 1)));
+  span.setAttribute(ATTR_URL_SCHEME, scheme);
   span.setAttribute(ATTR_SERVER_ADDRESS, lastAddress);
   span.setAttribute(ATTR_NETWORK_PROTOCOL_VERSION, req.httpVersion);
   if (lastPort >= 0) span.setAttribute(ATTR_SERVER_PORT, lastPort);
-  const peer = socket.remoteAddress;
+  const peer = req.socket.remoteAddress;
   if (peer) span.setAttribute(ATTR_CLIENT_ADDRESS, peer);
-  if (ua) span.setAttribute(ATTR_USER_AGENT_ORIGINAL, ua);
+  if (ua) {
+    span.setAttribute(ATTR_USER_AGENT_ORIGINAL, ua);
+    if (ua.startsWith(LOAD_ENGINE_AGENT)) {
+      span.setAttribute(ATTR_USER_AGENT_SYNTHETIC_TYPE, USER_AGENT_SYNTHETIC_TYPE_VALUE_TEST);
+    }
+  }
 }
 
 function pathOf(url: string): string {

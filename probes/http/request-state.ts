@@ -22,6 +22,10 @@ export interface RequestState {
   method: string;
   /** Content-Length of the request body; -1 when absent. */
   requestBytes: number;
+  /** `http` or `https`. */
+  scheme: string;
+  /** The in-flight counter this request incremented. */
+  active: { value: number } | undefined;
   /** Whether the HTTP probe made the span (lean mode) and so ends it. */
   ownSpan: boolean;
 }
@@ -40,6 +44,8 @@ export function newRequestState(tracked: boolean): RequestState {
     startMs: 0,
     method: 'GET',
     requestBytes: -1,
+    scheme: 'http',
+    active: undefined,
     ownSpan: false,
   };
 }

@@ -57,7 +57,7 @@ export interface Series {
 export interface LeanHistogramConfig {
   name: string;
   help: string;
-  /** One to three label names, in the order series() takes their values. */
+  /** One to five label names, in the order series() takes their values. */
   labelNames: readonly string[];
   buckets: readonly number[];
   exemplars: boolean;
@@ -79,8 +79,8 @@ export class LeanHistogram {
   private all: Series[] = [];
 
   constructor(c: LeanHistogramConfig) {
-    if (c.labelNames.length < 1 || c.labelNames.length > 3) {
-      throw new RangeError(`histogram ${c.name}: 1 to 3 label names, got ${c.labelNames.length}`);
+    if (c.labelNames.length < 1 || c.labelNames.length > 5) {
+      throw new RangeError(`histogram ${c.name}: 1 to 5 label names, got ${c.labelNames.length}`);
     }
     this.name = c.name;
     this.help = c.help;
@@ -91,8 +91,18 @@ export class LeanHistogram {
     c.registry.registerMetric(this as never);
   }
 
-  /** The series for these label values (in labelNames order), made on first use. */
-  series(a: LabelValue, b: LabelValue = '', c: LabelValue = ''): Series {
+  /**
+   * The series for these label values (in labelNames order), made on first
+   * use. An empty value leaves its label off the series (an attribute that
+   * does not apply, such as `error_type` on a request that succeeded).
+   */
+  series(
+    a: LabelValue,
+    b: LabelValue = '',
+    c: LabelValue = '',
+    d: LabelValue = '',
+    e: LabelValue = '',
+  ): Series {
     // Unrolled by depth: no key string and no array per call.
     const depth = this.labelNames.length;
     const root = this.root;
@@ -102,7 +112,13 @@ export class LeanHistogram {
     if (depth === 2) return (l2.get(b) as Series | undefined) ?? this.create(l2, b, [a, b]);
     let l3 = l2.get(b) as Level | undefined;
     if (!l3) l2.set(b, (l3 = new Map()));
-    return (l3.get(c) as Series | undefined) ?? this.create(l3, c, [a, b, c]);
+    if (depth === 3) return (l3.get(c) as Series | undefined) ?? this.create(l3, c, [a, b, c]);
+    let l4 = l3.get(c) as Level | undefined;
+    if (!l4) l3.set(c, (l4 = new Map()));
+    if (depth === 4) return (l4.get(d) as Series | undefined) ?? this.create(l4, d, [a, b, c, d]);
+    let l5 = l4.get(d) as Level | undefined;
+    if (!l5) l4.set(d, (l5 = new Map()));
+    return (l5.get(e) as Series | undefined) ?? this.create(l5, e, [a, b, c, d, e]);
   }
 
   /**
@@ -173,7 +189,9 @@ export class LeanHistogram {
 
   private create(level: Level, key: LabelValue, values: readonly LabelValue[]): Series {
     const labels: Record<string, LabelValue> = {};
-    this.labelNames.forEach((n, i) => (labels[n] = values[i]!));
+    this.labelNames.forEach((n, i) => {
+      if (values[i] !== '') labels[n] = values[i]!;
+    });
     const s: Series = {
       labels,
       counts: new Float64Array(this.le.length),

@@ -16,15 +16,38 @@ export interface ProbeMetrics {
   dbSlow: Counter<string>;
   cacheHits: Counter<string>;
   cacheMisses: Counter<string>;
-  /** Live count behind http_server_active_requests, read at scrape time. */
-  active: { value: number };
+  /** Live counts behind http_server_active_requests, read at scrape time. */
+  active: ActiveRequests;
   /** Pool stats readers behind the pool gauges, read at scrape time. */
   pools: Map<string, () => PoolStatsLike>;
 }
 
+/** One in-flight count per method and scheme: the request keeps its counter and decrements it. */
+export interface ActiveCount {
+  value: number;
+}
+
+export class ActiveRequests {
+  readonly #byMethod = new Map<string, Map<string, ActiveCount>>();
+
+  /** The counter of one method (normalized) and scheme, made on first use. */
+  series(method: string, scheme: string): ActiveCount {
+    let byScheme = this.#byMethod.get(method);
+    if (!byScheme) this.#byMethod.set(method, (byScheme = new Map()));
+    let count = byScheme.get(scheme);
+    if (!count) byScheme.set(scheme, (count = { value: 0 }));
+    return count;
+  }
+
+  *entries(): Generator<[method: string, scheme: string, count: number]> {
+    for (const [method, byScheme] of this.#byMethod)
+      for (const [scheme, c] of byScheme) yield [method, scheme, c.value];
+  }
+}
+
 export function createMetrics(registry: Registry, exemplars: boolean, defaultMetrics: boolean): ProbeMetrics {
   const registers = [registry];
-  const active = { value: 0 };
+  const active = new ActiveRequests();
   const pools = new Map<string, () => PoolStatsLike>();
 
   const m: ProbeMetrics = {
@@ -34,7 +57,7 @@ export function createMetrics(registry: Registry, exemplars: boolean, defaultMet
     httpDuration: new LeanHistogram({
       name: N.HTTP_SERVER_REQUEST_DURATION,
       help: 'Duration of HTTP server requests.',
-      labelNames: [N.LABEL_METHOD, N.LABEL_ROUTE, N.LABEL_STATUS],
+      labelNames: [N.LABEL_METHOD, N.LABEL_ROUTE, N.LABEL_STATUS, N.LABEL_URL_SCHEME, N.LABEL_ERROR_TYPE],
       buckets: [...N.DURATION_BUCKETS],
       exemplars,
       registry,
@@ -72,7 +95,7 @@ export function createMetrics(registry: Registry, exemplars: boolean, defaultMet
     dbDuration: new LeanHistogram({
       name: N.DB_CLIENT_OPERATION_DURATION,
       help: 'Duration of database client operations.',
-      labelNames: [N.LABEL_DB_OPERATION, N.LABEL_DB_COLLECTION],
+      labelNames: [N.LABEL_DB_OPERATION, N.LABEL_DB_COLLECTION, N.LABEL_DB_SYSTEM],
       buckets: [...N.DURATION_BUCKETS],
       exemplars,
       registry,
@@ -100,9 +123,11 @@ export function createMetrics(registry: Registry, exemplars: boolean, defaultMet
   new Gauge({
     name: N.HTTP_SERVER_ACTIVE_REQUESTS,
     help: 'Number of HTTP server requests in flight.',
+    labelNames: [N.LABEL_METHOD, N.LABEL_URL_SCHEME],
     registers,
     collect() {
-      this.set(active.value);
+      for (const [method, scheme, count] of active.entries())
+        this.set({ [N.LABEL_METHOD]: method, [N.LABEL_URL_SCHEME]: scheme }, count);
     },
   });
   new Gauge({

@@ -5,8 +5,15 @@ import type { ContextMode, TracingMode } from '../types.js';
 export interface TracingState {
   mode: Exclude<TracingMode, 'off'>;
   context: ContextMode;
-  /** The tracer the probes make their spans with (a LeanTracer in lean mode). */
+  /** The span pipeline: `lean` (LeanTracer and our OTLP writers) or `sdk` (the SDK's, stock). */
+  pipeline: 'lean' | 'sdk';
+  /** The tracer the probes make their spans with (a LeanTracer in lean mode, unless the pipeline is `sdk`). */
   tracer?: Tracer;
+  /**
+   * Names the resource's service when tracing started without a name (see
+   * ServiceResource); absent when it started with one.
+   */
+  nameService?(name: string): boolean;
   forceFlush(): Promise<void>;
   shutdown(): Promise<void>;
 }
@@ -22,3 +29,5 @@ export function setTracingState(state: TracingState | undefined): void {
 }
 
 export const TRACER_NAME = 'perflab-probes';
+/** The instrumentation scope's version: the package version (a test keeps them equal). */
+export const TRACER_VERSION = '0.1.0';

@@ -335,7 +335,7 @@ export class LeanSpan implements Span, ReadableSpan {
 /** span.end() at the performance.now() reading `perf` the caller has just taken. */
 export function endSpan(span: Span, perf: number): void {
   if (span instanceof LeanSpan) span.endAt(perf);
-  else span.end();
+  else span.end(wallMs(perf));
 }
 
 function isTimeInput(v: unknown): v is TimeInput {

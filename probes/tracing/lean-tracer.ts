@@ -25,6 +25,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { LeanSpan, type SpanHome } from './lean-span.js';
 import { PooledIdGenerator } from './pooled-ids.js';
+import { wallMs } from './wall-clock.js';
 
 export interface LeanTracerConfig extends Omit<SpanHome, 'attributeCountLimit'> {
   sampler: Sampler;
@@ -141,7 +142,11 @@ export class LeanTracer implements Tracer {
 const NO_ATTRIBUTES: Readonly<Attributes> = Object.freeze({});
 const NO_LINKS: readonly Link[] = Object.freeze([]);
 
-/** tracer.startSpan(), at the reading `perfNow` when the tracer is a LeanTracer. */
+/**
+ * tracer.startSpan() at the reading `perfNow`: any other tracer (the SDK's)
+ * is given it as the start time, so both pipelines time spans from the same
+ * clock reading.
+ */
 export function startSpanAt(
   tracer: Tracer,
   name: string,
@@ -151,7 +156,7 @@ export function startSpanAt(
 ): Span {
   return tracer instanceof LeanTracer
     ? tracer.startSpanAt(name, options, ctx, perfNow)
-    : tracer.startSpan(name, options, ctx);
+    : tracer.startSpan(name, { ...options, startTime: wallMs(perfNow) }, ctx);
 }
 
 /** A span context this tracer made: its ids came from the generator or a valid parent. */

@@ -18,15 +18,35 @@ import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import { invalidOption, PerflabError } from '../../common/perflab-error.js';
 import { LeanTracer, samplerFromEnv } from './lean-tracer.js';
 import { CONTEXT_MODES } from '../options.js';
-import { getTracingState, setTracingState, TRACER_NAME, type TracingState } from './global-tracing-state.js';
+import {
+  getTracingState,
+  setTracingState,
+  TRACER_NAME,
+  TRACER_VERSION,
+  type TracingState,
+} from './global-tracing-state.js';
+import { ServiceResource } from './service-resource.js';
 import type { ContextMode } from '../types.js';
 import { subscribeUndici } from '../http/undici-client.js';
 
 export interface StartTracingOptions {
-  /** service.name. Env: OTEL_SERVICE_NAME. Default `unknown_service:node`. */
+  /**
+   * service.name. Env: OTEL_SERVICE_NAME. Without either, the first
+   * createProbes({ serviceName }) names it (before any span is exported),
+   * else it stays `unknown_service:node`.
+   */
   serviceName?: string;
   /** `lean` (our spans), `auto` (OpenTelemetry auto-instrumentations) or `off`. Env: PERFLAB_TRACING. Default `lean`. */
   mode?: 'lean' | 'auto' | 'off';
+  /**
+   * The span pipeline. `lean`: the probes' spans from LeanTracer, exported
+   * through SerializingSpanProcessor and our OTLP writers. `sdk`: the SDK's
+   * own tracer, BatchSpanProcessor and the official OTLP exporter packages,
+   * the same probes otherwise; the correctness fallback, and the baseline to
+   * compare against on every OpenTelemetry upgrade. Env: PERFLAB_TRACER.
+   * Default `lean`.
+   */
+  tracer?: TracerPipeline;
   /**
    * Where spans go. Default: OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT or
    * OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is set (or OTEL_TRACES_EXPORTER=console),
@@ -49,8 +69,13 @@ export interface StartTracingOptions {
   context?: ContextMode;
 }
 
+export type TracerPipeline = 'lean' | 'sdk';
+const PIPELINES: readonly TracerPipeline[] = ['lean', 'sdk'];
+
 export interface TracingHandle {
   readonly mode: 'lean' | 'auto' | 'off';
+  /** The span pipeline in use (the `tracer` option, PERFLAB_TRACER). */
+  readonly pipeline: TracerPipeline;
   readonly context: ContextMode;
   readonly provider: NodeTracerProvider | undefined;
   forceFlush(): Promise<void>;
@@ -81,6 +106,11 @@ export async function startTracing(
     throw invalidOption(CODE, 'context (PERFLAB_CONTEXT)', `one of ${CONTEXT_MODES.join(', ')}`, contextMode);
   }
   const context = contextMode as ContextMode;
+  const pipeline = options.tracer ?? (env.PERFLAB_TRACER?.trim() || 'lean');
+  if (!PIPELINES.includes(pipeline as TracerPipeline)) {
+    throw invalidOption(CODE, 'tracer (PERFLAB_TRACER)', `one of ${PIPELINES.join(', ')}`, pipeline);
+  }
+  const tracerKind = pipeline as TracerPipeline;
   if (context === 'explicit' && mode === 'auto') {
     throw new PerflabError(
       CODE,
@@ -90,8 +120,10 @@ export async function startTracing(
   // Validated before the already-started check, so a bad value is never ignored.
   const existing = getTracingState();
   if (existing) return { ...existing, provider: undefined };
-  if (mode === 'off')
-    return { mode, context, provider: undefined, forceFlush: async () => {}, shutdown: async () => {} };
+  if (mode === 'off') {
+    const noop = async () => {};
+    return { mode, context, pipeline: tracerKind, provider: undefined, forceFlush: noop, shutdown: noop };
+  }
 
   if (env.OTEL_LOG_LEVEL) {
     const level = DiagLogLevel[env.OTEL_LOG_LEVEL.toUpperCase() as keyof typeof DiagLogLevel];
@@ -99,14 +131,17 @@ export async function startTracing(
   }
 
   const serviceName = options.serviceName ?? (env.OTEL_SERVICE_NAME?.trim() || undefined);
-  const resource = defaultResource()
+  const detected = defaultResource()
     .merge(detectResources({ detectors: [envDetector] }))
     .merge(serviceName ? resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName }) : null);
+  // Unnamed here, the app names it later through createProbes({ serviceName }).
+  const unnamed = serviceName ? undefined : new ServiceResource(detected);
+  const resource = unnamed ?? detected;
 
   const processors: SpanProcessor[] = [...(options.spanProcessors ?? [])];
   const exporting = options.exporter
     ? batching(options.exporter, options.simpleProcessor)
-    : await processorFromEnv(env, options.simpleProcessor);
+    : await processorFromEnv(env, options.simpleProcessor, tracerKind);
   if (exporting) processors.push(exporting);
   const sampler = options.sampler ?? samplerFromEnv(env, (message) => diag.warn(message));
   const provider = new NodeTracerProvider({ resource, spanProcessors: processors, sampler });
@@ -126,14 +161,18 @@ export async function startTracing(
   let tracer: Tracer | undefined;
   if (mode === 'lean') {
     // The probes' own spans: same processors, sampler and resource as the
-    // provider's, made cheaper (see LeanTracer). Other code's spans stay the SDK's.
-    tracer = new LeanTracer({
-      resource,
-      instrumentationScope: { name: TRACER_NAME },
-      processors,
-      sampler,
-      attributeCountLimit: countLimit(env),
-    });
+    // provider's, made cheaper (see LeanTracer), or the SDK's own tracer.
+    // Other code's spans stay the SDK's.
+    tracer =
+      tracerKind === 'sdk'
+        ? provider.getTracer(TRACER_NAME, TRACER_VERSION)
+        : new LeanTracer({
+            resource,
+            instrumentationScope: { name: TRACER_NAME, version: TRACER_VERSION },
+            processors,
+            sampler,
+            attributeCountLimit: countLimit(env),
+          });
     unsubscribe = subscribeUndici(
       tracer,
       (hook, err) => diag.warn(`perflab probe hook ${hook} failed`, err),
@@ -147,7 +186,9 @@ export async function startTracing(
   const state: TracingState = {
     mode,
     context,
+    pipeline: tracerKind,
     ...(tracer ? { tracer } : {}),
+    ...(unnamed ? { nameService: (name: string) => unnamed.nameService(name) } : {}),
     forceFlush: () => provider.forceFlush().catch((err: unknown) => diag.warn('span flush failed', err)),
     shutdown: async () => {
       if (stopped) return;
@@ -176,18 +217,29 @@ function batching(exporter: SpanExporter, simple: boolean | undefined): SpanProc
 
 /**
  * OTLP/HTTP when an endpoint is configured (spans serialized in short runs as they end, see
- * SerializingSpanProcessor), the console when OTEL_TRACES_EXPORTER says so,
+ * SerializingSpanProcessor; with the `sdk` pipeline, BatchSpanProcessor and the
+ * official exporter), the console when OTEL_TRACES_EXPORTER says so,
  * otherwise nothing.
  */
-async function processorFromEnv(env: Env, simple: boolean | undefined): Promise<SpanProcessor | undefined> {
+async function processorFromEnv(
+  env: Env,
+  simple: boolean | undefined,
+  pipeline: TracerPipeline,
+): Promise<SpanProcessor | undefined> {
   const kind = env.OTEL_TRACES_EXPORTER?.trim();
   if (kind === 'none') return undefined;
   if (kind === 'console') return batching(new ConsoleSpanExporter(), simple);
   if (!env.OTEL_EXPORTER_OTLP_ENDPOINT && !env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) return undefined;
-  const [
-    { SerializedOtlpExporter, otlpProtocolFromEnv },
-    { SerializingSpanProcessor, batchSettingsFromEnv },
-  ] = await Promise.all([import('./otlp/otlp-exporter.js'), import('./otlp/serializing-processor.js')]);
+  const { SerializedOtlpExporter, otlpProtocolFromEnv } = await import('./otlp/otlp-exporter.js');
+  if (pipeline === 'sdk') {
+    // The official exporters read the OTEL_EXPORTER_OTLP_* settings themselves.
+    const exporter =
+      otlpProtocolFromEnv(env) === 'http/json'
+        ? new (await import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter()
+        : new (await import('@opentelemetry/exporter-trace-otlp-proto')).OTLPTraceExporter();
+    return batching(exporter, simple);
+  }
+  const { SerializingSpanProcessor, batchSettingsFromEnv } = await import('./otlp/serializing-processor.js');
   const settings = batchSettingsFromEnv(env);
   return new SerializingSpanProcessor(
     new SerializedOtlpExporter(otlpProtocolFromEnv(env)),

@@ -33,6 +33,7 @@ export function createPgDb(options: PgOptions): Db {
   const root = wrap(pool);
   return {
     kind: 'postgres',
+    connection: connectionOf(options.connectionString, options.schema),
     async query<Row>(text: string, params?: readonly unknown[]) {
       if (!gate.limited()) return root.query<Row>(text, params);
       await gate.acquire();
@@ -105,5 +106,30 @@ function createGate() {
       max = n ?? Infinity;
       wake();
     },
+  };
+}
+
+/**
+ * The server and database a connection string names, for the DB spans'
+ * `server.address`, `server.port` and `db.namespace` (`database|schema` when a
+ * schema is set). Nothing when the string is not a URL (a key=value string).
+ */
+function connectionOf(
+  connectionString: string,
+  schema: string | undefined,
+): { host?: string; port: number; namespace?: string } | undefined {
+  let url: URL;
+  try {
+    url = new URL(connectionString);
+  } catch {
+    return undefined;
+  }
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const database = decodeURIComponent(url.pathname.slice(1));
+  const namespace = database && schema ? `${database}|${schema}` : database || undefined;
+  return {
+    ...(host ? { host } : {}),
+    port: url.port ? Number(url.port) : 5432,
+    ...(namespace ? { namespace } : {}),
   };
 }

@@ -21,6 +21,8 @@ export interface PoolStats {
  */
 export interface Db extends Queryable {
   readonly kind: 'postgres' | 'pglite';
+  /** The server and database (PostgreSQL only), for the probes' DB spans. */
+  readonly connection?: { host?: string; port?: number; namespace?: string };
   /** Runs fn inside BEGIN/COMMIT on one connection; rolls back if fn throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /** Connection-pool gauges; PGlite reports a pool of one. */

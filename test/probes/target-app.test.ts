@@ -102,20 +102,28 @@ describe('probes in the target app', () => {
     const text = await probes.registry.metrics();
     const http = series(text, `${N.HTTP_SERVER_REQUEST_DURATION}_count`);
     for (const s of [
-      'http_request_method="GET",http_route="/api/orders",http_response_status_code="200"',
-      'http_request_method="POST",http_route="/api/orders",http_response_status_code="201"',
-      'http_request_method="GET",http_route="/api/orders/:id",http_response_status_code="200"',
-      'http_request_method="GET",http_route="/api/orders/:id",http_response_status_code="404"',
-      'http_request_method="GET",http_route="/api/orders/:id",http_response_status_code="401"',
-      'http_request_method="GET",http_route="unmatched",http_response_status_code="404"',
+      'http_request_method="GET",http_route="/api/orders",http_response_status_code="200",url_scheme="http"',
+      'http_request_method="POST",http_route="/api/orders",http_response_status_code="201",url_scheme="http"',
+      'http_request_method="GET",http_route="/api/orders/:id",http_response_status_code="200",url_scheme="http"',
+      'http_request_method="GET",http_route="/api/orders/:id",http_response_status_code="404",url_scheme="http"',
+      'http_request_method="GET",http_route="/api/orders/:id",http_response_status_code="401",url_scheme="http"',
+      'http_request_method="GET",http_route="unmatched",http_response_status_code="404",url_scheme="http"',
     ]) {
       expect(http).toContain(s);
     }
     const db = series(text, `${N.DB_CLIENT_OPERATION_DURATION}_count`);
-    expect(db).toContain('db_operation_name="SELECT",db_collection_name="orders"');
-    expect(db).toContain('db_operation_name="INSERT",db_collection_name="orders"');
-    expect(db).toContain('db_operation_name="INSERT",db_collection_name="order_items"');
-    expect(db).toContain('db_operation_name="UPDATE",db_collection_name="products"');
+    expect(db).toContain(
+      'db_operation_name="SELECT",db_collection_name="orders",db_system_name="postgresql"',
+    );
+    expect(db).toContain(
+      'db_operation_name="INSERT",db_collection_name="orders",db_system_name="postgresql"',
+    );
+    expect(db).toContain(
+      'db_operation_name="INSERT",db_collection_name="order_items",db_system_name="postgresql"',
+    );
+    expect(db).toContain(
+      'db_operation_name="UPDATE",db_collection_name="products",db_system_name="postgresql"',
+    );
     const post = waiter.seen.find((r) => r.method === 'POST' && r.route === '/api/orders');
     expect(post!.queries).toBeGreaterThanOrEqual(3); // the transaction's queries count too
     expect(text).toMatch(

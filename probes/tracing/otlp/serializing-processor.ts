@@ -76,7 +76,7 @@ interface OpenBatch {
  * stayed counted until the next full GC (V8 counts external memory toward
  * starting one). In the target app on PostgreSQL the full probes ran
  * 1.38-1.58 mark-compacts per 5 s of load against bare's 1.09-1.31 (1.00 with reuse),
- * each pausing every request in flight for about 10 ms (docs/probes-cost.md).
+ * each pausing every request in flight for about 10 ms (bench/RESULTS.md).
  * Reused, the buffers also cost no page faults.
  *
  * Why runs (SERIALIZE_RUN spans, written in one loop when the run is full)
@@ -86,7 +86,7 @@ interface OpenBatch {
  * target app on PostgreSQL, serializing one span at a time cost about 50 µs a
  * request within one process against about 30 in runs of 64, and full
  * probes in their own processes measured 166 µs a request above bare against
- * 198 (docs/probes-cost.md). A run fills in a few milliseconds under load, so its
+ * 198 (bench/RESULTS.md). A run fills in a few milliseconds under load, so its
  * spans still die young.
  *
  * Semantics follow BatchSpanProcessor: export when a batch is full or the

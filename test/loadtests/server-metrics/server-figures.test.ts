@@ -62,7 +62,7 @@ describe('serverFigures', () => {
       bucket('/a', '0.2', 40, '500'),
       bucket('/a', '+Inf', 40, '500'),
       cpu(7.5),
-      { name: 'db_client_slow_queries_total', labels: { db: 'x' }, value: 4 },
+      { name: 'perflab_db_client_slow_queries_total', labels: { db: 'x' }, value: 4 },
     ];
     const f = serverFigures(first, last, { eventLoopLagP99: 0.012, heap: 1e6, rss: 5e7 }, 3);
     expect(f.requests).toBe(140);

@@ -52,7 +52,7 @@ describe('instrumentDb', () => {
     await db.close();
     const text = await probes.registry.metrics();
     const count = (op: string, coll: string) =>
-      `${N.DB_CLIENT_OPERATION_DURATION}_count{db_operation_name="${op}",db_collection_name="${coll}"} 1`;
+      `${N.DB_CLIENT_OPERATION_DURATION}_count{db_operation_name="${op}",db_collection_name="${coll}",db_system_name="postgresql"} 1`;
     expect(text).toContain(count('SELECT', 'orders'));
     expect(text).toContain(count('INSERT', 'order_items'));
     expect(text).toContain(count('UPDATE', 'orders'));
@@ -104,7 +104,7 @@ describe('instrumentDb', () => {
     );
     // The unbound query is still timed, just not attributed to the request.
     expect(text).toContain(
-      `${N.DB_CLIENT_OPERATION_DURATION}_count{db_operation_name="SELECT",db_collection_name="unbound"} 1`,
+      `${N.DB_CLIENT_OPERATION_DURATION}_count{db_operation_name="SELECT",db_collection_name="unbound",db_system_name="postgresql"} 1`,
     );
   });
 
@@ -119,7 +119,7 @@ describe('instrumentDb', () => {
     const text = await probes.registry.metrics();
     expect(text).not.toContain(`${N.HTTP_SERVER_DB_QUERIES}_count{`);
     expect(text).toContain(
-      `${N.DB_CLIENT_OPERATION_DURATION}_count{db_operation_name="SELECT",db_collection_name="public.order_items"} 3`,
+      `${N.DB_CLIENT_OPERATION_DURATION}_count{db_operation_name="SELECT",db_collection_name="public.order_items",db_system_name="postgresql"} 3`,
     );
   });
 
@@ -263,7 +263,7 @@ describe('instrumentDb', () => {
     const db = probes.instrumentDb(new FakeDb());
     await db.query('SELECT 1 FROM orders');
     expect(sink.find('slow query')).toEqual([]);
-    expect(await probes.registry.metrics()).not.toMatch(/^db_client_slow_queries_total\{/m);
+    expect(await probes.registry.metrics()).not.toMatch(/^perflab_db_client_slow_queries_total\{/m);
   });
 
   it('passes query errors through unchanged and still records them', async () => {

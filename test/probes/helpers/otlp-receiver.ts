@@ -12,6 +12,10 @@ export interface ReceivedSpan {
   attributes: Record<string, unknown>;
   status: { code?: number };
   service: string;
+  /** The resource's attributes. */
+  resource: Record<string, unknown>;
+  /** The instrumentation scope that made the span. */
+  scope: { name: string; version?: string };
   /** The export request's content type: which OTLP encoding carried the span. */
   contentType: string;
 }
@@ -77,6 +81,7 @@ interface Export {
   resourceSpans: Array<{
     resource: { attributes: KeyValue[] };
     scopeSpans: Array<{
+      scope?: { name?: string; version?: string };
       spans: Array<{
         traceId: string;
         spanId: string;
@@ -108,8 +113,13 @@ function attrs(list: KeyValue[] | undefined): Record<string, unknown> {
 function decode(body: Export): Omit<ReceivedSpan, 'contentType'>[] {
   const out: Omit<ReceivedSpan, 'contentType'>[] = [];
   for (const rs of body.resourceSpans ?? []) {
-    const service = String(attrs(rs.resource.attributes)['service.name']);
+    const resource = attrs(rs.resource.attributes);
+    const service = String(resource['service.name']);
     for (const ss of rs.scopeSpans ?? []) {
+      const scope = {
+        name: ss.scope?.name ?? '',
+        ...(ss.scope?.version ? { version: ss.scope.version } : {}),
+      };
       for (const s of ss.spans ?? []) {
         out.push({
           traceId: hex(s.traceId),
@@ -120,6 +130,8 @@ function decode(body: Export): Omit<ReceivedSpan, 'contentType'>[] {
           attributes: attrs(s.attributes),
           status: s.status ?? {},
           service,
+          resource,
+          scope,
         });
       }
     }

@@ -34,6 +34,9 @@ export async function startTracedApp(
     res.end(`down:${req.url}`);
   }) as never);
   const agent = new Agent({ connections: 4 });
+  // GET /wait holds its response until the test releases it (see minimalApp).
+  const gates: Array<() => void> = [];
+  const gate = () => new Promise<void>((resolve) => gates.push(resolve));
   let cur: Wired | undefined;
   const wired = (): Wired => {
     if (!cur) throw new Error('call wire() first');
@@ -45,6 +48,7 @@ export async function startTracedApp(
     tracing,
     downstreamHeaders,
     agent,
+    gates,
     get probes() {
       return wired().probes;
     },
@@ -62,7 +66,7 @@ export async function startTracedApp(
      * the previous one; the receiver forgets the previous app's spans, so a
      * test cannot pass on them.
      */
-    async wire(wiring: Wiring) {
+    async wire(wiring: Wiring, db: FakeDb = new FakeDb()) {
       await closeWired(cur);
       await tracing.forceFlush();
       receiver.spans.length = 0;
@@ -75,16 +79,36 @@ export async function startTracedApp(
         onRequest: waiter.hook,
         ...probesOptions,
       });
-      const app = await listen(minimalApp(probes, new FakeDb(), undefined, downstream.url, wiring));
+      const app = await listen(minimalApp(probes, db, gate, downstream.url, wiring));
       cur = { probes, app, sink, waiter, done: 0 };
     },
     /** GET through undici; resolves once the probes have finished the request. */
-    async get(path: string, headers: Record<string, string> = {}) {
+    get(path: string, headers: Record<string, string> = {}) {
+      return this.request(path, 'GET', headers);
+    },
+    /** Any method through undici; resolves once the probes have finished the request. */
+    async request(path: string, method: string, headers: Record<string, string> = {}) {
       const w = wired();
-      const res = await request(w.app.url + path, { dispatcher: agent, headers });
+      const res = await request(w.app.url + path, { dispatcher: agent, headers, method: method as 'GET' });
       const body = await res.body.text();
       await w.waiter.until(++w.done);
       return { status: res.statusCode, body };
+    },
+    /**
+     * GETs /wait, and aborts once the handler holds the response: the client
+     * goes away before any response. Resolves once the probes finished it.
+     */
+    async abortWait() {
+      const w = wired();
+      const controller = new AbortController();
+      const pending = request(w.app.url + '/wait', { dispatcher: agent, signal: controller.signal }).catch(
+        (err: unknown) => err,
+      );
+      while (gates.length === 0) await new Promise((r) => setImmediate(r));
+      controller.abort();
+      await pending;
+      await w.waiter.until(++w.done);
+      gates.shift()!(); // the handler then writes to a closed response: harmless
     },
     /** GET through node:http: this process's own undici calls can become client spans. */
     async getPlain(path: string, headers: Record<string, string>) {

@@ -83,7 +83,7 @@ describe.each(WIRINGS)('wired as %s', (wiring) => {
         .map((l) => /le="([^"]+)"/.exec(l)![1]);
       expect(buckets).toEqual([...N.DURATION_BUCKETS.map(String), '+Inf']);
       expect(text).toContain(
-        'http_server_request_duration_seconds_count{http_request_method="GET",http_route="/api/orders/:id",http_response_status_code="200"} 1',
+        'http_server_request_duration_seconds_count{http_request_method="GET",http_route="/api/orders/:id",http_response_status_code="200",url_scheme="http"} 1',
       );
       expect(text).toContain(`# TYPE ${N.HTTP_SERVER_ACTIVE_REQUESTS} gauge`);
       expect(text).toContain(`# TYPE ${N.HTTP_SERVER_RESPONSE_BODY_SIZE} histogram`);
@@ -128,7 +128,9 @@ describe.each(WIRINGS)('wired as %s', (wiring) => {
       await waiter.until(done);
       const text = await scrape();
       expect(text).toContain('http_request_method="_OTHER",http_route="unmatched"');
-      expect(text).toContain('http_request_method="GET",http_route="/boom",http_response_status_code="500"');
+      expect(text).toContain(
+        'http_request_method="GET",http_route="/boom",http_response_status_code="500",url_scheme="http",error_type="500"}',
+      );
     });
 
     it("counts a request's queries through the implicit context", async () => {
@@ -157,12 +159,16 @@ describe.each(WIRINGS)('wired as %s', (wiring) => {
     it('counts in-flight requests in http_server_active_requests', async () => {
       const pending = get('/wait');
       while (gates.length === 0) await new Promise((r) => setImmediate(r));
-      expect(await scrape()).toMatch(/^http_server_active_requests 1$/m);
+      expect(await scrape()).toMatch(
+        /^http_server_active_requests\{http_request_method="GET",url_scheme="http"\} 1$/m,
+      );
       gates.shift()!();
       await pending;
       done += 1;
       await waiter.until(done);
-      expect(await scrape()).toMatch(/^http_server_active_requests 0$/m);
+      expect(await scrape()).toMatch(
+        /^http_server_active_requests\{http_request_method="GET",url_scheme="http"\} 0$/m,
+      );
     });
 
     it('records a request the client aborted, and the in-flight gauge comes back down', async () => {
@@ -177,7 +183,12 @@ describe.each(WIRINGS)('wired as %s', (wiring) => {
       await waiter.until(done);
       expect(waiter.seen.at(-1)).toMatchObject({ route: '/wait', method: 'GET' });
       gates.shift()!(); // the handler finishes writing to a closed response: harmless
-      expect(await scrape()).toMatch(/^http_server_active_requests 0$/m);
+      const text = await scrape();
+      expect(text).toMatch(/^http_server_active_requests\{http_request_method="GET",url_scheme="http"\} 0$/m);
+      // No response was sent: no status code, the abort as error_type.
+      expect(text).toMatch(
+        /^http_server_request_duration_seconds_count\{http_request_method="GET",http_route="\/wait",url_scheme="http",error_type="aborted"\} [1-9]/m,
+      );
     });
 
     it('cardinality guard: 10,000 distinct raw paths, incl. 404s, add no series', async () => {
@@ -204,14 +215,14 @@ describe.each(WIRINGS)('wired as %s', (wiring) => {
         expect(series(after, name).size).toBe(series(before, name).size);
       }
       expect(after).not.toMatch(/http_route="\/x\//);
-    }, 60_000);
+    }, 180_000);
   });
 
   describe('slow requests', () => {
     it('neither warns nor counts below the threshold (60 s here; tracing.test.ts uses 0)', async () => {
       await hit('/hello');
       expect(sink.find('slow request')).toEqual([]);
-      expect(await scrape()).not.toMatch(/^http_server_slow_requests_total\{/m);
+      expect(await scrape()).not.toMatch(/^perflab_http_server_slow_requests_total\{/m);
     });
   });
 
@@ -223,11 +234,11 @@ describe.each(WIRINGS)('wired as %s', (wiring) => {
       });
       expect(om.headers['content-type']).toContain('application/openmetrics-text');
       expect(om.body.trimEnd().endsWith('# EOF')).toBe(true);
-      expect(om.body).toContain('cache_hits_total{cache_name="orders"} 1');
+      expect(om.body).toContain('perflab_cache_hits_total{cache_name="orders"} 1');
       const prom = await get('/metrics');
       expect(prom.headers['content-type']).toContain('text/plain; version=0.0.4');
-      expect(prom.body).toContain('# TYPE cache_hits_total counter');
-      expect(prom.body).toContain('cache_hits_total{cache_name="orders"} 1');
+      expect(prom.body).toContain('# TYPE perflab_cache_hits_total counter');
+      expect(prom.body).toContain('perflab_cache_hits_total{cache_name="orders"} 1');
       expect(prom.body).not.toContain('# EOF');
     });
   });
@@ -289,7 +300,7 @@ async function expectEachCountedOnce(
   ]);
   expect(samples(text, `${N.HTTP_SERVER_REQUEST_DURATION}_count`)[0]).toMatch(/ 3$/);
   expect(w.seen).toHaveLength(3);
-  expect(text).toContain(`${N.HTTP_SERVER_ACTIVE_REQUESTS} 0`);
+  expect(text).toContain(`${N.HTTP_SERVER_ACTIVE_REQUESTS}{http_request_method="GET",url_scheme="http"} 0`);
 }
 
 describe('middleware', () => {

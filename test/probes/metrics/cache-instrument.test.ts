@@ -18,13 +18,15 @@ describe('cache instrument', () => {
     expect(await probes.cache.wrap('users', async () => undefined)).toBeUndefined();
     for (let i = 0; i < 100; i++) probes.cache.hit(`dynamic-${i}`);
     const text = await probes.registry.metrics();
-    expect(text).toContain('cache_hits_total{cache_name="products"} 2');
-    expect(text).toContain('cache_misses_total{cache_name="products"} 1');
-    expect(text).toContain('cache_misses_total{cache_name="sessions"} 1');
-    expect(text).toContain('cache_hits_total{cache_name="users"} 1');
-    expect(text).toContain('cache_misses_total{cache_name="users"} 1');
-    expect(text).toMatch(/cache_hits_total\{cache_name="other"\} \d+/);
-    expect(text.split('\n').filter((l) => l.startsWith('cache_hits_total{')).length).toBeLessThanOrEqual(51);
+    expect(text).toContain('perflab_cache_hits_total{cache_name="products"} 2');
+    expect(text).toContain('perflab_cache_misses_total{cache_name="products"} 1');
+    expect(text).toContain('perflab_cache_misses_total{cache_name="sessions"} 1');
+    expect(text).toContain('perflab_cache_hits_total{cache_name="users"} 1');
+    expect(text).toContain('perflab_cache_misses_total{cache_name="users"} 1');
+    expect(text).toMatch(/perflab_cache_hits_total\{cache_name="other"\} \d+/);
+    expect(
+      text.split('\n').filter((l) => l.startsWith('perflab_cache_hits_total{')).length,
+    ).toBeLessThanOrEqual(51);
     await probes.shutdown();
   });
 });

@@ -8,10 +8,17 @@ import { DURATION_BUCKETS } from '../../../probes/metric-names.js';
 // a prom-client Histogram fed the same observations renders: in Prometheus
 // text and in OpenMetrics with exemplars.
 
-const NAMES = ['http_request_method', 'http_route', 'http_response_status_code'] as const;
+const NAMES = [
+  'http_request_method',
+  'http_route',
+  'http_response_status_code',
+  'url_scheme',
+  'error_type',
+] as const;
 
 interface Obs {
-  labels: [string, string, number];
+  /** An empty value leaves its label off, as prom-client does for a label not given. */
+  labels: [string, string, number | '', string, string];
   value: number;
   trace?: [string, string];
 }
@@ -30,7 +37,10 @@ function pair(exemplars: boolean, contentType: string = Registry.PROMETHEUS_CONT
   });
   const lean = new LeanHistogram({ ...config, labelNames: NAMES, exemplars, registry: ours });
   const record = (o: Obs): void => {
-    const labels = { [NAMES[0]]: o.labels[0], [NAMES[1]]: o.labels[1], [NAMES[2]]: o.labels[2] };
+    const labels: Record<string, string | number> = {};
+    NAMES.forEach((n, i) => {
+      if (o.labels[i] !== '') labels[n] = o.labels[i]!;
+    });
     if (exemplars) {
       reference.observe({
         labels,
@@ -49,7 +59,9 @@ const observation: fc.Arbitrary<Obs> = fc.record(
     labels: fc.tuple(
       fc.constantFrom('GET', 'POST'),
       fc.constantFrom('/api/orders', '/api/orders/:id', 'unmatched'),
-      fc.constantFrom(200, 404, 500),
+      fc.constantFrom(200, 404, 500, '' as const),
+      fc.constantFrom('http', 'https'),
+      fc.constantFrom('', '500', 'aborted'),
     ),
     // Bucket bounds themselves (le is inclusive), values between and beyond them.
     value: fc.oneof(fc.constantFrom(0, ...DURATION_BUCKETS, 11), fc.double({ min: 0, max: 20, noNaN: true })),
@@ -92,9 +104,9 @@ describe('LeanHistogram', () => {
 
   it('matches get() and reset() of prom-client, and ignores non-finite values', async () => {
     const { theirs, ours, record, lean } = pair(false);
-    record({ labels: ['GET', '/a', 200], value: 0.02 });
-    record({ labels: ['GET', '/a', 200], value: 3 });
-    lean.observe(lean.series('GET', '/a', 200), Number.NaN);
+    record({ labels: ['GET', '/a', 200, 'http', ''], value: 0.02 });
+    record({ labels: ['GET', '/a', 200, 'http', ''], value: 3 });
+    lean.observe(lean.series('GET', '/a', 200, 'http', ''), Number.NaN);
     expect(await ours.getMetricsAsJSON()).toEqual(await theirs.getMetricsAsJSON());
     ours.resetMetrics();
     theirs.resetMetrics();
@@ -122,13 +134,25 @@ describe('LeanHistogram', () => {
     one.observe(one.series('x'), 0.5);
     two.observe(two.series('x', 'y'), 2);
     two.observe(two.series('x', 'z'), 2);
+    const four = new LeanHistogram({
+      name: 'four',
+      help: 'h',
+      labelNames: ['a', 'b', 'c', 'd'],
+      buckets: [1],
+      exemplars: false,
+      registry,
+    });
+    four.observe(four.series('w', 'x', 'y', 'z'), 0.5);
+    four.observe(four.series('w', 'x', '', 'z'), 0.5);
     const text = await registry.metrics();
     expect(text).toContain('one_bucket{le="1",a="x"} 1');
     expect(text).toContain('two_bucket{le="+Inf",a="x",b="y"} 1');
     expect(text).toContain('two_count{a="x",b="z"} 1');
+    expect(text).toContain('four_count{a="w",b="x",c="y",d="z"} 1');
+    expect(text).toContain('four_count{a="w",b="x",d="z"} 1');
     expect(
       () =>
         new LeanHistogram({ name: 'n', help: 'h', labelNames: [], buckets: [1], exemplars: false, registry }),
-    ).toThrow(/1 to 3 label names/);
+    ).toThrow(/1 to 5 label names/);
   });
 });

@@ -1,6 +1,8 @@
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTracing } from '../../../probes/index.js';
+import { getTracingState } from '../../../probes/tracing/global-tracing-state.js';
+import { LeanTracer } from '../../../probes/tracing/lean-tracer.js';
 import { WIRINGS } from '../helpers/minimal-app.js';
 import { startTracedApp, type TracedApp } from '../helpers/traced-app.js';
 
@@ -150,7 +152,7 @@ describe.each(WIRINGS)('lean tracing, wired as %s', (wiring) => {
     expect(typeof slow!.durationMs).toBe('number');
     const text = await (await request(`${t.app.url}/metrics`, { dispatcher: t.agent })).body.text();
     expect(text).toMatch(
-      /^http_server_slow_requests_total\{http_request_method="GET",http_route="\/api\/log"\} 1$/m,
+      /^perflab_http_server_slow_requests_total\{http_request_method="GET",http_route="\/api\/log"\} 1$/m,
     );
     await t.tracing.forceFlush();
     const span = await t.receiver.waitFor((s) => s.traceId === info.traceId);
@@ -169,6 +171,16 @@ describe.each(WIRINGS)('lean tracing, wired as %s', (wiring) => {
       message: expect.stringContaining('needs tracing mode "lean"') as string,
     });
     expect((await startTracing()).context).toBe('async-local-storage'); // the running one, unchanged
+  });
+
+  it('rejects an unknown span pipeline, and runs the one PERFLAB_TRACER names', async () => {
+    await expect(startTracing({}, { PERFLAB_TRACER: 'fast' })).rejects.toMatchObject({
+      code: 'PERFLAB_E_PROBES_TRACING',
+      message: expect.stringMatching(/PERFLAB_TRACER.*lean, sdk.*fast/) as string,
+    });
+    const pipeline = process.env.PERFLAB_TRACER?.trim() || 'lean';
+    expect(t.tracing.pipeline).toBe(pipeline);
+    expect(getTracingState()?.tracer instanceof LeanTracer).toBe(pipeline === 'lean');
   });
 
   it('marks 5xx server spans as errors', async () => {
