@@ -3,7 +3,7 @@ import type { CacheInstrument } from '../../probes/index.js';
 import type { RedisCommander } from '../security/redis-store.js';
 import type { Product } from './products.js';
 
-/** The name product lookups carry in the probes' cache_hits_total / cache_misses_total. */
+/** The name product lookups carry in the probes' perflab_cache_hits_total / perflab_cache_misses_total. */
 export const PRODUCT_CACHE_NAME = 'products';
 export const PRODUCT_CACHE_TTL_MS = 30_000;
 const LRU_MAX_ENTRIES = 10_000;
