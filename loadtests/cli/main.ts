@@ -14,11 +14,11 @@ import { scenariosCommand } from './scenarios-command.js';
 const COMMANDS: Record<string, (argv: string[], io: Io) => Promise<number>> = {
   run: runCommand,
   merge: mergeCommand,
+  compare: compareCommand,
+  report: reportCommand,
   profile: profileCommand,
   init: initCommand,
   scenarios: scenariosCommand,
-  compare: compareCommand,
-  report: reportCommand,
 };
 
 /** Exit code for a perflab bug, apart from 1 (a threshold failed) so CI can tell them apart. */
