@@ -41,6 +41,7 @@ export function instrumentApp(config: AppConfig, db: Db, env: NodeJS.ProcessEnv 
       logger: probes.logger,
       forRequest: probes.forRequest,
       registry: probes.registry,
+      cache: probes.cache,
     },
     probes,
     shutdown: () => probes.shutdown(),

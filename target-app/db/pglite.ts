@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import type { Db, QueryResult, Queryable } from './types.js';
 
 interface PgliteLike {
@@ -23,7 +24,8 @@ function wrap(target: PgliteLike): Queryable {
  */
 export async function createPgliteDb(dataDir?: string): Promise<Db> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir);
+  // pg_trgm backs the product-name search index (migration 003).
+  const db = await PGlite.create(dataDir, { extensions: { pg_trgm } });
   const root = wrap(db);
   let pending = 0;
   return {

@@ -1,4 +1,6 @@
 import { principalOf } from '../auth/middleware.js';
+import type { FlagReader } from '../flags/types.js';
+import type { ProductCache } from '../store/product-cache.js';
 import { notFound } from '../http/errors.js';
 import { defineRoute, errorResponses, type AnyRoute } from '../http/route-table.js';
 import { ErrorResponse, OrderPage, OrderResponse } from '../response-schemas.js';
@@ -7,7 +9,7 @@ import { createOrder, findOrder, listOrders } from '../store/orders.js';
 
 const TAG = 'orders';
 
-export function orderRoutes(): AnyRoute[] {
+export function orderRoutes(flags: FlagReader, cache: ProductCache): AnyRoute[] {
   const create = defineRoute({
     method: 'post',
     path: '/api/orders',
@@ -20,7 +22,7 @@ export function orderRoutes(): AnyRoute[] {
       ...errorResponses(ErrorResponse, 400, 401, 409, 413, 422, 429),
     },
     handler: async ({ db, body, res }) => {
-      const order = await createOrder(db, principalOf(res).userId, body.items);
+      const order = await createOrder(db, cache, principalOf(res).userId, body.items);
       res.status(201).location(`/api/orders/${order.id}`).json(order);
     },
   });
@@ -37,7 +39,7 @@ export function orderRoutes(): AnyRoute[] {
       ...errorResponses(ErrorResponse, 400, 401, 429),
     },
     handler: async ({ db, query, res }) => {
-      res.json(await listOrders(db, principalOf(res).userId, query.limit, query.cursor));
+      res.json(await listOrders(db, flags, principalOf(res).userId, query.limit, query.cursor));
     },
   });
 
@@ -53,7 +55,7 @@ export function orderRoutes(): AnyRoute[] {
       ...errorResponses(ErrorResponse, 400, 401, 404, 429),
     },
     handler: async ({ db, params, res }) => {
-      const order = await findOrder(db, principalOf(res).userId, params.id);
+      const order = await findOrder(db, flags, principalOf(res).userId, params.id);
       if (!order) throw notFound('order');
       res.json(order);
     },

@@ -4,6 +4,7 @@ import { isFlagName } from '../../../target-app/flags/index.js';
 import {
   ErrorResponse,
   FlagsResponse,
+  UserSummaryResponse,
   HealthResponse,
   InfoResponse,
   OpenApiDocument,
@@ -61,6 +62,7 @@ const SUCCESS_SHAPES: Record<string, z.ZodType> = {
   'POST /api/orders': OrderResponse,
   'GET /api/orders/:id': OrderResponse,
   'GET /api/admin/flags': FlagsResponse,
+  'GET /api/users/me/summary': UserSummaryResponse,
   'PUT /api/admin/flags': FlagsResponse,
 };
 

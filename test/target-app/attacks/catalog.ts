@@ -107,6 +107,7 @@ export const ENDPOINTS: Endpoint[] = [
     caller: 'customer',
     inputs: [{ where: 'params', name: 'id' }],
   },
+  { method: 'GET', template: '/api/users/me/summary', caller: 'customer', inputs: [] },
   { method: 'GET', template: '/api/admin/flags', caller: 'admin', inputs: [] },
   {
     method: 'PUT',
