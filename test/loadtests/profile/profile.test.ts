@@ -36,7 +36,7 @@ beforeAll(async () => {
     adminPassword: config.adminPassword,
   });
   await db.close();
-}, 120_000);
+}, 180_000);
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 function expectHtmlPage(path: string): void {
