@@ -26,7 +26,7 @@ const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as {
   version: string;
   devDependencies: Record<string, string>;
 };
-const SLOW = 300_000;
+const SLOW = 600_000;
 
 let work: string;
 let project: string;
