@@ -12,7 +12,7 @@ let t: TestSystem;
 beforeAll(async () => {
   process.env.PERFLAB_SEED_USERS = String(SYSTEM_SEED.users);
   t = await startTestSystem({ stock: 100_000 });
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   await t?.close();

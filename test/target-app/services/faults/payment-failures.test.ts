@@ -17,7 +17,7 @@ let initial: Map<number, number>;
 beforeAll(async () => {
   t = await startTestSystem({ env: { PAYMENT_FAILURE_RATE: '0.3' }, stock: STOCK });
   initial = await stockOf(t.db, t.config.schemas);
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   await t?.close();
