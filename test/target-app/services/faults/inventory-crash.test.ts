@@ -85,5 +85,5 @@ describe.runIf(realServices)('inventory worker killed mid-load (SIGKILL) and res
     );
     expect(rows[0]?.dup).toBe(0);
     expect(await setup.bus.deadLetters('inventory')).toEqual([]);
-  });
+  }, 240_000);
 });

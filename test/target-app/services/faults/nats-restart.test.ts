@@ -75,5 +75,5 @@ describe.runIf(realServices && canRestartNats)('NATS server restarted mid-load',
     }
     for (const consumer of ['payments', 'inventory', 'orders', 'payments-refunds'])
       expect(await setup.bus.deadLetters(consumer)).toEqual([]);
-  });
+  }, 240_000);
 });

@@ -51,5 +51,5 @@ describe('30% payment failures under load', () => {
     for (const consumer of ['payments', 'inventory', 'orders', 'payments-refunds'])
       expect(await t.bus.deadLetters(consumer)).toEqual([]);
     expect(await sagaCounts(t.db, t.config.schemas)).toEqual(counts);
-  });
+  }, 240_000);
 });
