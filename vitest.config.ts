@@ -6,6 +6,8 @@ import { defineConfig } from 'vitest/config';
 const apiTests = ['test/target-app/**/*.test.ts'];
 // The process entry points pick their database from the environment themselves.
 const entryPointTests = ['test/target-app/main.test.ts', 'test/target-app/bin/**/*.test.ts'];
+// Several service processes sharing one PostgreSQL and one NATS server: real services only.
+const realServiceTests = ['test/target-app/services/faults/{trace,nats-restart,inventory-crash}.test.ts'];
 // The tracing suites run a second time on the stock span pipeline
 // (PERFLAB_TRACER=sdk: the SDK's tracer, BatchSpanProcessor, the official
 // OTLP exporters), the correctness baseline of the lean one.
@@ -56,7 +58,7 @@ export default defineConfig({
         test: {
           name: 'api-embedded',
           include: apiTests,
-          exclude: ['node_modules/**', ...entryPointTests],
+          exclude: ['node_modules/**', ...entryPointTests, ...realServiceTests],
           env: { PERFLAB_TEST_DB: 'pglite' },
         },
       },

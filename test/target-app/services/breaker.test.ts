@@ -23,7 +23,7 @@ beforeAll(async () => {
     body: { items: [{ productId: 1, quantity: 1 }] },
   });
   orderId = res.body.id;
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   await t?.close();

@@ -21,7 +21,7 @@ beforeAll(async () => {
   });
   await t.db.query(`UPDATE ${t.config.schemas.catalog}.products SET stock = 0 WHERE id = $1`, [OUT_OF_STOCK]);
   token = await t.login(1);
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   await t?.close();

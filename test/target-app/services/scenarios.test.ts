@@ -12,7 +12,7 @@ let t: TestSystem;
 beforeAll(async () => {
   process.env.PERFLAB_SEED_USERS = String(SYSTEM_SEED.users);
   t = await startTestSystem({ stock: 100_000 });
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   await t?.close();
@@ -35,18 +35,23 @@ describe('bundled scenarios against the services shape', () => {
     expect(r.totals.requests).toBeGreaterThanOrEqual(5);
   });
 
-  it('checkout-saga times each order to its terminal state', async () => {
-    const r = await run({
-      target: t.system.urls.gateway as string,
-      scenario: await loadScenario('checkout-saga'),
-      model: openModel(5),
-      durationMs: 600,
-      scrape: false,
-    }).finished;
-    const settle = r.endpoints['orders.settle'];
-    expect(settle?.errors).toBe(0);
-    expect(settle?.requests).toBeGreaterThan(0);
-    // Every settle answered with a terminal order (its check), one per order placed.
-    expect(settle?.requests).toBeLessThanOrEqual(r.endpoints['orders.create']?.requests ?? 0);
+  it('answers `Prefer: wait=N` once the order is terminal, which checkout-saga times', async () => {
+    const token = await t.login(1);
+    const placed = await t.request('/api/orders', {
+      method: 'POST',
+      token,
+      body: { items: [{ productId: 1, quantity: 1 }] },
+    });
+    expect(placed.body.status).toBe('pending');
+    const settled = await t.request(`/api/orders/${placed.body.id}`, {
+      token,
+      headers: { prefer: 'wait=10' },
+    });
+    expect(settled.status).toBe(200);
+    expect(['confirmed', 'failed']).toContain(settled.body.status);
+    const step = (await loadScenario('checkout-saga')).flows[0]?.steps.find(
+      (st) => st.name === 'orders.settle',
+    );
+    expect(step?.path).toBe('/api/orders/{{orderId}}');
   });
 });

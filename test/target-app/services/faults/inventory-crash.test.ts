@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { instrumentService } from '../../../../target-app/services/shared/instrument-service.js';
 import { startSystem, type RunningSystem } from '../../../../target-app/services/system.js';
-import { spawnService, type ChildService } from '../helpers/child-service.js';
+import { killAllServices, spawnService, type ChildService } from '../helpers/child-service.js';
 import { gatewayClient } from '../helpers/client.js';
 import { placeOrders } from '../helpers/load.js';
 import { realServices, realSetup, type RealSetup } from '../helpers/real-services.js';
@@ -39,6 +39,7 @@ describe.runIf(realServices)('inventory worker killed mid-load (SIGKILL) and res
 
   afterAll(async () => {
     await Promise.allSettled(children.map((c) => c.kill('SIGKILL')));
+    await killAllServices();
     await system?.close();
     await setup?.close();
   });
@@ -85,5 +86,5 @@ describe.runIf(realServices)('inventory worker killed mid-load (SIGKILL) and res
     );
     expect(rows[0]?.dup).toBe(0);
     expect(await setup.bus.deadLetters('inventory')).toEqual([]);
-  });
+  }, 240_000);
 });

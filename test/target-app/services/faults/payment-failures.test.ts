@@ -17,7 +17,7 @@ let initial: Map<number, number>;
 beforeAll(async () => {
   t = await startTestSystem({ env: { PAYMENT_FAILURE_RATE: '0.3' }, stock: STOCK });
   initial = await stockOf(t.db, t.config.schemas);
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   await t?.close();
@@ -51,5 +51,5 @@ describe('30% payment failures under load', () => {
     for (const consumer of ['payments', 'inventory', 'orders', 'payments-refunds'])
       expect(await t.bus.deadLetters(consumer)).toEqual([]);
     expect(await sagaCounts(t.db, t.config.schemas)).toEqual(counts);
-  });
+  }, 240_000);
 });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReceiver, type ReceivedSpan } from '../../../probes/helpers/otlp-receiver.js';
-import { spawnService, type ChildService } from '../helpers/child-service.js';
+import { killAllServices, spawnService, type ChildService } from '../helpers/child-service.js';
 import { gatewayClient } from '../helpers/client.js';
 import { realServices, realSetup, type RealSetup } from '../helpers/real-services.js';
 
@@ -40,6 +40,7 @@ describe.runIf(realServices)('a checkout is one trace across the services', () =
 
   afterAll(async () => {
     await Promise.allSettled(children.map((c) => c.kill('SIGTERM')));
+    await killAllServices();
     await setup?.close();
     await receiver?.close();
   });

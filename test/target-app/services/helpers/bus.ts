@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import { openBus } from '../../../../target-app/services/events/open-bus.js';
 import type { BusOptions, EventBus } from '../../../../target-app/services/events/types.js';
 
@@ -15,12 +17,36 @@ export function testBusUrl(): string | undefined {
 export const testNamespace = (): string => `t${randomBytes(5).toString('hex')}`;
 
 export async function openTestBus(options: Partial<BusOptions> = {}): Promise<EventBus> {
-  return openBus(testBusUrl(), {
-    namespace: testNamespace(),
-    ackWaitMs: 2_000,
-    retryDelayMs: 20,
-    ...options,
-  });
+  const namespace = options.namespace ?? testNamespace();
+  const bus = await openBus(testBusUrl(), { ackWaitMs: 2_000, retryDelayMs: 20, ...options, namespace });
+  return withCleanup(bus, testBusUrl(), namespace);
+}
+
+/** The bus, whose close() also deletes the namespace's streams from the shared NATS server. */
+export function withCleanup(bus: EventBus, url: string | undefined, namespace: string): EventBus {
+  return {
+    kind: bus.kind,
+    publish: (e) => bus.publish(e),
+    subscribe: (o) => bus.subscribe(o),
+    deadLetters: (c) => bus.deadLetters(c),
+    async close() {
+      await bus.close();
+      if (url) await dropNamespace(url, namespace);
+    },
+  };
+}
+
+/** Deletes every stream of a test namespace; streams are file-backed and would outlive the run. */
+export async function dropNamespace(url: string, namespace: string): Promise<void> {
+  const nc = await connect({ servers: url });
+  try {
+    const jsm = await jetstreamManager(nc);
+    for await (const name of jsm.streams.names()) {
+      if (name.startsWith(`${namespace}_`)) await jsm.streams.delete(name);
+    }
+  } finally {
+    await nc.close();
+  }
 }
 
 /** Resolves when `test` is true, checking after every `signal()`; rejects after `ms`. */

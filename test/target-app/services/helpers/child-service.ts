@@ -3,6 +3,22 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const READY = 'perflab services: ';
+/** Every child still running, including one whose start a timed-out test stopped waiting for. */
+const live = new Set<ChildProcess>();
+
+/** SIGKILLs every service process this test file started and waits for them; afterAll calls it. */
+export async function killAllServices(): Promise<void> {
+  await Promise.all(
+    [...live].map(
+      (proc) =>
+        new Promise<void>((resolve) => {
+          if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
+          proc.once('exit', () => resolve());
+          proc.kill('SIGKILL');
+        }),
+    ),
+  );
+}
 
 export interface ChildService {
   name: string;
@@ -33,7 +49,13 @@ export function spawnService(name: string, env: Record<string, string>, ms = 90_
     ],
     { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  live.add(proc);
+  const exited = new Promise<void>((resolve) =>
+    proc.once('exit', () => {
+      live.delete(proc);
+      resolve();
+    }),
+  );
   let stderr = '';
   proc.stderr?.on('data', (c: Buffer) => {
     stderr = (stderr + c.toString()).slice(-4_000);

@@ -10,6 +10,7 @@ import {
 } from '../../../../target-app/services/shared/services-config.js';
 import { USERS_MIGRATIONS } from '../../../../target-app/services/users/migrations.js';
 import { TEST_RATE_LIMITS } from '../../../helpers/app.js';
+import { withCleanup } from './bus.js';
 import { SYSTEM_SEED, testServicesDb } from './system.js';
 
 /**
@@ -62,7 +63,7 @@ export async function realSetup(extra: Record<string, string> = {}, stock = 40):
     adminPassword: config.app.adminPassword,
     schemas: config.schemas,
   });
-  const bus = await openBus(config.natsUrl, { ...config.bus });
+  const bus = withCleanup(await openBus(config.natsUrl, { ...config.bus }), config.natsUrl, namespace);
   return {
     env,
     config,
