@@ -13,8 +13,8 @@ import {
   type SpanStatus,
   type TimeInput,
 } from '@opentelemetry/api';
-import { isAttributeValue } from '@opentelemetry/core';
-import type { ReadableSpan, SpanProcessor, TimedEvent } from '@opentelemetry/sdk-trace-base';
+import { isAttributeValue, sanitizeAttributes } from '@opentelemetry/core';
+import type { ReadableSpan, SpanLimits, SpanProcessor, TimedEvent } from '@opentelemetry/sdk-trace-base';
 import { unixNanos } from './unix-nanos.js';
 import { wallMs } from './wall-clock.js';
 import {
@@ -23,17 +23,18 @@ import {
   ATTR_EXCEPTION_TYPE,
 } from '@opentelemetry/semantic-conventions';
 
+/** The SDK's span limits, every one given (see spanLimitsFromEnv). */
+export type LeanSpanLimits = Required<SpanLimits>;
+
 /** What every span of one tracer shares. */
 export interface SpanHome {
   resource: ReadableSpan['resource'];
   instrumentationScope: ReadableSpan['instrumentationScope'];
   processors: readonly SpanProcessor[];
-  /** OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT; events and links are limited to 128 each. */
-  attributeCountLimit: number;
+  /** The same limits the SDK provider's spans obey. */
+  limits: LeanSpanLimits;
 }
 
-const EVENT_LIMIT = 128;
-const LINK_LIMIT = 128;
 const NO_EVENTS: readonly TimedEvent[] = Object.freeze([]);
 const NO_LINKS: readonly Link[] = Object.freeze([]);
 /** Every span's status until setStatus() replaces it (it never changes one in place). */
@@ -106,20 +107,24 @@ export class LeanSpan implements Span, ReadableSpan {
       diag.warn(`Invalid attribute key: ${key}`);
       return this;
     }
-    if (typeof value === 'object' && !isAttributeValue(value)) {
+    // Strings, numbers and booleans pass at once; anything else (arrays, and
+    // bigint, function, symbol or object values, which the SDK refuses) is checked.
+    const type = typeof value;
+    if (type !== 'string' && type !== 'number' && type !== 'boolean' && !isAttributeValue(value)) {
       diag.warn(`Invalid attribute value set for key: ${key}`);
       return this;
     }
     const keys = this.attrKeys;
     let i = 0;
     while (i < keys.length && keys[i] !== key) i++;
-    if (i === keys.length && i >= this.home.attributeCountLimit) {
+    if (i === keys.length && i >= this.home.limits.attributeCountLimit) {
       this.droppedAttributesCount++;
       return this;
     }
+    const v = truncate(value, this.home.limits.attributeValueLengthLimit);
     keys[i] = key;
-    this.attrValues[i] = value;
-    if (this.attrObject) this.attrObject[key] = value;
+    this.attrValues[i] = v;
+    if (this.attrObject) this.attrObject[key] = v;
     return this;
   }
 
@@ -132,8 +137,15 @@ export class LeanSpan implements Span, ReadableSpan {
 
   addEvent(name: string, attributesOrTime?: Attributes | TimeInput, time?: TimeInput): this {
     if (this.endMs >= 0) return this;
+    const limits = this.home.limits;
+    if (limits.eventCountLimit === 0) {
+      diag.warn('No events allowed.');
+      this.droppedEventsCount++;
+      return this;
+    }
     const events = (this.eventList ??= []);
-    if (events.length >= EVENT_LIMIT) {
+    if (events.length >= limits.eventCountLimit) {
+      if (this.droppedEventsCount === 0) diag.debug('Dropping extra events.');
       events.shift();
       this.droppedEventsCount++;
     }
@@ -141,33 +153,37 @@ export class LeanSpan implements Span, ReadableSpan {
     if (isTimeInput(attributesOrTime)) {
       if (!isTimeInput(time)) time = attributesOrTime;
     } else attributes = attributesOrTime;
-    const clean: Attributes = {};
-    for (const key in attributes) {
-      if (!Object.prototype.hasOwnProperty.call(attributes, key)) continue;
-      const v = attributes[key];
-      if (key.length > 0 && isAttributeValue(v)) clean[key] = v;
-    }
+    const { kept, dropped } = limitedAttributes(
+      attributes,
+      limits.attributePerEventCountLimit,
+      limits.attributeValueLengthLimit,
+    );
     const at = Array.isArray(time) ? (time as HrTime) : toHrTime(this.timeOf(time));
-    events.push({ name, attributes: clean, time: at, droppedAttributesCount: 0 });
+    events.push({ name, attributes: kept, time: at, droppedAttributesCount: dropped });
     return this;
   }
 
   addLink(link: Link): this {
     if (this.endMs >= 0) return this;
+    const limits = this.home.limits;
+    if (limits.linkCountLimit === 0) {
+      this.droppedLinksCount++;
+      return this;
+    }
     const links = (this.linkList ??= []);
-    if (links.length >= LINK_LIMIT) {
+    if (links.length >= limits.linkCountLimit) {
+      if (this.droppedLinksCount === 0) diag.debug('Dropping extra links.');
       links.shift();
       this.droppedLinksCount++;
     }
     const entry: Link = { context: link.context };
-    if (link.attributes) {
-      const clean: Attributes = {};
-      for (const key in link.attributes) {
-        const v = link.attributes[key];
-        if (key.length > 0 && isAttributeValue(v)) clean[key] = v;
-      }
-      entry.attributes = clean;
-    }
+    const { kept, dropped } = limitedAttributes(
+      link.attributes,
+      limits.attributePerLinkCountLimit,
+      limits.attributeValueLengthLimit,
+    );
+    if (Object.keys(kept).length > 0) entry.attributes = kept;
+    if (dropped > 0) entry.droppedAttributesCount = dropped;
     links.push(entry);
     return this;
   }
@@ -222,7 +238,20 @@ export class LeanSpan implements Span, ReadableSpan {
       this.endMs = end;
       this.endHr = endHr;
     }
+    if (this.droppedEventsCount > 0)
+      diag.warn(`Dropped ${this.droppedEventsCount} events because eventCountLimit reached`);
+    if (this.droppedLinksCount > 0)
+      diag.warn(`Dropped ${this.droppedLinksCount} links because linkCountLimit reached`);
     const processors = this.home.processors;
+    for (let i = 0; i < processors.length; i++) {
+      const p = processors[i]!;
+      if (!p.onEnding) continue;
+      try {
+        p.onEnding(this);
+      } catch (err) {
+        diag.error('perflab: a span processor failed on ending', err);
+      }
+    }
     for (let i = 0; i < processors.length; i++) {
       try {
         processors[i]!.onEnd(this);
@@ -365,4 +394,45 @@ function toHrTime(ms: number): HrTime {
   const seconds = Math.trunc(ms / 1e3);
   const nanos = Math.round((ms % 1e3) * 1e6);
   return nanos >= 1e9 ? [seconds + 1, nanos - 1e9] : [seconds, nanos];
+}
+
+/**
+ * A string, or each string of an array, cut to `limit` characters, as the
+ * SDK's span does (a limit of 0 or less is invalid there: warned, not applied).
+ */
+function truncate(value: AttributeValue, limit: number): AttributeValue {
+  if (limit === Infinity) return value;
+  if (limit <= 0) {
+    diag.warn(`Attribute value limit must be positive, got ${limit}`);
+    return value;
+  }
+  if (typeof value === 'string') return value.length <= limit ? value : value.substring(0, limit);
+  if (Array.isArray(value)) {
+    return value.map((v: unknown) =>
+      typeof v === 'string' && v.length > limit ? v.substring(0, limit) : v,
+    ) as AttributeValue;
+  }
+  return value;
+}
+
+/** An event's or link's attributes, sanitized, counted against `countLimit` and truncated, as the SDK does. */
+function limitedAttributes(
+  attributes: Attributes | undefined,
+  countLimit: number,
+  lengthLimit: number,
+): { kept: Attributes; dropped: number } {
+  const sanitized = sanitizeAttributes(attributes);
+  const kept: Attributes = {};
+  let count = 0;
+  let dropped = 0;
+  for (const key in sanitized) {
+    if (!Object.prototype.hasOwnProperty.call(sanitized, key)) continue;
+    if (count >= countLimit) {
+      dropped++;
+      continue;
+    }
+    kept[key] = truncate(sanitized[key]!, lengthLimit);
+    count++;
+  }
+  return { kept, dropped };
 }

@@ -1,5 +1,6 @@
 import {
   context as api,
+  diag,
   INVALID_SPAN_CONTEXT,
   isSpanContextValid,
   SamplingDecision,
@@ -23,14 +24,54 @@ import {
   type IdGenerator,
   type Sampler,
 } from '@opentelemetry/sdk-trace-base';
-import { LeanSpan, type SpanHome } from './lean-span.js';
+import { LeanSpan, type LeanSpanLimits, type SpanHome } from './lean-span.js';
 import { PooledIdGenerator } from './pooled-ids.js';
 import { wallMs } from './wall-clock.js';
 
-export interface LeanTracerConfig extends Omit<SpanHome, 'attributeCountLimit'> {
+export interface LeanTracerConfig extends Omit<SpanHome, 'limits'> {
   sampler: Sampler;
   idGenerator?: IdGenerator;
-  attributeCountLimit?: number;
+  /** The SDK's defaults (128 of each, no value length limit) for any not given. */
+  limits?: Partial<LeanSpanLimits>;
+}
+
+/** The SDK's default span limits. */
+export const DEFAULT_SPAN_LIMITS: Readonly<LeanSpanLimits> = Object.freeze({
+  attributeCountLimit: 128,
+  attributeValueLengthLimit: Infinity,
+  linkCountLimit: 128,
+  eventCountLimit: 128,
+  attributePerEventCountLimit: 128,
+  attributePerLinkCountLimit: 128,
+});
+
+/**
+ * The span limits from the environment, as the SDK reads them
+ * (OTEL_SPAN_* first, then OTEL_ATTRIBUTE_* for the two attribute limits).
+ * startTracing gives the same object to the SDK provider and to LeanTracer,
+ * so spans made through trace.getTracer() obey the probes' limits.
+ */
+export function spanLimitsFromEnv(env: Record<string, string | undefined>): LeanSpanLimits {
+  const n = (name: string): number | undefined => {
+    const raw = env[name]?.trim();
+    if (!raw) return undefined;
+    const v = Number(raw);
+    return Number.isNaN(v) ? undefined : v;
+  };
+  const d = DEFAULT_SPAN_LIMITS;
+  return {
+    attributeCountLimit:
+      n('OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT') ?? n('OTEL_ATTRIBUTE_COUNT_LIMIT') ?? d.attributeCountLimit,
+    attributeValueLengthLimit:
+      n('OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT') ??
+      n('OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT') ??
+      d.attributeValueLengthLimit,
+    linkCountLimit: n('OTEL_SPAN_LINK_COUNT_LIMIT') ?? d.linkCountLimit,
+    eventCountLimit: n('OTEL_SPAN_EVENT_COUNT_LIMIT') ?? d.eventCountLimit,
+    attributePerEventCountLimit:
+      n('OTEL_SPAN_ATTRIBUTE_PER_EVENT_COUNT_LIMIT') ?? d.attributePerEventCountLimit,
+    attributePerLinkCountLimit: n('OTEL_SPAN_ATTRIBUTE_PER_LINK_COUNT_LIMIT') ?? d.attributePerLinkCountLimit,
+  };
 }
 
 /**
@@ -51,7 +92,7 @@ export class LeanTracer implements Tracer {
       resource: c.resource,
       instrumentationScope: c.instrumentationScope,
       processors: c.processors,
-      attributeCountLimit: c.attributeCountLimit ?? 128,
+      limits: { ...DEFAULT_SPAN_LIMITS, ...c.limits },
     };
     this.sampler = c.sampler;
     this.ids = c.idGenerator ?? new PooledIdGenerator();
@@ -108,7 +149,14 @@ export class LeanTracer implements Tracer {
     if (attributes) span.setAttributes(attributes);
     if (result.attributes) span.setAttributes(result.attributes);
     const processors = this.home.processors;
-    for (let i = 0; i < processors.length; i++) processors[i]!.onStart(span as never, ctx);
+    for (let i = 0; i < processors.length; i++) {
+      // A failing processor must not keep the span from the others, nor throw into the app.
+      try {
+        processors[i]!.onStart(span as never, ctx);
+      } catch (err) {
+        diag.error('perflab: a span processor failed on start', err);
+      }
+    }
     return span;
   }
 

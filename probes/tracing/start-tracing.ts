@@ -16,7 +16,7 @@ import {
 } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import { invalidOption, PerflabError } from '../../common/perflab-error.js';
-import { LeanTracer, samplerFromEnv } from './lean-tracer.js';
+import { LeanTracer, samplerFromEnv, spanLimitsFromEnv } from './lean-tracer.js';
 import { CONTEXT_MODES } from '../options.js';
 import {
   getTracingState,
@@ -144,7 +144,10 @@ export async function startTracing(
     : await processorFromEnv(env, options.simpleProcessor, tracerKind);
   if (exporting) processors.push(exporting);
   const sampler = options.sampler ?? samplerFromEnv(env, (message) => diag.warn(message));
-  const provider = new NodeTracerProvider({ resource, spanProcessors: processors, sampler });
+  // One set of limits for the SDK provider and LeanTracer: spans other code
+  // makes through trace.getTracer() obey the same limits as the probes' own.
+  const spanLimits = spanLimitsFromEnv(env);
+  const provider = new NodeTracerProvider({ resource, spanProcessors: processors, sampler, spanLimits });
   // Without a context manager, context.with() is a plain call: even the batch
   // processor's export must not switch AsyncLocalStorage on in explicit mode.
   provider.register(context === 'explicit' ? { contextManager: null } : {});
@@ -171,7 +174,7 @@ export async function startTracing(
             instrumentationScope: { name: TRACER_NAME, version: TRACER_VERSION },
             processors,
             sampler,
-            attributeCountLimit: countLimit(env),
+            limits: spanLimits,
           });
     unsubscribe = subscribeUndici(
       tracer,
@@ -200,15 +203,6 @@ export async function startTracing(
   };
   setTracingState(state);
   return { ...state, provider };
-}
-
-/** OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT, else OTEL_ATTRIBUTE_COUNT_LIMIT, else 128 (as the SDK reads them). */
-function countLimit(env: Env): number {
-  for (const name of ['OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT', 'OTEL_ATTRIBUTE_COUNT_LIMIT']) {
-    const n = Number(env[name]?.trim() || NaN);
-    if (Number.isInteger(n) && n >= 0) return n;
-  }
-  return 128;
 }
 
 function batching(exporter: SpanExporter, simple: boolean | undefined): SpanProcessor {

@@ -54,7 +54,7 @@ function leanRecorder(attributeCountLimit?: number) {
     instrumentationScope: { name: 'perflab-probes' },
     processors: [new SimpleSpanProcessor(exporter)],
     sampler: new AlwaysOnSampler(),
-    ...(attributeCountLimit === undefined ? {} : { attributeCountLimit }),
+    ...(attributeCountLimit === undefined ? {} : { limits: { attributeCountLimit } }),
   });
   return { exporter, tracer };
 }

@@ -23,8 +23,13 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
 import { performance } from 'node:perf_hooks';
-import type { LeanSpan } from '../../../probes/tracing/lean-span.js';
-import { LeanTracer, samplerFromEnv } from '../../../probes/tracing/lean-tracer.js';
+import type { LeanSpan, LeanSpanLimits } from '../../../probes/tracing/lean-span.js';
+import {
+  DEFAULT_SPAN_LIMITS,
+  LeanTracer,
+  spanLimitsFromEnv,
+  samplerFromEnv,
+} from '../../../probes/tracing/lean-tracer.js';
 
 // LeanTracer must produce what the SDK's Tracer produces for the same calls:
 // both run the same scenario with the same ids and explicit times, and the
@@ -39,13 +44,13 @@ function counterIds(): IdGenerator {
   return { generateTraceId: () => next(32), generateSpanId: () => next(16) };
 }
 
-function both(sampler: Sampler = new AlwaysOnSampler(), attributeCountLimit = 128) {
+function both(sampler: Sampler = new AlwaysOnSampler(), limits: Partial<LeanSpanLimits> = {}) {
   const sdkSpans = new InMemorySpanExporter();
   const sdk = new BasicTracerProvider({
     resource,
     sampler,
     idGenerator: counterIds(),
-    spanLimits: { attributeCountLimit },
+    spanLimits: { ...DEFAULT_SPAN_LIMITS, ...limits },
     spanProcessors: [new SimpleSpanProcessor(sdkSpans)],
   }).getTracer(SCOPE);
   const leanSpans = new InMemorySpanExporter();
@@ -55,7 +60,7 @@ function both(sampler: Sampler = new AlwaysOnSampler(), attributeCountLimit = 12
     processors: [new SimpleSpanProcessor(leanSpans)],
     sampler,
     idGenerator: counterIds(),
-    attributeCountLimit,
+    limits,
   });
   return { sdk, lean, sdkSpans, leanSpans };
 }
@@ -114,7 +119,115 @@ function scenario(t: Tracer): void {
   server.end(T0.map((v, i) => (i === 0 ? v + 1 : v)) as HrTime);
 }
 
+/** Odd values and every limit reached: what the SDK truncates, drops and counts. */
+function limitsScenario(t: Tracer): void {
+  const span = t.startSpan('limits', {
+    startTime: at(0),
+    links: [
+      {
+        context: { traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), traceFlags: 1 },
+        attributes: { a: 'x', b: 'y', c: 'z' },
+      },
+      { context: { traceId: 'c'.repeat(32), spanId: 'd'.repeat(16), traceFlags: 1 } },
+      {
+        context: { traceId: 'e'.repeat(32), spanId: 'f'.repeat(16), traceFlags: 0 },
+        attributes: { long: 'abcdefghij' },
+      },
+    ],
+  });
+  span.setAttribute('long', 'abcdefghijklmnop');
+  span.setAttribute('list', ['abcdefghij', 'ab', 'abcdef']);
+  span.setAttribute('big', 10n as never);
+  span.setAttribute('fn', (() => 1) as never);
+  span.setAttribute('sym', Symbol('s') as never);
+  span.setAttribute('num', 12345678901);
+  span.setAttribute('third', 'kept or dropped by the count limit');
+  for (let i = 0; i < 4; i++) {
+    span.addEvent(`event ${i}`, { a: 'abcdefghij', b: 2, c: true, big: 1n as never }, at(1 + i));
+  }
+  span.end(at(10));
+}
+
 describe('LeanTracer', () => {
+  it('truncates, drops and counts as the SDK does under non-default limits, with odd values', () => {
+    const limits = {
+      attributeCountLimit: 4,
+      attributeValueLengthLimit: 5,
+      eventCountLimit: 2,
+      linkCountLimit: 2,
+      attributePerEventCountLimit: 2,
+      attributePerLinkCountLimit: 1,
+    };
+    const { sdk, lean, sdkSpans, leanSpans } = both(new AlwaysOnSampler(), limits);
+    limitsScenario(sdk);
+    limitsScenario(lean);
+    const theirs = sdkSpans.getFinishedSpans();
+    const ours = leanSpans.getFinishedSpans();
+    expect(otlp(ours)).toEqual(otlp(theirs));
+    expect(ours[0]!.attributes).toEqual(theirs[0]!.attributes);
+    // The bigint is refused outright, as the SDK does; of the three valid attributes one is over the limit.
+    expect(ours[0]!.events.map((e) => e.droppedAttributesCount)).toEqual([1, 1]);
+    expect(ours[0]!.droppedEventsCount).toBe(2);
+    expect(ours[0]!.droppedLinksCount).toBe(1);
+  });
+
+  it('reads the limits from the environment as the SDK does', () => {
+    expect(spanLimitsFromEnv({})).toEqual(DEFAULT_SPAN_LIMITS);
+    expect(
+      spanLimitsFromEnv({
+        OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: '64',
+        OTEL_ATTRIBUTE_COUNT_LIMIT: '10',
+        OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT: '20',
+        OTEL_SPAN_EVENT_COUNT_LIMIT: '3',
+        OTEL_SPAN_LINK_COUNT_LIMIT: '4',
+        OTEL_SPAN_ATTRIBUTE_PER_EVENT_COUNT_LIMIT: '5',
+        OTEL_SPAN_ATTRIBUTE_PER_LINK_COUNT_LIMIT: '6',
+      }),
+    ).toEqual({
+      attributeCountLimit: 20,
+      attributeValueLengthLimit: 64,
+      eventCountLimit: 3,
+      linkCountLimit: 4,
+      attributePerEventCountLimit: 5,
+      attributePerLinkCountLimit: 6,
+    });
+    expect(
+      spanLimitsFromEnv({
+        OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT: '8',
+        OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: '64',
+      }),
+    ).toMatchObject({ attributeValueLengthLimit: 8 });
+  });
+
+  it('calls onEnding before onEnd, and a processor failing on start reaches neither the app nor the others', () => {
+    const calls: string[] = [];
+    const tracer = new LeanTracer({
+      resource,
+      instrumentationScope: { name: SCOPE },
+      sampler: new AlwaysOnSampler(),
+      processors: [
+        {
+          onStart: () => {
+            throw new Error('start failed');
+          },
+          onEnd: () => calls.push('first end'),
+          forceFlush: async () => {},
+          shutdown: async () => {},
+        },
+        {
+          onStart: () => calls.push('second start'),
+          onEnding: () => calls.push('second ending'),
+          onEnd: () => calls.push('second end'),
+          forceFlush: async () => {},
+          shutdown: async () => {},
+        },
+      ],
+    });
+    const span = tracer.startSpan('guarded');
+    span.end();
+    expect(calls).toEqual(['second start', 'second ending', 'first end', 'second end']);
+  });
+
   it('exports the same spans as the SDK tracer for the same calls', () => {
     const { sdk, lean, sdkSpans, leanSpans } = both();
     scenario(sdk);
@@ -130,7 +243,7 @@ describe('LeanTracer', () => {
   });
 
   it('drops attributes past the count limit as the SDK does', () => {
-    const { sdk, lean, sdkSpans, leanSpans } = both(new AlwaysOnSampler(), 2);
+    const { sdk, lean, sdkSpans, leanSpans } = both(new AlwaysOnSampler(), { attributeCountLimit: 2 });
     for (const t of [sdk, lean]) {
       const s = t.startSpan('limited', { startTime: at(0), attributes: { a: 1, b: 2, c: 3 } });
       s.setAttribute('a', 10); // an existing key is still updated
