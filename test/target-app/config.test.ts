@@ -23,7 +23,7 @@ describe('loadConfig', () => {
     const secrets = {
       PERFLAB_SEED_PASSWORD: 'a-real-seed-password',
       PERFLAB_ADMIN_PASSWORD: 'a-real-admin-password',
-      PERFLAB_JWT_SECRET: 'r'.repeat(40),
+      PERFLAB_JWT_SECRET: 'q8Zr0mK2xW5vT1nB7cY4hJ9sL3dF6gP0aE2uR8iO5kM=',
     };
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
       /PERFLAB_SEED_PASSWORD.*PERFLAB_ADMIN_PASSWORD/,

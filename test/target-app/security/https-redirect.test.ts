@@ -6,7 +6,7 @@ const PRODUCTION = {
   NODE_ENV: 'production',
   PERFLAB_SEED_PASSWORD: 'a-real-seed-password',
   PERFLAB_ADMIN_PASSWORD: 'a-real-admin-password',
-  PERFLAB_JWT_SECRET: 'p'.repeat(40),
+  PERFLAB_JWT_SECRET: 'f3a9c07e1b5d24686e0f9a3c7b1d5e28',
 };
 const SMALL_SEED = { users: 2, products: 3, orders: 0 };
 
