@@ -14,6 +14,7 @@ import { openApiRoute } from './openapi.js';
 import { orderRoutes } from './orders.js';
 import { productAdminRoutes } from './product-admin.js';
 import { productRoutes } from './products.js';
+import { reportRoutes } from './reports.js';
 import { userRoutes } from './users.js';
 
 export const METRICS_PATH = '/metrics';
@@ -46,6 +47,7 @@ export function buildRouteTable({
     ...productRoutes(flags, productCache),
     ...productAdminRoutes(productCache),
     ...orderRoutes(flags, productCache),
+    ...reportRoutes(flags),
     ...adminFlagRoutes(flags),
   ];
   if (metricsHandler) routes.push(metricsRoute(metricsHandler));

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { isFlagName } from '../../../target-app/flags/index.js';
 import {
   ErrorResponse,
   FlagsResponse,
   UserSummaryResponse,
+  SalesReportResponse,
   HealthResponse,
   InfoResponse,
   OpenApiDocument,
@@ -63,6 +64,9 @@ const SUCCESS_SHAPES: Record<string, z.ZodType> = {
   'GET /api/orders/:id': OrderResponse,
   'GET /api/admin/flags': FlagsResponse,
   'GET /api/users/me/summary': UserSummaryResponse,
+  'GET /api/reports/sales': SalesReportResponse,
+  // CSV, not JSON: the body is text; its columns are checked in test/target-app/lab.
+  'GET /api/orders/export': z.string(),
   'PUT /api/admin/flags': FlagsResponse,
 };
 
