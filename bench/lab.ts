@@ -63,7 +63,7 @@ async function main(): Promise<void> {
   const skipped: { flag: FlagName; why: string }[] = [...UNMEASURED];
   try {
     const serverVersion = target.sql
-      ? (await target.sql.query<{ v: string }>('SHOW server_version')).rows[0]?.v
+      ? (await target.sql.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]?.v
       : undefined;
     const data = await prepareLabData(target, options);
     console.log(`lab: deep page at offset ${data.deepOffset}`);

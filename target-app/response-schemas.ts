@@ -101,3 +101,9 @@ export const UserSummaryResponse = z.strictObject({
   lastOrders: z.array(OrderResponse),
   recommended: z.array(ProductResponse),
 });
+
+export const SalesReportResponse = z.strictObject({
+  days: z.array(
+    z.strictObject({ day: z.string(), orders: z.number().int(), revenueCents: z.number().int() }),
+  ),
+});

@@ -91,6 +91,7 @@ export async function prepareLabData(t: LabTarget, o: LabOptions): Promise<LabDa
     pages.at(-1) ?? { cursor: encodeCursor(['2999-01-01T00:00:00.000Z', 0]), depth: 0 };
   return {
     seedPassword: o.seedPassword,
+    adminPassword: o.adminPassword,
     deepOffset: deep.depth,
     deepKeysetCursor: deep.cursor,
     productIds: Array.from({ length: 200 }, (_, i) => i + 1),

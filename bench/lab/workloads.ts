@@ -11,6 +11,7 @@ import { encodeCursor } from '../../target-app/http/cursor.js';
 /** Facts the lab prepared before any flag was switched. */
 export interface LabData {
   seedPassword: string;
+  adminPassword: string;
   /** The order-history depth the deep-page workload reads at, and the keyset cursor that starts there. */
   deepOffset: number;
   deepKeysetCursor: string;
@@ -170,6 +171,53 @@ export const WORKLOADS: readonly Workload[] = [
                 check: { status: 200 },
               },
               { name: 'products.get', path: '/api/products/5', check: { status: 200 } },
+            ],
+          },
+        ],
+      }),
+  },
+  {
+    flag: 'event_loop_block',
+    requests: 'GET /api/reports/sales as the admin, beside GET /api/products/5',
+    rate: 5,
+    scenario: (d) =>
+      defineScenario<{ token: string }>({
+        name: 'reports.sales',
+        description: 'the sales report, and a product read that waits behind it',
+        setup: (ctx) =>
+          ctx.request<{ token: string }>('POST', '/api/auth/login', {
+            email: 'admin@perflab.local',
+            password: d.adminPassword,
+          }),
+        flows: [
+          {
+            name: 'report',
+            steps: [
+              { name: 'reports.sales', path: '/api/reports/sales', headers: bearer, check: { status: 200 } },
+              { name: 'products.get', path: '/api/products/5', check: { status: 200 } },
+            ],
+          },
+        ],
+      }),
+  },
+  {
+    flag: 'buffered_export',
+    requests: 'GET /api/orders/export as the admin (every order as CSV)',
+    rate: 1,
+    scenario: (d) =>
+      defineScenario<{ token: string }>({
+        name: 'orders.export',
+        description: 'the full CSV export',
+        setup: (ctx) =>
+          ctx.request<{ token: string }>('POST', '/api/auth/login', {
+            email: 'admin@perflab.local',
+            password: d.adminPassword,
+          }),
+        flows: [
+          {
+            name: 'export',
+            steps: [
+              { name: 'orders.export', path: '/api/orders/export', headers: bearer, check: { status: 200 } },
             ],
           },
         ],

@@ -16,6 +16,7 @@ import { openApiRoute } from './openapi.js';
 import { orderRoutes } from './orders.js';
 import { productAdminRoutes } from './product-admin.js';
 import { productRoutes } from './products.js';
+import { reportRoutes } from './reports.js';
 import { userRoutes } from './users.js';
 
 export const METRICS_PATH = '/metrics';
@@ -58,6 +59,7 @@ export function buildRouteTable({
     ...productRoutes(flags, productCache),
     ...productAdminRoutes(productCache),
     ...orderRoutes(flags, productCache, purchaseLimiter ? { before: [purchaseLimiter] } : {}),
+    ...reportRoutes(flags),
     ...adminFlagRoutes(flags),
   ];
   if (metricsHandler) routes.push(metricsRoute(metricsHandler));

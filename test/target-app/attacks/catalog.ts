@@ -111,6 +111,8 @@ export const ENDPOINTS: Endpoint[] = [
     inputs: [{ where: 'params', name: 'id' }],
   },
   { method: 'GET', template: '/api/users/me/summary', caller: 'customer', inputs: [] },
+  { method: 'GET', template: '/api/orders/export', caller: 'customer', inputs: [] },
+  { method: 'GET', template: '/api/reports/sales', caller: 'admin', inputs: [] },
   { method: 'GET', template: '/api/admin/flags', caller: 'admin', inputs: [] },
   {
     method: 'PUT',
