@@ -71,6 +71,11 @@ describe('the rules', () => {
     expect(explain('regressed', [])).toEqual([]);
   });
 
+  it('does not take a GC sawtooth for a leak: +1.6 → -1.4 MB/s over a few seconds is not memory growth', () => {
+    const sawtooth = change('heapGrowthBytesPerSecond', 1.6 * 1024 * 1024, -1.4 * 1024 * 1024);
+    expect(explain('improved', replace(sawtooth)).map((c) => c.id)).toEqual(['outside-server']);
+  });
+
   it('ignores a figure that moved against the latency: a slowdown is not explained by fewer queries', () => {
     expect(explain('regressed', replace(change('queriesPerRequest', 21, 2))).map((c) => c.id)).toEqual([
       'outside-server',
