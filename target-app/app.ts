@@ -12,6 +12,10 @@ import { errorHandler, unknownRoute } from './http/errors.js';
 import { mountRoutes } from './http/mount-routes.js';
 import { requestId } from './http/request-id.js';
 import { createLogger } from './logger.js';
+import { createProductCache } from './store/product-cache.js';
+import { labCompression } from './lab/compression.js';
+import { faultHeaders } from './lab/fault-headers.js';
+import { createLeak, type Leak } from './lab/memory-leak.js';
 import { buildRouteTable } from './routes/index.js';
 import { corsPolicy } from './security/cors.js';
 import { securityHeaders } from './security/headers.js';
@@ -55,11 +59,21 @@ export interface AppDeps {
   redis?: RedisCommander;
   /** The optimization-lab flags (startServer wires their effects); default: config.flags, no effects. */
   flags?: Flags;
+  /** The memory_leak flag's store (startServer empties it when the flag goes off). */
+  leak?: Leak;
 }
 
 export const BODY_LIMIT = '100kb';
 
-export function createApp({ db, config, instrumentation = {}, tokens, redis, flags }: AppDeps): Express {
+export function createApp({
+  db,
+  config,
+  instrumentation = {},
+  tokens,
+  redis,
+  flags,
+  leak,
+}: AppDeps): Express {
   const logger = instrumentation.logger ?? createLogger(config.logLevel);
   const labFlags = flags ?? createFlags({ initial: config.flags, logger });
   if (instrumentation.registry) registerFlagGauge(instrumentation.registry, labFlags);
@@ -88,11 +102,21 @@ export function createApp({ db, config, instrumentation = {}, tokens, redis, fla
   app.use('/api', corsPolicy(config.corsOrigins));
   app.use('/api', limiters.api);
   app.use('/api', express.json({ limit: BODY_LIMIT, strict: true }));
+  // The optimization lab's request-level switches (docs/lab.md).
+  app.use('/api', faultHeaders(labFlags, logger));
+  app.use((leak ?? createLeak(labFlags)).middleware);
+  app.use(labCompression(labFlags));
   const routes = buildRouteTable({
     db,
     tokens: tokenService,
     loginLimiters: limiters.login,
     flags: labFlags,
+    productCache: createProductCache({
+      redis,
+      // One namespace per deployment, next to its rate-limit counters (tests get their own).
+      prefix: `${config.rateLimit.prefix.replace(/rl:$/, '')}cache:product:`,
+      metrics: instrumentation.cache,
+    }),
     ...(instrumentation.metricsHandler ? { metricsHandler: instrumentation.metricsHandler } : {}),
   });
   const scope = instrumentation.forRequest;

@@ -87,3 +87,16 @@ export const InfoResponse = z.strictObject({
 
 /** Every optimization-lab flag and whether it is on (the anti-pattern) or off (optimized). */
 export const FlagsResponse = z.strictObject({ flags: z.record(z.string(), z.boolean()) });
+
+export const UserSummaryResponse = z.strictObject({
+  orderCount: z.number().int(),
+  totalSpentCents: z.number().int(),
+  lastOrders: z.array(OrderResponse),
+  recommended: z.array(ProductResponse),
+});
+
+export const SalesReportResponse = z.strictObject({
+  days: z.array(
+    z.strictObject({ day: z.string(), orders: z.number().int(), revenueCents: z.number().int() }),
+  ),
+});

@@ -8,6 +8,8 @@ import { migrate } from './db/migrate.js';
 import { createFlags, FlagRefusedError, type Flags } from './flags/index.js';
 import { PerflabError } from '../common/perflab-error.js';
 import { registerFlagEffects } from './store/flag-effects.js';
+import { createLeak, type Leak } from './lab/memory-leak.js';
+import { FLAG } from './flags/names.js';
 import type { Db } from './db/types.js';
 import { SEED_DEFAULTS, seedDatabase } from './seed.js';
 import { connectRedis } from './security/redis-client.js';
@@ -18,6 +20,8 @@ export interface RunningServer {
   seeded: boolean;
   /** The optimization-lab flags of this instance (what PUT /api/admin/flags switches). */
   flags: Flags;
+  /** What the memory_leak flag holds on to. */
+  leak: Leak;
   close(): Promise<void>;
 }
 
@@ -64,6 +68,8 @@ export async function startServer({
   const flags = createFlags({ initial: config.flags, ...(logger ? { logger } : {}) });
   // Effects act on the raw database, so their DDL is not counted as application traffic.
   registerFlagEffects(flags, setupDb);
+  const leak = createLeak(flags);
+  flags.effect(FLAG.MEMORY_LEAK, { apply: (on) => (on ? undefined : leak.clear()) });
   await flags.reconcile().catch((err: unknown) => {
     if (err instanceof FlagRefusedError)
       throw new PerflabError('PERFLAB_E_CONFIG', `PERFLAB_FLAGS: ${err.flag}: ${err.message}`);
@@ -81,6 +87,7 @@ export async function startServer({
       db,
       config,
       flags,
+      leak,
       ...(instrumentation ? { instrumentation } : {}),
       ...(redis ? { redis } : {}),
     });
@@ -100,6 +107,7 @@ export async function startServer({
     url: `http://${host}:${port}`,
     seeded,
     flags,
+    leak,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -29,12 +29,26 @@ export function createPgDb(options: PgOptions): Db {
   // An idle client that loses its server emits 'error' on the pool; without a
   // listener that would crash the process instead of failing the next query.
   pool.on('error', () => {});
+  const gate = createGate();
   const root = wrap(pool);
   return {
     kind: 'postgres',
-    query: root.query,
+    async query<Row>(text: string, params?: readonly unknown[]) {
+      if (!gate.limited()) return root.query<Row>(text, params);
+      await gate.acquire();
+      try {
+        return await root.query<Row>(text, params);
+      } finally {
+        gate.release();
+      }
+    },
     async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-      const client = await pool.connect();
+      const gated = gate.limited();
+      if (gated) await gate.acquire();
+      const client = await pool.connect().catch((err: unknown) => {
+        if (gated) gate.release();
+        throw err;
+      });
       try {
         await client.query('BEGIN');
         const result = await fn(wrap(client));
@@ -45,9 +59,51 @@ export function createPgDb(options: PgOptions): Db {
         throw err;
       } finally {
         client.release();
+        if (gated) gate.release();
       }
     },
-    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    poolStats: () => ({
+      total: pool.totalCount,
+      idle: pool.idleCount,
+      waiting: pool.waitingCount + gate.waiting(),
+    }),
+    limitConnections: (max) => gate.limit(max),
     close: () => pool.end(),
+  };
+}
+
+/**
+ * A counting semaphore in front of the pool, so its effective size can shrink
+ * at runtime (pg.Pool's max is fixed once clients exist). Unlimited, it is a
+ * single boolean check per query.
+ */
+function createGate() {
+  let max = Infinity;
+  let active = 0;
+  const queue: (() => void)[] = [];
+  const wake = () => {
+    while (active < max && queue.length > 0) {
+      active++;
+      queue.shift()?.();
+    }
+  };
+  return {
+    limited: () => max !== Infinity || active > 0,
+    waiting: () => queue.length,
+    acquire(): Promise<void> {
+      if (active < max) {
+        active++;
+        return Promise.resolve();
+      }
+      return new Promise<void>((resolve) => queue.push(resolve));
+    },
+    release() {
+      active--;
+      wake();
+    },
+    limit(n: number | undefined) {
+      max = n ?? Infinity;
+      wake();
+    },
   };
 }

@@ -25,5 +25,10 @@ export interface Db extends Queryable {
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /** Connection-pool gauges; PGlite reports a pool of one. */
   poolStats(): PoolStats;
+  /**
+   * Caps the connections in use at once (the small_pool flag); undefined
+   * lifts the cap. Absent where the pool cannot change (PGlite has one backend).
+   */
+  limitConnections?(max: number | undefined): void;
   close(): Promise<void>;
 }

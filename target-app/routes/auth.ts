@@ -5,6 +5,9 @@ import { HttpError } from '../http/errors.js';
 import { defineRoute, errorResponses, type AnyRoute } from '../http/route-table.js';
 import { ErrorResponse, TokenResponse, UserResponse } from '../response-schemas.js';
 import { LoginBody, RegisterBody } from '../schemas.js';
+import { FLAG } from '../flags/names.js';
+import type { FlagReader } from '../flags/types.js';
+import { verifyPasswordBlocking } from '../lab/blocking-password.js';
 import { createCustomer, findCredentials } from '../store/users.js';
 const TAG = 'auth';
 
@@ -12,9 +15,10 @@ export interface AuthRouteDeps {
   tokens: TokenService;
   /** The per-IP and per-account failed-login limiters. */
   loginLimiters: RequestHandler[];
+  flags: FlagReader;
 }
 
-export function authRoutes({ tokens, loginLimiters }: AuthRouteDeps): AnyRoute[] {
+export function authRoutes({ tokens, loginLimiters, flags }: AuthRouteDeps): AnyRoute[] {
   const register = defineRoute({
     method: 'post',
     path: '/api/auth/register',
@@ -50,7 +54,10 @@ export function authRoutes({ tokens, loginLimiters }: AuthRouteDeps): AnyRoute[]
     handler: async ({ db, body, res }) => {
       const user = await findCredentials(db, body.email);
       // One answer for "no such email" and "wrong password", so accounts cannot be enumerated.
-      if (!(await verifyPassword(user?.passwordHash, body.password)) || !user) {
+      const ok = flags.isOn(FLAG.BLOCKING_HASH)
+        ? verifyPasswordBlocking(user?.passwordHash, body.password)
+        : await verifyPassword(user?.passwordHash, body.password);
+      if (!ok || !user) {
         throw new HttpError(401, 'INVALID_CREDENTIALS', 'email or password is wrong');
       }
       const token = await tokens.sign({ userId: user.id, role: user.role });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { TokenService } from '../auth/tokens.js';
 import type { Db } from '../db/types.js';
 import type { Flags } from '../flags/types.js';
+import type { ProductCache } from '../store/product-cache.js';
 import { defineRoute, type AnyRoute } from '../http/route-table.js';
 import { buildOpenApiSpec } from '../openapi/spec.js';
 import { adminFlagRoutes } from './admin-flags.js';
@@ -13,6 +14,7 @@ import { openApiRoute } from './openapi.js';
 import { orderRoutes } from './orders.js';
 import { productAdminRoutes } from './product-admin.js';
 import { productRoutes } from './products.js';
+import { reportRoutes } from './reports.js';
 import { userRoutes } from './users.js';
 
 export const METRICS_PATH = '/metrics';
@@ -23,6 +25,7 @@ export interface RouteTableDeps {
   tokens: TokenService;
   loginLimiters: RequestHandler[];
   flags: Flags;
+  productCache: ProductCache;
   /** The probes' Prometheus handler, when instrumentation provides one. */
   metricsHandler?: RequestHandler;
 }
@@ -33,16 +36,18 @@ export function buildRouteTable({
   tokens,
   loginLimiters,
   flags,
+  productCache,
   metricsHandler,
 }: RouteTableDeps): AnyRoute[] {
   const routes: AnyRoute[] = [
     ...healthRoutes(),
     ...infoRoutes(db.kind, flags),
-    ...authRoutes({ tokens, loginLimiters }),
-    ...userRoutes(),
-    ...productRoutes(),
-    ...productAdminRoutes(),
-    ...orderRoutes(flags),
+    ...authRoutes({ tokens, loginLimiters, flags }),
+    ...userRoutes(flags),
+    ...productRoutes(flags, productCache),
+    ...productAdminRoutes(productCache),
+    ...orderRoutes(flags, productCache),
+    ...reportRoutes(flags),
     ...adminFlagRoutes(flags),
   ];
   if (metricsHandler) routes.push(metricsRoute(metricsHandler));

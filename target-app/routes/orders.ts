@@ -1,5 +1,8 @@
+import { z } from 'zod';
 import { principalOf } from '../auth/middleware.js';
+import { exportOrders } from '../store/order-export.js';
 import type { FlagReader } from '../flags/types.js';
+import type { ProductCache } from '../store/product-cache.js';
 import { notFound } from '../http/errors.js';
 import { defineRoute, errorResponses, type AnyRoute } from '../http/route-table.js';
 import { ErrorResponse, OrderPage, OrderResponse } from '../response-schemas.js';
@@ -8,7 +11,7 @@ import { createOrder, findOrder, listOrders } from '../store/orders.js';
 
 const TAG = 'orders';
 
-export function orderRoutes(flags: FlagReader): AnyRoute[] {
+export function orderRoutes(flags: FlagReader, cache: ProductCache): AnyRoute[] {
   const create = defineRoute({
     method: 'post',
     path: '/api/orders',
@@ -21,7 +24,7 @@ export function orderRoutes(flags: FlagReader): AnyRoute[] {
       ...errorResponses(ErrorResponse, 400, 401, 409, 413, 422, 429),
     },
     handler: async ({ db, body, res }) => {
-      const order = await createOrder(db, principalOf(res).userId, body.items);
+      const order = await createOrder(db, cache, principalOf(res).userId, body.items);
       res.status(201).location(`/api/orders/${order.id}`).json(order);
     },
   });
@@ -60,5 +63,39 @@ export function orderRoutes(flags: FlagReader): AnyRoute[] {
     },
   });
 
-  return [create, list, get];
+  const exportCsv = defineRoute({
+    method: 'get',
+    path: '/api/orders/export',
+    access: 'user',
+    tag: TAG,
+    summary: 'The caller’s orders as CSV (an admin gets every order), streamed',
+    responses: {
+      200: { description: 'CSV, one order a line', schema: z.string(), contentType: 'text/csv' },
+      ...errorResponses(ErrorResponse, 400, 401, 429),
+    },
+    handler: async ({ db, res }) => {
+      const principal = principalOf(res);
+      res.status(200).type('text/csv').attachment('orders.csv');
+      // Backpressure: after a write the socket could not take at once, wait for 'drain'
+      // (or the client leaving). One listener each for the whole export, so none pile up.
+      let gone = false;
+      let wake: (() => void) | undefined;
+      res.on('drain', () => wake?.());
+      res.once('close', () => {
+        gone = true;
+        wake?.();
+      });
+      await exportOrders(db, flags, principal.role === 'admin' ? undefined : principal.userId, {
+        async write(chunk) {
+          if (res.write(chunk) || gone) return;
+          await new Promise<void>((resolve) => (wake = resolve));
+          wake = undefined;
+        },
+        closed: () => gone,
+      });
+      res.end();
+    },
+  });
+
+  return [create, list, exportCsv, get];
 }

@@ -2,11 +2,12 @@ import { notFound } from '../http/errors.js';
 import { defineRoute, errorResponses, type AnyRoute } from '../http/route-table.js';
 import { ErrorResponse, ProductResponse } from '../response-schemas.js';
 import { CreateProductBody, IdParams, UpdateProductBody } from '../schemas.js';
+import type { ProductCache } from '../store/product-cache.js';
 import { archiveProduct, createProduct, updateProduct } from '../store/products.js';
 import { PRODUCT_TAG } from './products.js';
 
 /** Product writes: admin only (OWASP API5, function-level authorization). */
-export function productAdminRoutes(): AnyRoute[] {
+export function productAdminRoutes(cache: ProductCache): AnyRoute[] {
   const create = defineRoute({
     method: 'post',
     path: '/api/products',
@@ -37,7 +38,7 @@ export function productAdminRoutes(): AnyRoute[] {
       ...errorResponses(ErrorResponse, 400, 401, 403, 404, 413, 429),
     },
     handler: async ({ db, params, body, res }) => {
-      const product = await updateProduct(db, params.id, body);
+      const product = await updateProduct(db, cache, params.id, body);
       if (!product) throw notFound('product');
       res.json(product);
     },
@@ -55,7 +56,7 @@ export function productAdminRoutes(): AnyRoute[] {
       ...errorResponses(ErrorResponse, 400, 401, 403, 404, 429),
     },
     handler: async ({ db, params, res }) => {
-      if (!(await archiveProduct(db, params.id))) throw notFound('product');
+      if (!(await archiveProduct(db, cache, params.id))) throw notFound('product');
       res.status(204).end();
     },
   });

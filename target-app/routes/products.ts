@@ -1,13 +1,14 @@
-import { decodeCursor, encodeCursor } from '../http/cursor.js';
+import type { FlagReader } from '../flags/types.js';
 import { notFound } from '../http/errors.js';
 import { defineRoute, errorResponses, type AnyRoute } from '../http/route-table.js';
 import { ErrorResponse, ProductPage, ProductResponse } from '../response-schemas.js';
 import { IdParams, ProductListQuery } from '../schemas.js';
+import type { ProductCache } from '../store/product-cache.js';
 import { findProduct, searchProducts } from '../store/products.js';
 
 export const PRODUCT_TAG = 'products';
 
-export function productRoutes(): AnyRoute[] {
+export function productRoutes(flags: FlagReader, cache: ProductCache): AnyRoute[] {
   const list = defineRoute({
     method: 'get',
     path: '/api/products',
@@ -20,10 +21,7 @@ export function productRoutes(): AnyRoute[] {
       ...errorResponses(ErrorResponse, 400, 429),
     },
     handler: async ({ db, query, res }) => {
-      const afterId = query.cursor ? (decodeCursor(query.cursor, ['number'])[0] as number) : 0;
-      const { items, more } = await searchProducts(db, { q: query.q, afterId, limit: query.limit });
-      const last = items[items.length - 1];
-      res.json({ items, nextCursor: more && last ? encodeCursor([last.id]) : null });
+      res.json(await searchProducts(db, flags, query));
     },
   });
 
@@ -39,7 +37,7 @@ export function productRoutes(): AnyRoute[] {
       ...errorResponses(ErrorResponse, 400, 404, 429),
     },
     handler: async ({ db, params, res }) => {
-      const product = await findProduct(db, params.id);
+      const product = await findProduct(db, flags, cache, params.id);
       if (!product) throw notFound('product');
       res.json(product);
     },

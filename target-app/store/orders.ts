@@ -3,7 +3,8 @@ import { decodeCursor, encodeCursor } from '../http/cursor.js';
 import { FLAG } from '../flags/names.js';
 import type { FlagReader } from '../flags/types.js';
 import { HttpError } from '../http/errors.js';
-import { LIVE_PRODUCT } from './products.js';
+import type { ProductCache } from './product-cache.js';
+import { decodeOffsetCursor, encodeOffsetCursor, LIVE_PRODUCT } from './products.js';
 
 /** SQL for orders. Every value is a parameter; the owner is always part of the WHERE. */
 
@@ -47,6 +48,13 @@ function toOrder(o: OrderRow, items: ItemRow[]) {
 }
 
 const ITEM_COLUMNS = 'order_id, product_id, product_name, unit_price_cents, quantity';
+// normalized_reads: the product's current name and price instead of the snapshot.
+const ITEM_COLUMNS_JOINED =
+  'i.order_id, i.product_id, p.name AS product_name, p.price_cents AS unit_price_cents, i.quantity';
+const itemsFrom = (flags: FlagReader): string =>
+  flags.isOn(FLAG.NORMALIZED_READS)
+    ? `SELECT ${ITEM_COLUMNS_JOINED} FROM order_items i JOIN products p ON p.id = i.product_id`
+    : `SELECT ${ITEM_COLUMNS} FROM order_items`;
 
 /** The optimized reads of everything that is not a lab scenario (e.g. inside createOrder). */
 const OPTIMIZED: FlagReader = { isOn: () => false };
@@ -61,15 +69,14 @@ async function withItems(q: Queryable, orders: OrderRow[], flags: FlagReader) {
   const byOrder = new Map<number, ItemRow[]>();
   if (flags.isOn(FLAG.N_PLUS_ONE)) {
     for (const order of orders) {
-      const { rows } = await q.query<ItemRow>(
-        `SELECT ${ITEM_COLUMNS} FROM order_items WHERE order_id = $1 ORDER BY line_no`,
-        [order.id],
-      );
+      const { rows } = await q.query<ItemRow>(`${itemsFrom(flags)} WHERE order_id = $1 ORDER BY line_no`, [
+        order.id,
+      ]);
       byOrder.set(order.id, rows);
     }
   } else {
     const { rows } = await q.query<ItemRow>(
-      `SELECT ${ITEM_COLUMNS} FROM order_items WHERE order_id = ANY($1::int[]) ORDER BY order_id, line_no`,
+      `${itemsFrom(flags)} WHERE order_id = ANY($1::int[]) ORDER BY order_id, line_no`,
       [orders.map((o) => o.id)],
     );
     for (const item of rows) {
@@ -92,7 +99,12 @@ export interface OrderLine {
  * units out of stock. Concurrent orders for the same units queue on the row
  * locks, so stock can never be oversold (OWASP API6).
  */
-export async function createOrder(db: Db, userId: number, items: readonly OrderLine[]): Promise<Order> {
+export async function createOrder(
+  db: Db,
+  cache: ProductCache,
+  userId: number,
+  items: readonly OrderLine[],
+): Promise<Order> {
   const order = await db.transaction(async (tx) => {
     const ids = items.map((i) => i.productId).sort((a, b) => a - b);
     // Locking the rows in id order serializes concurrent orders for the same
@@ -157,10 +169,28 @@ export async function createOrder(db: Db, userId: number, items: readonly OrderL
     );
     return (await withItems(tx, [created], OPTIMIZED))[0];
   });
+  // The cached products' stock just changed.
+  await Promise.all(items.map((i) => cache.invalidate(i.productId)));
   return order as Order;
 }
 
-/** The caller's orders, newest first, keyset-paged on (created_at, id). */
+/**
+ * The order columns.
+ * normalized_reads on: the user's name and email joined from users (section 14's
+ * normalized read). Off: the snapshot taken when the order was placed.
+ */
+function orderSelect(flags: FlagReader): string {
+  if (!flags.isOn(FLAG.NORMALIZED_READS)) return `SELECT ${ORDER_COLUMNS} FROM orders`;
+  // As a derived table named orders, so the WHERE and ORDER BY below read the same either way.
+  return `SELECT * FROM (SELECT o.id, o.user_id, u.name AS user_name, u.email AS user_email, o.status,
+                 o.total_cents, o.created_at FROM orders o JOIN users u ON u.id = o.user_id) orders`;
+}
+
+/**
+ * The caller's orders, newest first.
+ * offset_pagination on: LIMIT/OFFSET, so a deep page reads every row before it.
+ * Off: keyset-paged on (created_at, id), so every page costs the same.
+ */
 export async function listOrders(
   db: Db,
   flags: FlagReader,
@@ -169,26 +199,35 @@ export async function listOrders(
   cursor: string | undefined,
 ): Promise<{ items: Order[]; nextCursor: string | null }> {
   const params: unknown[] = [userId, limit + 1];
-  let keyset = '';
-  if (cursor) {
+  let paging = '';
+  const byOffset = flags.isOn(FLAG.OFFSET_PAGINATION);
+  const offset = byOffset ? decodeOffsetCursor(cursor) : 0;
+  if (byOffset) {
+    params.push(offset);
+    paging = 'OFFSET $3';
+  } else if (cursor) {
     const [createdAt, id] = decodeCursor(cursor, ['string', 'number']);
     if (Number.isNaN(Date.parse(String(createdAt)))) {
       throw new HttpError(400, 'VALIDATION_FAILED', 'cursor: must be a cursor returned by the API', 'cursor');
     }
     params.push(createdAt, id);
-    keyset = 'AND (created_at, id) < ($3::timestamptz, $4::int)';
+    paging = 'AND (created_at, id) < ($3::timestamptz, $4::int)';
   }
   const { rows } = await db.query<OrderRow>(
-    `SELECT ${ORDER_COLUMNS} FROM orders WHERE user_id = $1 ${keyset}
-      ORDER BY created_at DESC, id DESC LIMIT $2`,
+    byOffset
+      ? `${orderSelect(flags)} WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2 ${paging}`
+      : `${orderSelect(flags)} WHERE user_id = $1 ${paging} ORDER BY created_at DESC, id DESC LIMIT $2`,
     params,
   );
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
-  return {
-    items: await withItems(db, page, flags),
-    nextCursor: rows.length > limit && last ? encodeCursor([last.created_at.toISOString(), last.id]) : null,
-  };
+  let nextCursor: string | null = null;
+  if (rows.length > limit && last) {
+    nextCursor = byOffset
+      ? encodeOffsetCursor(offset + page.length)
+      : encodeCursor([last.created_at.toISOString(), last.id]);
+  }
+  return { items: await withItems(db, page, flags), nextCursor };
 }
 
 /** One order of the caller's. Scoped by owner in SQL: another user's order reads as missing (API1). */
@@ -198,9 +237,9 @@ export async function findOrder(
   userId: number,
   id: number,
 ): Promise<Order | undefined> {
-  const { rows } = await db.query<OrderRow>(
-    `SELECT ${ORDER_COLUMNS} FROM orders WHERE id = $1 AND user_id = $2`,
-    [id, userId],
-  );
+  const { rows } = await db.query<OrderRow>(`${orderSelect(flags)} WHERE id = $1 AND user_id = $2`, [
+    id,
+    userId,
+  ]);
   return rows[0] ? (await withItems(db, rows, flags))[0] : undefined;
 }

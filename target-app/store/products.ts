@@ -1,4 +1,9 @@
 import type { Db } from '../db/types.js';
+import { FLAG } from '../flags/names.js';
+import type { FlagReader } from '../flags/types.js';
+import { decodeCursor, encodeCursor } from '../http/cursor.js';
+import { HttpError } from '../http/errors.js';
+import type { ProductCache } from './product-cache.js';
 
 /** SQL for products. Every value is a parameter; archived products are invisible here. */
 
@@ -15,6 +20,7 @@ export type Product = ReturnType<typeof toProduct>;
 export const PRODUCT_COLUMNS = 'id, name, description, price_cents, stock';
 /** Archived (deleted) products stay for order history but are invisible to the API. */
 export const LIVE_PRODUCT = 'archived_at IS NULL';
+const OFFSET_CURSOR = 'offset';
 
 export const toProduct = (r: ProductRow) => ({
   id: r.id,
@@ -24,41 +30,90 @@ export const toProduct = (r: ProductRow) => ({
   stock: r.stock,
 });
 
+/** select_star on: every column, whatever the response needs. Off: the projection. */
+export const productColumns = (flags: FlagReader): string =>
+  flags.isOn(FLAG.SELECT_STAR) ? '*' : PRODUCT_COLUMNS;
+
 /** Escapes LIKE wildcards so a search for "50%" matches the text, not everything. */
 const likePattern = (q: string): string => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
+/** An offset cursor (offset_pagination) is ["offset", n]; a keyset cursor is [lastId]. */
+export function decodeOffsetCursor(cursor: string | undefined): number {
+  if (!cursor) return 0;
+  const [kind, offset] = decodeCursor(cursor, ['string', 'number']);
+  if (kind !== OFFSET_CURSOR || !Number.isSafeInteger(offset) || (offset as number) < 0) {
+    throw new HttpError(400, 'VALIDATION_FAILED', 'cursor: must be a cursor returned by the API', 'cursor');
+  }
+  return offset as number;
+}
+export const encodeOffsetCursor = (offset: number): string => encodeCursor([OFFSET_CURSOR, offset]);
+
 export interface ProductSearch {
   q?: string | undefined;
-  /** Rows after this id (keyset paging); 0 for the first page. */
-  afterId: number;
-  /** Rows to return; the store reads one more to know whether a next page exists. */
   limit: number;
+  cursor?: string | undefined;
 }
 
-/** A page of live products in id order, plus whether another page follows. */
+/**
+ * A page of live products in id order.
+ * offset_pagination on: LIMIT/OFFSET, so page k reads and throws away k pages first.
+ * Off: keyset (id > last id), so every page costs the same.
+ */
 export async function searchProducts(
   db: Db,
+  flags: FlagReader,
   search: ProductSearch,
-): Promise<{ items: Product[]; more: boolean }> {
-  const params: unknown[] = [search.afterId, search.limit + 1];
-  let where = `id > $1 AND ${LIVE_PRODUCT}`;
+): Promise<{ items: Product[]; nextCursor: string | null }> {
+  const byOffset = flags.isOn(FLAG.OFFSET_PAGINATION);
+  const params: unknown[] = [search.limit + 1];
+  let where = LIVE_PRODUCT;
+  let paging = '';
+  let offset = 0;
+  if (byOffset) {
+    offset = decodeOffsetCursor(search.cursor);
+    params.push(offset);
+    paging = `OFFSET $${params.length}`;
+  } else {
+    params.push(search.cursor ? (decodeCursor(search.cursor, ['number'])[0] as number) : 0);
+    where += ` AND id > $${params.length}`;
+  }
   if (search.q) {
     params.push(likePattern(search.q));
-    where += ` AND name ILIKE $3`;
+    where += ` AND name ILIKE $${params.length}`;
   }
   const { rows } = await db.query<ProductRow>(
-    `SELECT ${PRODUCT_COLUMNS} FROM products WHERE ${where} ORDER BY id LIMIT $2`,
+    `SELECT ${productColumns(flags)} FROM products WHERE ${where} ORDER BY id LIMIT $1 ${paging}`,
     params,
   );
-  return { items: rows.slice(0, search.limit).map(toProduct), more: rows.length > search.limit };
+  const items = rows.slice(0, search.limit).map(toProduct);
+  const last = items[items.length - 1];
+  const more = rows.length > search.limit && last !== undefined;
+  if (!more) return { items, nextCursor: null };
+  return {
+    items,
+    nextCursor: byOffset ? encodeOffsetCursor(offset + items.length) : encodeCursor([last.id]),
+  };
 }
 
-export async function findProduct(db: Db, id: number): Promise<Product | undefined> {
+/**
+ * One live product.
+ * no_cache on: always the database. Off: read-through cache (TTL, invalidated on writes).
+ */
+export async function findProduct(
+  db: Db,
+  flags: FlagReader,
+  cache: ProductCache,
+  id: number,
+): Promise<Product | undefined> {
+  const cached = flags.isOn(FLAG.NO_CACHE) ? undefined : await cache.get(id);
+  if (cached) return cached;
   const { rows } = await db.query<ProductRow>(
-    `SELECT ${PRODUCT_COLUMNS} FROM products WHERE id = $1 AND ${LIVE_PRODUCT}`,
+    `SELECT ${productColumns(flags)} FROM products WHERE id = $1 AND ${LIVE_PRODUCT}`,
     [id],
   );
-  return rows[0] && toProduct(rows[0]);
+  const product = rows[0] && toProduct(rows[0]);
+  if (product && !flags.isOn(FLAG.NO_CACHE)) await cache.set(id, product);
+  return product;
 }
 
 export interface NewProduct {
@@ -80,6 +135,7 @@ export async function createProduct(db: Db, p: NewProduct): Promise<Product> {
 /** Changes the given fields; undefined for a missing or archived product. */
 export async function updateProduct(
   db: Db,
+  cache: ProductCache,
   id: number,
   p: Partial<NewProduct>,
 ): Promise<Product | undefined> {
@@ -90,14 +146,16 @@ export async function updateProduct(
       WHERE id = $1 AND ${LIVE_PRODUCT} RETURNING ${PRODUCT_COLUMNS}`,
     [id, p.name ?? null, p.description ?? null, p.priceCents ?? null, p.stock ?? null],
   );
+  await cache.invalidate(id);
   return rows[0] && toProduct(rows[0]);
 }
 
 /** Archives a live product; false when there was none to archive. */
-export async function archiveProduct(db: Db, id: number): Promise<boolean> {
+export async function archiveProduct(db: Db, cache: ProductCache, id: number): Promise<boolean> {
   const { rowCount } = await db.query(
     `UPDATE products SET archived_at = now() WHERE id = $1 AND ${LIVE_PRODUCT}`,
     [id],
   );
+  await cache.invalidate(id);
   return rowCount > 0;
 }

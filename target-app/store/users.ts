@@ -1,5 +1,11 @@
 import type { Db } from '../db/types.js';
 import type { Role } from '../auth/tokens.js';
+import { FLAG } from '../flags/names.js';
+import type { FlagReader } from '../flags/types.js';
+import { listOrders, type Order } from './orders.js';
+import { LIVE_PRODUCT, productColumns, toProduct, type Product, type ProductRow } from './products.js';
+
+const SUMMARY_SIZE = 5;
 
 /** SQL for users. The password hash only ever leaves here for the login check. */
 
@@ -58,4 +64,40 @@ export async function findCredentials(
   );
   const r = rows[0];
   return r && { id: r.id, role: r.role, passwordHash: r.password_hash };
+}
+
+export interface UserSummary {
+  orderCount: number;
+  totalSpentCents: number;
+  lastOrders: Order[];
+  recommended: Product[];
+}
+
+/**
+ * The account page: order count and total, the last 5 orders, 5 products.
+ * sequential_io on: the three reads one after another, so their latencies add.
+ * Off: concurrently, so the slowest one sets the pace (on PostgreSQL each gets
+ * its own pooled connection; PGlite serializes them anyway).
+ */
+export async function userSummary(db: Db, flags: FlagReader, userId: number): Promise<UserSummary> {
+  const stats = async () =>
+    (
+      await db.query<{ n: number; total: number }>(
+        'SELECT count(*)::int AS n, COALESCE(sum(total_cents), 0)::bigint AS total FROM orders WHERE user_id = $1',
+        [userId],
+      )
+    ).rows[0] ?? { n: 0, total: 0 };
+  const last = async () => (await listOrders(db, flags, userId, SUMMARY_SIZE, undefined)).items;
+  const recommended = async () =>
+    (
+      await db.query<ProductRow>(
+        `SELECT ${productColumns(flags)} FROM products WHERE ${LIVE_PRODUCT} ORDER BY stock DESC, id LIMIT $1`,
+        [SUMMARY_SIZE],
+      )
+    ).rows.map(toProduct);
+  let parts: [Awaited<ReturnType<typeof stats>>, Order[], Product[]];
+  if (flags.isOn(FLAG.SEQUENTIAL_IO)) parts = [await stats(), await last(), await recommended()];
+  else parts = await Promise.all([stats(), last(), recommended()]);
+  const [s, lastOrders, products] = parts;
+  return { orderCount: s.n, totalSpentCents: Number(s.total), lastOrders, recommended: products };
 }

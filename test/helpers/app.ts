@@ -3,7 +3,7 @@ import type { AppInstrumentation } from '../../target-app/app.js';
 import { loadConfig, type AppConfig } from '../../target-app/config.js';
 import type { Db } from '../../target-app/db/types.js';
 import { ADMIN_EMAIL, customerEmail, seedDatabase } from '../../target-app/seed.js';
-import { startServer } from '../../target-app/server.js';
+import { startServer, type RunningServer } from '../../target-app/server.js';
 import { createTestDb, type TestDb } from './db.js';
 
 export const TEST_SEED = { seed: 7, users: 12, products: 30, orders: 60 } as const;
@@ -21,6 +21,8 @@ export interface TestApp {
   db: Db;
   source: TestDb['source'];
   config: AppConfig;
+  /** The optimization-lab state of this instance (flags, the memory_leak store). */
+  lab: Pick<RunningServer, 'flags' | 'leak'>;
   /** Logs in a seeded account (customer n, or 'admin') and returns its bearer token. */
   login(who: number | 'admin'): Promise<string>;
   /** fetch() against the app with JSON in and out. */
@@ -110,6 +112,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     db,
     source: testDb.source,
     config,
+    lab: { flags: running.flags, leak: running.leak },
     request,
     async login(who) {
       const email = who === 'admin' ? ADMIN_EMAIL : customerEmail(who);

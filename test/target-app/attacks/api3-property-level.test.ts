@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { isFlagName } from '../../../target-app/flags/index.js';
 import {
   ErrorResponse,
   FlagsResponse,
+  UserSummaryResponse,
+  SalesReportResponse,
   HealthResponse,
   InfoResponse,
   OpenApiDocument,
@@ -61,6 +63,10 @@ const SUCCESS_SHAPES: Record<string, z.ZodType> = {
   'POST /api/orders': OrderResponse,
   'GET /api/orders/:id': OrderResponse,
   'GET /api/admin/flags': FlagsResponse,
+  'GET /api/users/me/summary': UserSummaryResponse,
+  'GET /api/reports/sales': SalesReportResponse,
+  // CSV, not JSON: the body is text; its columns are checked in test/target-app/lab.
+  'GET /api/orders/export': z.string(),
   'PUT /api/admin/flags': FlagsResponse,
 };
 
@@ -146,6 +152,12 @@ describe('API3 excessive data exposure: what every endpoint returns', () => {
   it('tells a customer nothing about other users in their orders', () => {
     for (const { key, as, res } of responses) {
       if (as !== 'customer' || !key.includes('/api/orders') || res.status !== 200) continue;
+      if (key === 'GET /api/orders/export') {
+        // CSV: the fifth column is the owner.
+        for (const line of String(res.body).trimEnd().split('\n').slice(1))
+          expect(line.split(',')[4]).toBe('1');
+        continue;
+      }
       const orders = key === 'GET /api/orders' ? res.body.items : [res.body];
       for (const o of orders) expect(o.user.id).toBe(1);
     }

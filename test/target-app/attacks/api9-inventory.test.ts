@@ -69,7 +69,8 @@ describe('API9 inventory: the OpenAPI spec is the served API', () => {
       const [method, path] = r.split(' ');
       return `${method} ${openApiPath(path ?? '')}`;
     });
-    expect(served).toEqual(specOperations(spec));
+    // Sorted again after the template rewrite: `:id` and `{id}` sort differently against `export`.
+    expect([...served].sort()).toEqual(specOperations(spec));
   });
 
   it('lists /metrics too when the probes provide it, in the spec as on the app', async () => {
@@ -84,9 +85,11 @@ describe('API9 inventory: the OpenAPI spec is the served API', () => {
       const { port } = server.address() as AddressInfo;
       const withMetrics = (await (await fetch(`http://127.0.0.1:${port}/api/openapi.json`)).json()) as Spec;
       expect(expressRoutes(app)).toContain('GET /metrics');
-      expect(expressRoutes(app).map((r) => r.replace(/:(\w+)/g, '{$1}'))).toEqual(
-        specOperations(withMetrics),
-      );
+      expect(
+        expressRoutes(app)
+          .map((r) => r.replace(/:(\w+)/g, '{$1}'))
+          .sort(),
+      ).toEqual(specOperations(withMetrics));
     } finally {
       server.close();
     }

@@ -107,6 +107,9 @@ export const ENDPOINTS: Endpoint[] = [
     caller: 'customer',
     inputs: [{ where: 'params', name: 'id' }],
   },
+  { method: 'GET', template: '/api/users/me/summary', caller: 'customer', inputs: [] },
+  { method: 'GET', template: '/api/orders/export', caller: 'customer', inputs: [] },
+  { method: 'GET', template: '/api/reports/sales', caller: 'admin', inputs: [] },
   { method: 'GET', template: '/api/admin/flags', caller: 'admin', inputs: [] },
   {
     method: 'PUT',

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../target-app/config.js';
 import {
@@ -98,5 +99,13 @@ describe('createFlags', () => {
     flags.effect(FLAG.MISSING_INDEX, { apply: (on) => void applied.push(on) });
     await flags.reconcile();
     expect(applied).toEqual([true]);
+  });
+});
+
+describe('docs/lab.md', () => {
+  it('has a section for every flag, and none for a flag that does not exist', () => {
+    const doc = readFileSync('docs/lab.md', 'utf8');
+    const sections = [...doc.matchAll(/^### `([a-z_]+)`$/gm)].map((m) => m[1]);
+    expect([...sections].sort()).toEqual([...FLAG_NAMES].sort());
   });
 });
