@@ -16,6 +16,8 @@ describe('causes on recorded lab runs', () => {
   it.each([
     ['n_plus_one', 'chattier-data-access', /fewer queries per request/],
     ['missing_index', 'slower-queries', /faster queries \(plan or index\)/],
+    // The orders scenario logs in every iteration: synchronous hashing stalls every other route.
+    ['blocking_hash', 'event-loop-cpu', /less CPU work on the event loop/],
   ])('names the right cause for %s', (flag, id, label) => {
     const before = lab(flag, 'before');
     expect(before.environment.target.flags?.[flag]).toBe(true);
