@@ -108,7 +108,12 @@ export class LoadRun extends EventEmitter<RunEvents> {
     const requests = o.requests === undefined ? undefined : segmentShare(o.requests, o.segment);
     let countReachedAt: number | undefined;
     // The server figures cover the measured window only: scrapes at its edges.
-    const edges = scraper ? scrapeAtEdges(scraper, windowStart, windowEnd) : undefined;
+    // The closed model keeps sending unmeasured requests after the window until autocannon stops,
+    // so its end scrape is taken when the window closes; the open model schedules nothing after
+    // the window, and its late-sent measured requests must be counted, so it ends when the load does.
+    const edges = scraper
+      ? scrapeAtEdges(scraper, windowStart, o.model.kind === 'closed' ? windowEnd : undefined)
+      : undefined;
     // Outputs (remote write) follow outcomes as events; none attached costs nothing per request.
     const emitOutcomes = this.listenerCount('outcome') > 0;
 
@@ -241,11 +246,18 @@ export class LoadRun extends EventEmitter<RunEvents> {
 }
 
 /** Timers for the window-edge scrapes; an early end (count reached, stop) takes the end scrape itself. */
-function scrapeAtEdges(scraper: Scraper, windowStart: number, windowEnd: number): { cancel(): void } {
+function scrapeAtEdges(
+  scraper: Scraper,
+  windowStart: number,
+  windowEnd: number | undefined,
+): { cancel(): void } {
   const now = performance.now();
   if (windowStart <= now) void scraper.markStart(true);
   const start = setTimeout(() => void scraper.markStart(), Math.max(0, windowStart - now));
-  const end = setTimeout(() => void scraper.markEnd(), Math.max(0, windowEnd - now));
+  const end =
+    windowEnd === undefined
+      ? undefined
+      : setTimeout(() => void scraper.markEnd(), Math.max(0, windowEnd - now));
   return {
     cancel() {
       clearTimeout(start);

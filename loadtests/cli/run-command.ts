@@ -151,7 +151,6 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   const path = await writeResult(result, dir);
   if (v.json) io.out(JSON.stringify(result, null, 2));
   else io.out(formatSummary(result));
-  io.err(`${result.status === 'interrupted' ? 'partial result (interrupted)' : 'result'}: ${path}`);
   if (v.report) {
     const files = await writeReport({ kind: 'runs', runs: [result], sources: [path] }, dir, [
       'html',
@@ -159,5 +158,6 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
     ]);
     io.err(`report: ${files.html}`);
   }
+  io.err(`${result.status === 'interrupted' ? 'partial result (interrupted)' : 'result'}: ${path}`);
   return exitCodeFor(result);
 }

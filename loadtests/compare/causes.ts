@@ -13,14 +13,17 @@ interface Rule {
   figure: ServerFigureName;
   minRelative: number;
   minAbsolute: number;
+  /** The worse side's own value must reach this too (heap growth: a GC sawtooth over a few seconds is not a leak). */
+  minWorse?: number;
   /** Further figures shown as evidence beside the one the rule reads. */
   context?: ServerFigureName[];
 }
 
 /**
  * Strongest first. Query counts are counts, free of timing, so they come
- * first; memory growth and pool waiting are specific; the timing figures
- * (DB time, event-loop lag) move with almost any slowdown, so they come last.
+ * first; pool waiting and DB time per query are specific to the database;
+ * heap growth comes before event-loop lag because a leak's collections show
+ * up as lag too, and lag moves with almost any slowdown, so it comes last.
  */
 export const RULES: readonly Rule[] = [
   {
@@ -31,15 +34,6 @@ export const RULES: readonly Rule[] = [
     minRelative: 0.2,
     minAbsolute: 0.5,
     context: ['dbTimePerRequestMs'],
-  },
-  {
-    id: 'memory-growth',
-    worse: 'memory growth',
-    better: 'less memory growth',
-    figure: 'heapGrowthBytesPerSecond',
-    minRelative: 1,
-    minAbsolute: 512 * 1024,
-    context: ['peakHeapBytes', 'peakRssBytes'],
   },
   {
     id: 'pool-saturation',
@@ -59,6 +53,16 @@ export const RULES: readonly Rule[] = [
     context: ['queriesPerRequest', 'dbTimePerRequestMs', 'slowQueriesPerKiloRequest'],
   },
   {
+    id: 'memory-growth',
+    worse: 'memory growth',
+    better: 'less memory growth',
+    figure: 'heapGrowthBytesPerSecond',
+    minRelative: 1,
+    minAbsolute: 2 * 1024 * 1024,
+    minWorse: 2 * 1024 * 1024,
+    context: ['peakHeapBytes', 'peakRssBytes'],
+  },
+  {
     id: 'event-loop-cpu',
     worse: 'CPU work on the event loop',
     better: 'less CPU work on the event loop',
@@ -73,12 +77,13 @@ export const OUTSIDE_SERVER = 'outside the server figures: network, client or do
 /** Did `figure` move in the direction `sign` (+1 up, −1 down) past the rule's bounds? */
 export function moved(
   c: ServerChange | undefined,
-  rule: Pick<Rule, 'minRelative' | 'minAbsolute'>,
+  rule: Pick<Rule, 'minRelative' | 'minAbsolute' | 'minWorse'>,
   sign: 1 | -1,
 ): boolean {
   if (!c || c.before === null || c.after === null) return false;
   const change = (c.after - c.before) * sign;
   if (change < rule.minAbsolute) return false;
+  if (rule.minWorse !== undefined && Math.max(c.before, c.after) < rule.minWorse) return false;
   const lo = Math.min(c.before, c.after);
   const hi = Math.max(c.before, c.after);
   return lo <= 0 || hi / lo >= 1 + rule.minRelative;

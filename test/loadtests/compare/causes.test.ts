@@ -16,6 +16,8 @@ describe('causes on recorded lab runs', () => {
   it.each([
     ['n_plus_one', 'chattier-data-access', /fewer queries per request/],
     ['missing_index', 'slower-queries', /faster queries \(plan or index\)/],
+    // The orders scenario logs in every iteration: synchronous hashing stalls every other route.
+    ['blocking_hash', 'event-loop-cpu', /less CPU work on the event loop/],
   ])('names the right cause for %s', (flag, id, label) => {
     const before = lab(flag, 'before');
     expect(before.environment.target.flags?.[flag]).toBe(true);
@@ -69,6 +71,11 @@ describe('the rules', () => {
     expect(explain('regressed', steady).map((c) => c.label)).toEqual([OUTSIDE_SERVER]);
     expect(explain('no significant change', replace(change('eventLoopLagP99Ms', 12, 180)))).toEqual([]);
     expect(explain('regressed', [])).toEqual([]);
+  });
+
+  it('does not take a GC sawtooth for a leak: +1.6 → -1.4 MB/s over a few seconds is not memory growth', () => {
+    const sawtooth = change('heapGrowthBytesPerSecond', 1.6 * 1024 * 1024, -1.4 * 1024 * 1024);
+    expect(explain('improved', replace(sawtooth)).map((c) => c.id)).toEqual(['outside-server']);
   });
 
   it('ignores a figure that moved against the latency: a slowdown is not explained by fewer queries', () => {

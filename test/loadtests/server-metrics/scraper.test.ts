@@ -78,13 +78,15 @@ describe('server-side scrape', () => {
       target,
       scenario: items,
       model: openModel(100),
-      warmupMs: 600,
+      warmupMs: 1000,
       durationMs: 600,
       scrapeIntervalMs: 200,
     }).finished;
     const server = r.server.routes?.['GET /api/items/:id']?.requests ?? 0;
-    // 60 warm-up requests would be counted if the first scrape were taken before the warm-up.
-    expect(Math.abs(server - r.totals.requests)).toBeLessThanOrEqual(2);
+    // 100 warm-up requests would be counted if the first scrape were taken before the warm-up; a
+    // generator running late on a busy machine can still land a few of them after the start scrape.
+    expect(server).toBeLessThan(r.totals.requests + 50);
+    expect(server).toBeGreaterThanOrEqual(r.totals.requests - 2);
     expect(r.server.window).toBeDefined();
     expect(r.server.series?.length).toBeGreaterThanOrEqual(2);
     expect(r.server.series?.[0]?.second).toBeGreaterThanOrEqual(0);

@@ -5,7 +5,9 @@
  * to keep the files small (the compare reads only their counts).
  *
  *   env -u DATABASE_URL -u REDIS_URL node --import tsx --import ./target-app/register.ts \
- *     test/loadtests/compare/lab-fixtures/record.ts n_plus_one missing_index
+ *     test/loadtests/compare/lab-fixtures/record.ts n_plus_one missing_index memory_leak blocking_hash:orders
+ *
+ * `flag:scenario` picks the workload the flag slows (blocking_hash needs logins); order-history otherwise.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -26,14 +28,15 @@ const io = { log: (l: string) => process.stdout.write(l + '\n'), signal: new Abo
 const tmp = await mkdtemp(join(tmpdir(), 'perflab-lab-'));
 try {
   const token = await adminToken(running.url, config.adminPassword);
-  for (const flag of flags) {
+  for (const arg of flags) {
+    const [flag = arg, scenario = 'order-history'] = arg.split(':');
     for (const [side, on] of [
       ['before', true],
       ['after', false],
     ] as const) {
       await setFlags(running.url, token, on, [flag]);
       const out = join(tmp, `${flag}-${side}`);
-      const args = ['run', 'order-history', '-t', running.url, '-c', '2', '-d', '4s', '-w', '1s'];
+      const args = ['run', scenario, '-t', running.url, '-c', '2', '-d', '4s', '-w', '1s'];
       const code = await perflab(
         [...args, '--scrape-interval', '1s', '--out', out, '--no-report', '-q'],
         io,
