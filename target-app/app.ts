@@ -144,6 +144,7 @@ export function createApp({
       dbFor: scope ? (req) => scope(req).db(db) : () => db,
       flags: labFlags,
       tokens: tokenService,
+      denyList,
       secret: config.jwtSecret,
       secureCookies: config.env === 'production',
       limiter: limiters.api,

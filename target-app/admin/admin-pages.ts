@@ -8,6 +8,7 @@ import express, {
 } from 'express';
 import type { Logger } from 'pino';
 import { verifyPassword } from '../auth/password.js';
+import type { TokenDenyList } from '../auth/deny-list.js';
 import type { TokenService } from '../auth/tokens.js';
 import type { Db } from '../db/types.js';
 import { FlagRefusedError, isFlagName, type Flags } from '../flags/index.js';
@@ -23,6 +24,8 @@ export interface AdminPagesDeps {
   dbFor(req: Request): Db;
   flags: Flags;
   tokens: TokenService;
+  /** Where signing out revokes the session's token, as the API's logout does. */
+  denyList: TokenDenyList;
   /** Signs the CSRF tokens (a key derived from it, not the secret itself). */
   secret: string;
   /** Secure cookies with the __Host- prefix; production only (plain HTTP in development and tests). */
@@ -123,7 +126,10 @@ export function adminPages(deps: AdminPagesDeps): Router {
     res.redirect(303, '/admin');
   });
 
-  router.post('/logout', (_req, res) => {
+  router.post('/logout', async (req, res) => {
+    // Revoked, not only forgotten by this browser: a copied cookie stops working too.
+    const principal = await session.principalOf(req);
+    if (principal) await deps.denyList.deny(principal.tokenId, principal.expiresAt);
     session.end(res);
     res.redirect(303, '/admin/login');
   });

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { CookieOptions, Request, Response } from 'express';
-import { TOKEN_TTL_SECONDS, type Principal, type TokenService } from '../auth/tokens.js';
+import { TOKEN_TTL_SECONDS, type Principal, type TokenPrincipal, type TokenService } from '../auth/tokens.js';
 import type { Db } from '../db/types.js';
 import { findUser } from '../store/users.js';
 
@@ -27,7 +27,7 @@ export interface AdminSession {
   /** The signed-in admin, checked against the database (a demoted account loses the page at once). */
   adminOf(req: Request, db: Db): Promise<SignedIn | undefined>;
   /** Whoever the cookie names, admin or not: for telling "sign in" from "not allowed". */
-  principalOf(req: Request): Promise<Principal | undefined>;
+  principalOf(req: Request): Promise<TokenPrincipal | undefined>;
 }
 
 export interface SignedIn extends Principal {
@@ -45,7 +45,7 @@ export function createAdminSession({ tokens, secure }: AdminSessionOptions): Adm
   const VISITOR = `${prefix}perflab.visitor`;
   const base: CookieOptions = { httpOnly: true, secure, sameSite: 'strict', path: '/' };
 
-  const principalOf = async (req: Request): Promise<Principal | undefined> => {
+  const principalOf = async (req: Request): Promise<TokenPrincipal | undefined> => {
     const token = cookieValue(req, SESSION);
     return token ? tokens.verify(token) : undefined;
   };

@@ -109,6 +109,9 @@ describe(`/admin in Chromium`, () => {
     ]);
     await page.goto(`${app.url}/admin`);
     expect(new URL(page.url()).pathname).toBe('/admin/login');
+    // Signing out revoked the token itself: a copy of the cookie no longer works anywhere.
+    const copied = cookie?.value ?? '';
+    expect((await app.request('/api/users/me', { token: copied })).status).toBe(401);
     await context.close();
   });
 
