@@ -9,9 +9,11 @@ import { HttpError } from './errors.js';
  *
  * Fields: 'number' is a row id (an int4, 1..2^31-1); 'string' is a
  * timestamp as Date#toISOString writes it, years 0001-9999 (PostgreSQL has
- * no year 0, and Date.parse accepts dates such as 02-30 that it refuses).
+ * no year 0, and Date.parse accepts dates such as 02-30 that it refuses);
+ * 'offset' is a row offset (0..2^31-1, the lab's offset paging); 'kind' is a
+ * short lowercase word naming the cursor's kind.
  */
-export type CursorField = 'string' | 'number';
+export type CursorField = 'string' | 'number' | 'offset' | 'kind';
 
 const MAC_BYTES = 16;
 const INT4_MAX = 2_147_483_647;
@@ -41,9 +43,14 @@ export function encodeCursor(values: readonly (string | number)[]): string {
 const invalid = (): HttpError =>
   new HttpError(400, 'VALIDATION_FAILED', 'cursor: must be a cursor returned by the API', 'cursor');
 
+const KIND = /^[a-z_]{1,20}$/;
+
 function validField(value: unknown, field: CursorField): boolean {
   if (field === 'number')
     return Number.isSafeInteger(value) && (value as number) >= 1 && (value as number) <= INT4_MAX;
+  if (field === 'offset')
+    return Number.isSafeInteger(value) && (value as number) >= 0 && (value as number) <= INT4_MAX;
+  if (field === 'kind') return typeof value === 'string' && KIND.test(value);
   if (typeof value !== 'string') return false;
   const match = ISO_UTC.exec(value);
   if (!match || Number(match[1]) < 1) return false;

@@ -40,8 +40,8 @@ const likePattern = (q: string): string => `%${q.replace(/[\\%_]/g, (c) => `\\${
 /** An offset cursor (offset_pagination) is ["offset", n]; a keyset cursor is [lastId]. */
 export function decodeOffsetCursor(cursor: string | undefined): number {
   if (!cursor) return 0;
-  const [kind, offset] = decodeCursor(cursor, ['string', 'number']);
-  if (kind !== OFFSET_CURSOR || !Number.isSafeInteger(offset) || (offset as number) < 0) {
+  const [kind, offset] = decodeCursor(cursor, ['kind', 'offset']);
+  if (kind !== OFFSET_CURSOR) {
     throw new HttpError(400, 'VALIDATION_FAILED', 'cursor: must be a cursor returned by the API', 'cursor');
   }
   return offset as number;
