@@ -1,5 +1,6 @@
 import * as R from '../lib/external-metric-names.js';
 import * as N from '../../probes/metric-names.js';
+import { BREAKER_STATE_VALUE } from '../../target-app/services/shared/service-metrics.js';
 
 /** One Prometheus rule, as it goes into a rule file. */
 export interface Rule {
@@ -122,6 +123,25 @@ export function alertingRules(): RuleGroup[] {
           annotations: page(
             '{{ $labels.job }}: {{ $value | humanize }} slow queries a second',
             'The Database dashboard shows which operation and table; the slow-query log lines carry their SQL and trace id.',
+          ),
+        },
+        {
+          alert: 'PerflabCircuitBreakerOpen',
+          expr: `max by (job, instance, ${N.LABEL_BREAKER}) (${N.BREAKER_STATE}) == ${BREAKER_STATE_VALUE.open}`,
+          for: '2m',
+          labels: { severity: 'warn' },
+          annotations: page(
+            `{{ $labels.job }}: breaker {{ $labels.${N.LABEL_BREAKER} }} open`,
+            'An upstream has failed past the error threshold for 2 minutes; calls are rejected and answers degraded. The Services dashboard shows which events opened it.',
+          ),
+        },
+        {
+          alert: 'PerflabDeadLetters',
+          expr: `sum by (job, ${N.LABEL_CONSUMER}, ${N.LABEL_EVENT_TYPE}) (increase(${N.BUS_DEAD_LETTERS}[10m])) > 0`,
+          labels: { severity: 'page' },
+          annotations: page(
+            `{{ $labels.job }}: {{ $labels.${N.LABEL_CONSUMER} }} dead-lettered {{ $labels.${N.LABEL_EVENT_TYPE} }} events`,
+            'A consumer gave events up after the maximum deliveries: their orders are not settled. Read them from the dead-letter subject and the consumer logs.',
           ),
         },
         {
