@@ -68,6 +68,17 @@ export function recordingRules(): RuleGroup[] {
   ];
 }
 
+/**
+ * Dead letters in the last 10 minutes. prom-client creates a labelled series
+ * at its first increment, so a consumer's first dead letter appears at 1 and
+ * increase() alone would never see it: a series that did not exist 10 minutes
+ * ago counts with its whole value.
+ */
+const DEAD_BY = `job, ${N.LABEL_CONSUMER}, ${N.LABEL_EVENT_TYPE}`;
+const deadLetters =
+  `sum by (${DEAD_BY}) (increase(${N.BUS_DEAD_LETTERS}[10m])) > 0` +
+  ` or sum by (${DEAD_BY}) (${N.BUS_DEAD_LETTERS} unless ${N.BUS_DEAD_LETTERS} offset 10m) > 0`;
+
 const page = (summary: string, description: string) => ({ summary, description });
 
 export function alertingRules(): RuleGroup[] {
@@ -137,7 +148,7 @@ export function alertingRules(): RuleGroup[] {
         },
         {
           alert: 'PerflabDeadLetters',
-          expr: `sum by (job, ${N.LABEL_CONSUMER}, ${N.LABEL_EVENT_TYPE}) (increase(${N.BUS_DEAD_LETTERS}[10m])) > 0`,
+          expr: deadLetters,
           labels: { severity: 'page' },
           annotations: page(
             `{{ $labels.job }}: {{ $labels.${N.LABEL_CONSUMER} }} dead-lettered {{ $labels.${N.LABEL_EVENT_TYPE} }} events`,

@@ -234,6 +234,16 @@ export function rulesTests() {
             }),
             values: '0 0 0 1 1 1 1',
           },
+          // inventory's series is born at its first dead letter, at 1 (prom-client's way).
+          {
+            series: series(N.BUS_DEAD_LETTERS, {
+              job: 'gateway',
+              instance: 'gateway:3000',
+              [N.LABEL_CONSUMER]: 'inventory',
+              [N.LABEL_EVENT_TYPE]: 'payment.completed',
+            }),
+            values: '_ _ _ 1 1 1 1',
+          },
           {
             series: series(N.BUS_DEAD_LETTERS, {
               job: 'gateway',
@@ -246,6 +256,19 @@ export function rulesTests() {
         ],
         '5m',
         [
+          {
+            exp_labels: {
+              severity: 'page',
+              job: 'gateway',
+              [N.LABEL_CONSUMER]: 'inventory',
+              [N.LABEL_EVENT_TYPE]: 'payment.completed',
+            },
+            exp_annotations: {
+              summary: 'gateway: inventory dead-lettered payment.completed events',
+              description:
+                'A consumer gave events up after the maximum deliveries: their orders are not settled. Read them from the dead-letter subject and the consumer logs.',
+            },
+          },
           {
             exp_labels: {
               severity: 'page',
