@@ -31,7 +31,7 @@ let token: string;
 const outcomes: string[] = [];
 const orderIds: number[] = [];
 
-/** The repo's prometheus.yml, with one job per HTTP service of the test system, scraping every second. */
+/** The repo's prometheus.yml, its services' jobs only, pointed at the test system and scraping every second. */
 function servicesConfig(urls: RunningSystem['urls']): string {
   const config = parse(readFileSync('dashboards/prometheus/prometheus.yml', 'utf8')) as {
     global: Record<string, string>;
@@ -40,12 +40,12 @@ function servicesConfig(urls: RunningSystem['urls']): string {
   config.global.scrape_interval = '1s';
   config.global.scrape_timeout = '1s';
   config.global.evaluation_interval = '1s';
-  const template = config.scrape_configs[0]!;
-  config.scrape_configs = Object.entries(urls).map(([job, url]) => ({
-    ...template,
-    job_name: job,
-    static_configs: [{ targets: [new URL(url as string).host] }],
-  }));
+  // The repo's job of each HTTP service, pointed at where the test system listens.
+  const jobs = config.scrape_configs.filter((j) => j.job_name in urls);
+  expect(jobs.map((j) => j.job_name).sort()).toEqual(Object.keys(urls).sort());
+  for (const job of jobs)
+    job.static_configs = [{ targets: [new URL(urls[job.job_name as keyof typeof urls]!).host] }];
+  config.scrape_configs = jobs;
   return stringify(config);
 }
 
