@@ -94,6 +94,10 @@ beforeAll(async () => {
     });
     orderIds.push(placed.body.id);
     outcomes.push(settled.body.status);
+    // Each outcome in a scrape of its own: a series born at its first saga and
+    // never scraped again before the next would have no rate, and a quantile of
+    // no rate is NaN (what Grafana shows for a minute without sagas).
+    await prom.until(async () => (await value(`sum(${N.SAGA_OUTCOMES})`)) === i + 1, `saga ${i + 1} scraped`);
   }
 
   // A charge that always fails: redelivered, then dead-lettered after maxDeliver attempts.
