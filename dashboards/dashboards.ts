@@ -3,11 +3,18 @@ import { database } from './database.js';
 import { loadTest } from './load-test.js';
 import { nodejsRuntime } from './nodejs-runtime.js';
 import { serviceOverview } from './service-overview.js';
+import { services } from './services.js';
 
 export interface DashboardFile {
   /** File name under dashboards/grafana/. */
   file: string;
   build(): Dashboard;
+  /**
+   * Its series come only from the services shape (docs/services.md), so the
+   * monolith's proof (test/stack/every-panel.test.ts) leaves it to
+   * test/stack/services-panels.test.ts.
+   */
+  servicesOnly?: true;
 }
 
 /** Panel ids in layout order, so `viewPanel=` links stay valid across regenerations. */
@@ -22,6 +29,7 @@ export const DASHBOARDS: readonly DashboardFile[] = [
   { file: 'database.json', build: () => withPanelIds(database().build()) },
   { file: 'nodejs-runtime.json', build: () => withPanelIds(nodejsRuntime().build()) },
   { file: 'load-test.json', build: () => withPanelIds(loadTest().build()) },
+  { file: 'services.json', build: () => withPanelIds(services().build()), servicesOnly: true },
 ];
 
 /** The committed text of one dashboard: stable key order from the builder, two-space JSON. */

@@ -1,5 +1,6 @@
 import * as R from '../lib/external-metric-names.js';
 import * as N from '../../probes/metric-names.js';
+import { BREAKER_STATE_VALUE } from '../../target-app/services/shared/service-metrics.js';
 
 /** One Prometheus rule, as it goes into a rule file. */
 export interface Rule {
@@ -67,6 +68,17 @@ export function recordingRules(): RuleGroup[] {
   ];
 }
 
+/**
+ * Dead letters in the last 10 minutes. prom-client creates a labelled series
+ * at its first increment, so a consumer's first dead letter appears at 1 and
+ * increase() alone would never see it: a series that did not exist 10 minutes
+ * ago counts with its whole value.
+ */
+const DEAD_BY = `job, ${N.LABEL_CONSUMER}, ${N.LABEL_EVENT_TYPE}`;
+const deadLetters =
+  `sum by (${DEAD_BY}) (increase(${N.BUS_DEAD_LETTERS}[10m])) > 0` +
+  ` or sum by (${DEAD_BY}) (${N.BUS_DEAD_LETTERS} unless ${N.BUS_DEAD_LETTERS} offset 10m) > 0`;
+
 const page = (summary: string, description: string) => ({ summary, description });
 
 export function alertingRules(): RuleGroup[] {
@@ -122,6 +134,25 @@ export function alertingRules(): RuleGroup[] {
           annotations: page(
             '{{ $labels.job }}: {{ $value | humanize }} slow queries a second',
             'The Database dashboard shows which operation and table; the slow-query log lines carry their SQL and trace id.',
+          ),
+        },
+        {
+          alert: 'PerflabCircuitBreakerOpen',
+          expr: `max by (job, instance, ${N.LABEL_BREAKER}) (${N.BREAKER_STATE}) == ${BREAKER_STATE_VALUE.open}`,
+          for: '2m',
+          labels: { severity: 'warn' },
+          annotations: page(
+            `{{ $labels.job }}: breaker {{ $labels.${N.LABEL_BREAKER} }} open`,
+            'An upstream has failed past the error threshold for 2 minutes; calls are rejected and answers degraded. The Services dashboard shows which events opened it.',
+          ),
+        },
+        {
+          alert: 'PerflabDeadLetters',
+          expr: deadLetters,
+          labels: { severity: 'page' },
+          annotations: page(
+            `{{ $labels.job }}: {{ $labels.${N.LABEL_CONSUMER} }} dead-lettered {{ $labels.${N.LABEL_EVENT_TYPE} }} events`,
+            'A consumer gave events up after the maximum deliveries: their orders are not settled. Read them from the dead-letter subject and the consumer logs.',
           ),
         },
         {

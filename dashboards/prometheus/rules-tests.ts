@@ -184,6 +184,107 @@ export function rulesTests() {
         ],
       ),
       alertTest(
+        'PerflabCircuitBreakerOpen',
+        [
+          // users open from minute 2 on; catalog opens for one minute only, under the 2 m hold.
+          {
+            series: series(N.BREAKER_STATE, {
+              job: 'orders',
+              instance: 'orders:3003',
+              [N.LABEL_BREAKER]: 'users',
+            }),
+            values: '0 0 2 2 2 2 2 2',
+          },
+          {
+            series: series(N.BREAKER_STATE, {
+              job: 'orders',
+              instance: 'orders:3003',
+              [N.LABEL_BREAKER]: 'catalog',
+            }),
+            values: '0 0 0 2 0 0 0 0',
+          },
+        ],
+        '6m',
+        [
+          {
+            exp_labels: {
+              severity: 'warn',
+              job: 'orders',
+              instance: 'orders:3003',
+              [N.LABEL_BREAKER]: 'users',
+            },
+            exp_annotations: {
+              summary: 'orders: breaker users open',
+              description:
+                'An upstream has failed past the error threshold for 2 minutes; calls are rejected and answers degraded. The Services dashboard shows which events opened it.',
+            },
+          },
+        ],
+      ),
+      alertTest(
+        'PerflabDeadLetters',
+        [
+          // One order.created given up at minute 3; the refunds consumer never gives one up.
+          {
+            series: series(N.BUS_DEAD_LETTERS, {
+              job: 'gateway',
+              instance: 'gateway:3000',
+              [N.LABEL_CONSUMER]: 'payments',
+              [N.LABEL_EVENT_TYPE]: 'order.created',
+            }),
+            values: '0 0 0 1 1 1 1',
+          },
+          // inventory's series is born at its first dead letter, at 1 (prom-client's way).
+          {
+            series: series(N.BUS_DEAD_LETTERS, {
+              job: 'gateway',
+              instance: 'gateway:3000',
+              [N.LABEL_CONSUMER]: 'inventory',
+              [N.LABEL_EVENT_TYPE]: 'payment.completed',
+            }),
+            values: '_ _ _ 1 1 1 1',
+          },
+          {
+            series: series(N.BUS_DEAD_LETTERS, {
+              job: 'gateway',
+              instance: 'gateway:3000',
+              [N.LABEL_CONSUMER]: 'payments-refunds',
+              [N.LABEL_EVENT_TYPE]: 'inventory.failed',
+            }),
+            values: '0 0 0 0 0 0 0',
+          },
+        ],
+        '5m',
+        [
+          {
+            exp_labels: {
+              severity: 'page',
+              job: 'gateway',
+              [N.LABEL_CONSUMER]: 'inventory',
+              [N.LABEL_EVENT_TYPE]: 'payment.completed',
+            },
+            exp_annotations: {
+              summary: 'gateway: inventory dead-lettered payment.completed events',
+              description:
+                'A consumer gave events up after the maximum deliveries: their orders are not settled. Read them from the dead-letter subject and the consumer logs.',
+            },
+          },
+          {
+            exp_labels: {
+              severity: 'page',
+              job: 'gateway',
+              [N.LABEL_CONSUMER]: 'payments',
+              [N.LABEL_EVENT_TYPE]: 'order.created',
+            },
+            exp_annotations: {
+              summary: 'gateway: payments dead-lettered order.created events',
+              description:
+                'A consumer gave events up after the maximum deliveries: their orders are not settled. Read them from the dead-letter subject and the consumer logs.',
+            },
+          },
+        ],
+      ),
+      alertTest(
         'PerflabTargetDown',
         [
           { series: series(R.UP, { job: 'shop', instance: 'a:3000' }), values: '1 1 0 0 0 0' },

@@ -25,7 +25,7 @@ describe('Prometheus config and rules', () => {
   it('pass promtool check config and check rules', () => {
     expect(promtool('check', 'config', `${DIR}/prometheus.yml`)).toMatch(/SUCCESS: .* is valid/);
     const out = promtool('check', 'rules', ...RULE_FILES.map((r) => `${DIR}/${r.file}`));
-    expect(out).toContain('SUCCESS: 6 rules found');
+    expect(out).toContain('SUCCESS: 8 rules found');
   });
 
   it('pass their promtool unit tests (every alert fires when it should, and only there)', () => {
@@ -42,6 +42,8 @@ describe('Prometheus config and rules', () => {
       'PerflabEventLoopLag',
       'PerflabHeapGrowing',
       'PerflabSlowQueries',
+      'PerflabCircuitBreakerOpen',
+      'PerflabDeadLetters',
       'PerflabTargetDown',
     ]);
   });

@@ -101,7 +101,7 @@ describe('docker-compose.yml', () => {
 
   it('runs the whole stack', () => {
     expect(Object.keys(compose.services).sort()).toEqual(
-      ['app', 'grafana', 'jaeger', 'load', 'postgres', 'prometheus', 'redis'].sort(),
+      ['app', 'grafana', 'jaeger', 'load', 'nats', 'postgres', 'prometheus', 'redis', 'services'].sort(),
     );
   });
 
@@ -121,6 +121,13 @@ describe('docker-compose.yml', () => {
       }
     }
     expect(Object.keys(svc('app').depends_on ?? {}).sort()).toEqual(['jaeger', 'postgres', 'redis']);
+    expect(Object.keys(svc('services').depends_on ?? {}).sort()).toEqual([
+      'jaeger',
+      'nats',
+      'postgres',
+      'redis',
+    ]);
+    expect(Object.keys(svc('prometheus').depends_on ?? {}).sort()).toEqual(['app', 'services']);
     expect(Object.keys(svc('grafana').depends_on ?? {}).sort()).toEqual(['jaeger', 'prometheus']);
     expect(Object.keys(svc('load').depends_on ?? {}).sort()).toEqual(['app', 'prometheus']);
   });
@@ -167,7 +174,15 @@ describe('docker-compose.yml', () => {
     expect(containerPorts(svc('app'))).toEqual([appPort]);
     // Prometheus scrapes the app service on its port.
     const targets = prometheusYml.scrape_configs.flatMap((j) => j.static_configs.flatMap((c) => c.targets));
-    expect(targets).toEqual([`app:${appPort}`]);
+    // The monolith and each HTTP service of the services shape, on the port its variable sets.
+    const env = svc('services').environment ?? {};
+    expect(targets).toEqual([
+      `app:${appPort}`,
+      ...['PORT', 'USERS_PORT', 'CATALOG_PORT', 'ORDERS_PORT'].map((v) => `services:${env[v]}`),
+    ]);
+    expect(containerPorts(svc('services'))).toEqual([Number(env.PORT)]);
+    expect(urlPort(env.NATS_URL ?? '')).toEqual({ host: 'nats', port: 4222 });
+    expect(svc('nats').command).toContain('-js');
     // Grafana's data sources reach Prometheus and Jaeger's query port.
     const prom = datasources.find((d) => d.type === 'prometheus')!;
     const jaeger = datasources.find((d) => d.type === 'jaeger')!;
