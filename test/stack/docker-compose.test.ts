@@ -172,12 +172,15 @@ describe('docker-compose.yml', () => {
   it('wires ports: every URL a config holds reaches the port its service serves', () => {
     const appPort = Number(svc('app').environment?.PORT);
     expect(containerPorts(svc('app'))).toEqual([appPort]);
-    // Prometheus scrapes the app service on its port.
+    // Prometheus scrapes the app on its metrics port: the API port answers /metrics to loopback only.
+    const metricsPort = Number(svc('app').environment?.METRICS_PORT);
+    expect(metricsPort).toBeGreaterThan(0);
+    expect(metricsPort).not.toBe(appPort);
     const targets = prometheusYml.scrape_configs.flatMap((j) => j.static_configs.flatMap((c) => c.targets));
     // The monolith and each HTTP service of the services shape, on the port its variable sets.
     const env = svc('services').environment ?? {};
     expect(targets).toEqual([
-      `app:${appPort}`,
+      `app:${metricsPort}`,
       ...['PORT', 'USERS_PORT', 'CATALOG_PORT', 'ORDERS_PORT'].map((v) => `services:${env[v]}`),
     ]);
     expect(containerPorts(svc('services'))).toEqual([Number(env.PORT)]);
