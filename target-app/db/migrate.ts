@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Db } from './types.js';
+import { splitStatements } from './split-statements.js';
 
 const dir = fileURLToPath(new URL('./migrations/', import.meta.url));
 // Any constant works; it only has to be the same for every process migrating this database.
@@ -32,13 +33,4 @@ export async function migrate(db: Db): Promise<string[]> {
     if (done) applied.push(file);
   }
   return applied;
-}
-
-// Migrations are plain DDL without functions or dollar quoting, so ';' at a line end separates statements.
-function splitStatements(sql: string): string[] {
-  return sql
-    .replace(/^\s*--.*$/gm, '')
-    .split(/;\s*$/m)
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
 }

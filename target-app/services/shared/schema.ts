@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { PerflabError } from '../../../common/perflab-error.js';
 import type { Db } from '../../db/types.js';
+import { splitStatements } from '../../db/split-statements.js';
 
 /** One migration of a service: `__SCHEMA__` stands for the service's own schema. */
 export interface ServiceMigration {
@@ -56,13 +57,4 @@ export async function migrateService(
     if (done) applied.push(m.name);
   }
   return applied;
-}
-
-// Plain DDL only (no functions or dollar quoting): ';' at a line end separates statements.
-function splitStatements(sql: string): string[] {
-  return sql
-    .replace(/^\s*--.*$/gm, '')
-    .split(/;\s*$/m)
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
 }

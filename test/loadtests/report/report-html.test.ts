@@ -1,28 +1,18 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fmtNumber } from '../../../loadtests/compare/labels.js';
 import { renderReport } from '../../../loadtests/report/write-report.js';
 import { syntheticRun } from '../compare/synthetic.js';
+import { launchChromium } from '../../helpers/chromium.js';
 import { fixtureCompare } from './fixture-compare.js';
 
 const ARTIFACTS = '.artifacts/report';
 let browser: Browser;
 
 beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
   mkdirSync(ARTIFACTS, { recursive: true });
 }, 60_000);
 afterAll(async () => {

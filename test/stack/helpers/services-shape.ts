@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { EventBus } from '../../../target-app/services/events/types.js';
 import { seedServices } from '../../../target-app/services/seed-services.js';
 import {
@@ -8,10 +7,9 @@ import {
 import { busObserver } from '../../../target-app/services/shared/service-metrics.js';
 import { loadServicesConfig } from '../../../target-app/services/shared/services-config.js';
 import { startSystem, type RunningSystem } from '../../../target-app/services/system.js';
-import { TEST_RATE_LIMITS } from '../../helpers/app.js';
 import { openTestBus } from '../../target-app/services/helpers/bus.js';
 import { gatewayClient, type GatewayClient } from '../../target-app/services/helpers/client.js';
-import { testServicesDb } from '../../target-app/services/helpers/system.js';
+import { servicesTestEnv, testServicesDb } from '../../target-app/services/helpers/system.js';
 
 export interface ServicesShape {
   system: RunningSystem;
@@ -36,14 +34,7 @@ export async function startServicesShape(options: {
   const store = await testServicesDb();
   const config = loadServicesConfig({
     NODE_ENV: 'test',
-    PORT: '0',
-    GATEWAY_PORT: '0',
-    USERS_PORT: '0',
-    CATALOG_PORT: '0',
-    ORDERS_PORT: '0',
-    LOG_LEVEL: 'silent',
-    ...TEST_RATE_LIMITS,
-    RATE_LIMIT_PREFIX: `perflab:test:${randomBytes(6).toString('hex')}:`,
+    ...servicesTestEnv(),
     SERVICES_SCHEMA_PREFIX: store.prefix,
     ...options.env,
   });

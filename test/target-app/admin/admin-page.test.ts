@@ -1,24 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_EMAIL, customerEmail } from '../../../target-app/seed.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
+import { launchChromium } from '../../helpers/chromium.js';
 
-// Debian's Chromium, never a downloaded one; no background traffic of its own.
-const CHROMIUM = {
-  executablePath: '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ],
-};
 const ARTIFACTS = 'test-artifacts';
 
 let app: TestApp;
@@ -36,7 +25,7 @@ beforeAll(async () => {
       },
     }),
   });
-  browser = await chromium.launch(CHROMIUM);
+  browser = await launchChromium();
   // Another site: localhost is not 127.0.0.1, so the browser treats its requests as cross-site.
   const target = new URL(app.url);
   evil = createServer((_req, res) => {

@@ -9,9 +9,8 @@ import {
   type ServicesConfig,
 } from '../../../../target-app/services/shared/services-config.js';
 import { USERS_MIGRATIONS } from '../../../../target-app/services/users/migrations.js';
-import { TEST_RATE_LIMITS } from '../../../helpers/app.js';
 import { withCleanup } from './bus.js';
-import { SYSTEM_SEED, testServicesDb } from './system.js';
+import { servicesTestEnv, SYSTEM_SEED, testServicesDb } from './system.js';
 
 /**
  * The multi-process fault tests need what CI runs: PostgreSQL (shared by the
@@ -42,14 +41,7 @@ export async function realSetup(extra: Record<string, string> = {}, stock = 40):
     BUS_NAMESPACE: namespace,
     BUS_ACK_WAIT_MS: '1500',
     SERVICES_SCHEMA_PREFIX: db.prefix,
-    PORT: '0',
-    GATEWAY_PORT: '0',
-    USERS_PORT: '0',
-    CATALOG_PORT: '0',
-    ORDERS_PORT: '0',
-    LOG_LEVEL: 'silent',
-    ...TEST_RATE_LIMITS,
-    RATE_LIMIT_PREFIX: `perflab:test:${randomBytes(6).toString('hex')}:`,
+    ...servicesTestEnv(),
     ...extra,
   };
   const config = loadServicesConfig(env);

@@ -14,6 +14,20 @@ import { TEST_RATE_LIMITS } from '../../../helpers/app.js';
 import { openTestBus, testBusUrl } from './bus.js';
 import { gatewayClient, type GatewayClient } from './client.js';
 
+/** Any free port for every service, quiet logs, the tests' raised limits under a prefix of their own. */
+export function servicesTestEnv(): Record<string, string> {
+  return {
+    PORT: '0',
+    GATEWAY_PORT: '0',
+    USERS_PORT: '0',
+    CATALOG_PORT: '0',
+    ORDERS_PORT: '0',
+    LOG_LEVEL: 'silent',
+    ...TEST_RATE_LIMITS,
+    RATE_LIMIT_PREFIX: `perflab:test:${randomBytes(6).toString('hex')}:`,
+  };
+}
+
 export const SYSTEM_SEED = { users: 6, products: 8 } as const;
 
 export interface TestSystem {
@@ -69,14 +83,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
   const bus = await openTestBus();
   const config = loadServicesConfig({
     NODE_ENV: 'test',
-    PORT: '0',
-    GATEWAY_PORT: '0',
-    USERS_PORT: '0',
-    CATALOG_PORT: '0',
-    ORDERS_PORT: '0',
-    LOG_LEVEL: 'silent',
-    ...TEST_RATE_LIMITS,
-    RATE_LIMIT_PREFIX: `perflab:test:${randomBytes(6).toString('hex')}:`,
+    ...servicesTestEnv(),
     SERVICES_SCHEMA_PREFIX: store.prefix,
     ...options.env,
   });
