@@ -81,7 +81,7 @@ describe('refusals and warnings', () => {
     );
     const closed = withModel(syntheticRun(23), { kind: 'closed', connections: 10 });
     expect(() => compareResults([a], [closed])).toThrow(
-      /different load models.*open, 100 req\/s vs closed, 10 connections/,
+      /different load models.*open, 100 flows\/s .* vs closed, 10 connections/,
     );
     expect(() => compareResults([], [a])).toThrow(/before side has no runs/);
   });
