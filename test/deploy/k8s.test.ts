@@ -64,6 +64,9 @@ describe('deploy/k8s manifests', () => {
     const args = container?.args.join(' ') ?? '';
     expect(args).toContain('--segment "$((JOB_COMPLETION_INDEX + 1))/$SEGMENTS"');
     expect(args).toContain('--out "/results/segment-$JOB_COMPLETION_INDEX"');
+    // Live figures by remote write, one test id shared by the Job's generators.
+    expect(args).toContain('--prometheus-rw "$PROMETHEUS_RW" --testid "$TEST_ID"');
+    expect(container?.env.map((e) => e.name)).toEqual(expect.arrayContaining(['PROMETHEUS_RW', 'TEST_ID']));
     expect(podSpec(byName('Job', 'perflab-merge')).containers[0]?.args.join(' ')).toContain(
       'perflab merge /results/segment-*/result.json',
     );
