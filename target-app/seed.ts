@@ -1,6 +1,7 @@
 import { hashPassword } from './auth/password.js';
 import type { Db, Queryable } from './db/types.js';
 import { prng } from '../common/prng.js';
+import { ADJECTIVES, NOUNS } from './seed-words.js';
 
 export interface SeedOptions {
   seed: number;
@@ -20,19 +21,6 @@ export const customerEmail = (n: number): string => `user${n}@perflab.local`;
 const BATCH = 5_000;
 // Every timestamp derives from this instant, so two seeds with one number are identical to the byte.
 const EPOCH_MS = Date.UTC(2026, 0, 1);
-const ADJECTIVES = ['Red', 'Quiet', 'Rapid', 'Solid', 'Bright', 'Tiny', 'Grand', 'Smart', 'Soft', 'Vintage'];
-const NOUNS = [
-  'Lamp',
-  'Chair',
-  'Kettle',
-  'Backpack',
-  'Keyboard',
-  'Mug',
-  'Desk',
-  'Speaker',
-  'Notebook',
-  'Jacket',
-];
 const FIRST = ['Ada', 'Linus', 'Grace', 'Alan', 'Barbara', 'Ken', 'Margaret', 'Dennis', 'Radia', 'Edsger'];
 const LAST = [
   'Lovelace',

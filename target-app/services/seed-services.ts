@@ -1,6 +1,8 @@
 import { prng } from '../../common/prng.js';
 import { hashPassword } from '../auth/password.js';
 import type { Db } from '../db/types.js';
+import { ADMIN_EMAIL, customerEmail } from '../seed.js';
+import { ADJECTIVES, NOUNS } from '../seed-words.js';
 
 export interface ServicesSeedOptions {
   seed: number;
@@ -15,22 +17,7 @@ export interface ServicesSeedOptions {
 
 export const SERVICES_SEED_DEFAULTS = { users: 5_000, products: 1_000 } as const;
 /** The accounts the bundled scenarios log in as: the monolith's, so scenarios run on both shapes. */
-export const serviceCustomerEmail = (n: number): string => `user${n}@perflab.local`;
-export const SERVICES_ADMIN_EMAIL = 'admin@perflab.local';
-
-const NOUNS = [
-  'Lamp',
-  'Chair',
-  'Kettle',
-  'Backpack',
-  'Keyboard',
-  'Mug',
-  'Desk',
-  'Speaker',
-  'Notebook',
-  'Jacket',
-];
-const ADJECTIVES = ['Red', 'Quiet', 'Rapid', 'Solid', 'Bright', 'Tiny', 'Grand', 'Smart', 'Soft', 'Vintage'];
+export { customerEmail as serviceCustomerEmail, ADMIN_EMAIL as SERVICES_ADMIN_EMAIL };
 
 /**
  * Seeds the users and catalog schemas (orders start empty: every order of the
@@ -50,7 +37,7 @@ export async function seedServices(db: Db, o: ServicesSeedOptions): Promise<void
        SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[])`,
       [
         ids,
-        ids.map((i) => (i > o.users ? SERVICES_ADMIN_EMAIL : serviceCustomerEmail(i))),
+        ids.map((i) => (i > o.users ? ADMIN_EMAIL : customerEmail(i))),
         ids.map((i) => (i > o.users ? 'Perflab Admin' : `Customer ${i}`)),
         ids.map((i) => (i > o.users ? adminHash : customerHash)),
         ids.map((i) => (i > o.users ? 'admin' : 'customer')),
