@@ -11,7 +11,8 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { DEV_ADMIN_PASSWORD, DEV_SEED_PASSWORD } from '../target-app/config.js';
+import { DEV_ADMIN_PASSWORD, DEV_JWT_SECRET, DEV_SEED_PASSWORD } from '../target-app/config.js';
+import { configureCursorSecret } from '../target-app/http/cursor.js';
 import { parseFlagList, type FlagName } from '../target-app/flags/index.js';
 import { formatLabResults, type LabRow } from './lab/format-lab.js';
 import { startLabTarget } from './lab/lab-target.js';
@@ -45,6 +46,9 @@ async function main(): Promise<void> {
     adminPassword: process.env.PERFLAB_ADMIN_PASSWORD ?? DEV_ADMIN_PASSWORD,
     log: (line) => console.log(line),
   };
+  // The deep-page workload sends an offset cursor of its own making: it is
+  // signed with the key the target derives from the same secret.
+  configureCursorSecret(process.env.PERFLAB_JWT_SECRET ?? DEV_JWT_SECRET);
   const out = process.env.LAB_OUT ?? 'docs/lab-results.md';
   // The code measured is the code at the start, whatever is committed while it runs.
   const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();

@@ -44,8 +44,11 @@ export const ProductResponse = z.strictObject({
   stock: z.number().int(),
 });
 
+/** A product in a listing: everything but the description, which only the product itself answers. */
+export const ProductSummaryResponse = ProductResponse.omit({ description: true });
+
 export const ProductPage = z.strictObject({
-  items: z.array(ProductResponse),
+  items: z.array(ProductSummaryResponse),
   nextCursor: z.string().nullable(),
 });
 
@@ -99,7 +102,7 @@ export const UserSummaryResponse = z.strictObject({
   orderCount: z.number().int(),
   totalSpentCents: z.number().int(),
   lastOrders: z.array(OrderResponse),
-  recommended: z.array(ProductResponse),
+  recommended: z.array(ProductSummaryResponse),
 });
 
 export const SalesReportResponse = z.strictObject({

@@ -1,7 +1,7 @@
 import { hashPassword } from './auth/password.js';
 import type { Db, Queryable } from './db/types.js';
 import { prng } from '../common/prng.js';
-import { ADJECTIVES, NOUNS } from './seed-words.js';
+import { ADJECTIVES, NOUNS, productDescription } from './seed-words.js';
 
 export interface SeedOptions {
   seed: number;
@@ -92,7 +92,7 @@ export async function seedDatabase(db: Db, options: SeedOptions): Promise<void> 
       const name = `${pick(rand, ADJECTIVES)} ${pick(rand, NOUNS)} ${i}`;
       products.id.push(i);
       products.name.push(name);
-      products.desc.push(`A ${name.toLowerCase()} for everyday use.`);
+      products.desc.push(productDescription(i, name));
       products.price.push(int(rand, 199, 49_999));
       stock.push(int(rand, 100, 10_000));
     }

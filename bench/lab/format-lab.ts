@@ -11,6 +11,14 @@ export interface LabCell {
   queriesPerRequest: number | null;
   dbMsPerRequest: number | null;
   heapGrowthMb: number | null;
+  /** The highest heap the scrapes saw during the phases, MB. */
+  peakHeapMb: number | null;
+  /** Event-loop lag p99 the app reported, ms (the worst phase). */
+  lagP99Ms: number | null;
+  /** Requests waiting for a pooled connection, on average over the scrapes. */
+  poolWaiting: number | null;
+  /** One response's size on the wire, kB (workloads where the size is the point). */
+  responseKb: number | null;
 }
 
 export interface LabRow {
@@ -47,8 +55,10 @@ export function formatLabResults(run: LabRun): string {
     'Latencies are the client’s, in ms, from the scheduled send time (pooled over the rounds); queries and DB time per request come from the app’s own /metrics.',
     'What each flag does and what it took to make it visible: [lab.md](lab.md).',
     '',
-    '| flag | workload | rate/s | state | p50 | p95 | p99 | req/s | errors | queries/req | DB ms/req | heap growth MB | p95 on/off |',
-    '| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    'Server figures: event-loop lag p99 and pool waiting come from the app’s scrapes during each phase; heap growth is the change across a phase, peak heap the highest scrape; kB/resp is one response as sent, where its size is the point.',
+    '',
+    '| flag | workload | rate/s | state | p50 | p95 | p99 | req/s | errors | queries/req | DB ms/req | loop lag p99 ms | pool waiting | heap growth MB | peak heap MB | kB/resp | p95 on/off |',
+    '| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const row of run.rows) {
     const ratio = row.off.p95 > 0 ? `${(row.on.p95 / row.off.p95).toFixed(1)}x` : '–';
@@ -57,7 +67,7 @@ export function formatLabResults(run: LabRun): string {
       ['on', row.on],
     ] as const) {
       lines.push(
-        `| ${state === 'off' ? `\`${row.flag}\`` : ''} | ${state === 'off' ? row.requests : ''} | ${state === 'off' ? row.rate : ''} | ${state} | ${ms(c.p50)} | ${ms(c.p95)} | ${ms(c.p99)} | ${c.rps.toFixed(1)} | ${c.errors} | ${maybe(c.queriesPerRequest, 1)} | ${maybe(c.dbMsPerRequest, 2)} | ${maybe(c.heapGrowthMb, 1)} | ${state === 'on' ? ratio : ''} |`,
+        `| ${state === 'off' ? `\`${row.flag}\`` : ''} | ${state === 'off' ? row.requests : ''} | ${state === 'off' ? row.rate : ''} | ${state} | ${ms(c.p50)} | ${ms(c.p95)} | ${ms(c.p99)} | ${c.rps.toFixed(1)} | ${c.errors} | ${maybe(c.queriesPerRequest, 1)} | ${maybe(c.dbMsPerRequest, 2)} | ${maybe(c.lagP99Ms, 1)} | ${maybe(c.poolWaiting, 2)} | ${maybe(c.heapGrowthMb, 1)} | ${maybe(c.peakHeapMb, 0)} | ${maybe(c.responseKb, 1)} | ${state === 'on' ? ratio : ''} |`,
       );
     }
   }

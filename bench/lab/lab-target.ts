@@ -24,7 +24,11 @@ export interface LabTarget {
   stop(): Promise<void>;
 }
 
-export async function startLabTarget(databaseUrl: string | undefined): Promise<LabTarget> {
+export async function startLabTarget(
+  databaseUrl: string | undefined,
+  schema: string = LAB_SCHEMA,
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<LabTarget> {
   let admin: Db | undefined;
   let sql: Db | undefined;
   let dataDir: string | undefined;
@@ -37,15 +41,16 @@ export async function startLabTarget(databaseUrl: string | undefined): Promise<L
     RATE_LIMIT_LOGIN_MAX: '1000000000',
     PERFLAB_FLAGS: '',
     PERFLAB_MEMORY_INTERVAL_MS: '0',
+    ...extraEnv,
   };
   if (databaseUrl) {
     admin = createPgDb({ connectionString: databaseUrl, poolSize: 1 });
-    await admin.query(`DROP SCHEMA IF EXISTS ${LAB_SCHEMA} CASCADE`);
-    await admin.query(`CREATE SCHEMA ${LAB_SCHEMA}`);
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await admin.query(`CREATE SCHEMA ${schema}`);
     const url = new URL(databaseUrl);
-    url.searchParams.set('options', `-c search_path=${LAB_SCHEMA}`);
+    url.searchParams.set('options', `-c search_path=${schema}`);
     env.DATABASE_URL = url.toString();
-    sql = createPgDb({ connectionString: databaseUrl, poolSize: 2, schema: LAB_SCHEMA });
+    sql = createPgDb({ connectionString: databaseUrl, poolSize: 2, schema });
   } else {
     delete env.DATABASE_URL;
     dataDir = mkdtempSync(join(tmpdir(), 'perflab-lab-'));
@@ -59,7 +64,7 @@ export async function startLabTarget(databaseUrl: string | undefined): Promise<L
   const cleanup = async () => {
     await stopChild(child);
     await sql?.close();
-    await admin?.query(`DROP SCHEMA IF EXISTS ${LAB_SCHEMA} CASCADE`);
+    await admin?.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     await admin?.close();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   };

@@ -100,13 +100,25 @@ export async function prepareLabData(t: LabTarget, o: LabOptions): Promise<LabDa
 
 interface Phase {
   result: RunResult;
+  responseBytes: number | null;
   queries: number | null;
   dbMs: number | null;
   heapGrowthMb: number;
 }
 
+const MB = 2 ** 20;
+const max = (xs: (number | null)[]): number | null => {
+  const known = xs.filter((x): x is number => x !== null);
+  return known.length === 0 ? null : Math.max(...known);
+};
+
 function cell(phases: Phase[]): LabCell {
-  const merged = mergeResults(phases.map((p) => p.result));
+  // The rounds ran one after another, not side by side: only the pooled
+  // latency histogram is read from the merge, never its rates.
+  const merged = mergeResults(
+    phases.map((p) => p.result),
+    { force: true },
+  );
   const mean = (xs: (number | null)[]): number | null => {
     const known = xs.filter((x): x is number => x !== null);
     return known.length === 0 ? null : known.reduce((a, b) => a + b, 0) / known.length;
@@ -121,6 +133,12 @@ function cell(phases: Phase[]): LabCell {
     queriesPerRequest: mean(phases.map((p) => p.queries)),
     dbMsPerRequest: mean(phases.map((p) => p.dbMs)),
     heapGrowthMb: mean(phases.map((p) => p.heapGrowthMb)),
+    peakHeapMb: max(
+      phases.map((p) => (p.result.server.peakHeapBytes ?? null) && p.result.server.peakHeapBytes! / MB),
+    ),
+    lagP99Ms: max(phases.map((p) => p.result.server.eventLoopLagP99Ms ?? null)),
+    poolWaiting: mean(phases.map((p) => p.result.server.poolPendingMean ?? null)),
+    responseKb: mean(phases.map((p) => (p.responseBytes === null ? null : p.responseBytes / 1024))),
   };
 }
 
@@ -149,10 +167,15 @@ export async function runWorkload(
           timeoutMs: 30_000,
           scrapeIntervalMs: 1_000,
         }).finished;
+        if (result.totals.requests > 0 && result.totals.errors === result.totals.requests)
+          throw new Error(
+            `${w.flag} ${on ? 'on' : 'off'}: every request failed (${JSON.stringify(result.totals.errorsByKind)}); the workload is broken, not slow`,
+          );
         const after = await readCounters(t.url);
         const { queries, dbMs } = perRequest(before, after);
         phases[on ? 'on' : 'off'].push({
           result,
+          responseBytes: w.responseBytes ? await w.responseBytes(t.url, data) : null,
           queries,
           dbMs,
           heapGrowthMb: (after.heapBytes - before.heapBytes) / 2 ** 20,

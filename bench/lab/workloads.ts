@@ -3,6 +3,7 @@
  * arrival rate (open model). What it took to make each effect visible is in
  * docs/lab.md.
  */
+import { request } from 'undici';
 import { defineScenario } from '../../loadtests/index.js';
 import type { Scenario, SetupContext } from '../../loadtests/index.js';
 import type { FlagName } from '../../target-app/flags/index.js';
@@ -29,6 +30,16 @@ export interface Workload {
   postgresOnly?: boolean;
   /** Builds the scenario; `on` is the flag's state in the phase it runs in. */
   scenario(data: LabData, on: boolean): Scenario;
+  /** One response's size as sent, where the size is the effect (compression, payloads). */
+  responseBytes?(target: string, data: LabData): Promise<number>;
+}
+
+/** The body's bytes as they crossed the wire: undici's request does not decompress. */
+async function wireBytes(target: string, path: string, headers: Record<string, string>): Promise<number> {
+  const res = await request(target + path, { headers });
+  let n = 0;
+  for await (const chunk of res.body as AsyncIterable<Buffer>) n += chunk.length;
+  return n;
 }
 
 /** Logs a seeded customer in once per run and hands the token to every request. */
@@ -88,7 +99,7 @@ export const WORKLOADS: readonly Workload[] = [
   {
     flag: 'n_plus_one',
     requests: `GET /api/orders?limit=100 as the heavy customer`,
-    rate: 20,
+    rate: 100,
     scenario: (d) => authed('orders.history100', HEAVY_USER, d, '/api/orders?limit=100'),
   },
   {
@@ -112,7 +123,7 @@ export const WORKLOADS: readonly Workload[] = [
   {
     flag: 'select_star',
     requests: 'GET /api/products?limit=100',
-    rate: 50,
+    rate: 100,
     scenario: () => anonymous('products.list100', () => '/api/products?limit=100'),
   },
   {
@@ -128,19 +139,20 @@ export const WORKLOADS: readonly Workload[] = [
     rate: 50,
     scenario: () =>
       anonymous('products.list100.gzip', () => '/api/products?limit=100', { 'accept-encoding': 'gzip' }),
+    responseBytes: (target) => wireBytes(target, '/api/products?limit=100', { 'accept-encoding': 'gzip' }),
   },
   {
     flag: 'small_pool',
-    requests: 'GET /api/users/me/summary',
-    rate: 50,
+    requests: 'GET /api/users/me/summary as the heavy customer',
+    rate: 150,
     postgresOnly: true,
-    scenario: (d) => authed('users.summary', ORDINARY_USER, d, '/api/users/me/summary'),
+    scenario: (d) => authed('users.summary', HEAVY_USER, d, '/api/users/me/summary'),
   },
   {
     flag: 'sequential_io',
-    requests: 'GET /api/users/me/summary',
+    requests: 'GET /api/users/me/summary as the heavy customer',
     rate: 50,
-    scenario: (d) => authed('users.summary', ORDINARY_USER, d, '/api/users/me/summary'),
+    scenario: (d) => authed('users.summary', HEAVY_USER, d, '/api/users/me/summary'),
   },
   {
     flag: 'normalized_reads',
@@ -151,7 +163,7 @@ export const WORKLOADS: readonly Workload[] = [
   {
     flag: 'blocking_hash',
     requests: 'POST /api/auth/login, plus GET /api/products/:id beside it',
-    rate: 10,
+    rate: 80,
     scenario: (d) =>
       defineScenario({
         name: 'login',

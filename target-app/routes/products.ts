@@ -14,10 +14,10 @@ export function productRoutes(flags: FlagReader, cache: ProductCache): AnyRoute[
     path: '/api/products',
     access: 'public',
     tag: PRODUCT_TAG,
-    summary: 'Search products by name, in id order, with keyset paging',
+    summary: 'Search products by name, in id order, with keyset paging (summaries: no descriptions)',
     query: ProductListQuery,
     responses: {
-      200: { description: 'a page of products', schema: ProductPage },
+      200: { description: 'a page of product summaries', schema: ProductPage },
       ...errorResponses(ErrorResponse, 400, 429),
     },
     handler: async ({ db, query, res }) => {

@@ -2,7 +2,7 @@ import { prng } from '../../common/prng.js';
 import { hashPassword } from '../auth/password.js';
 import type { Db } from '../db/types.js';
 import { ADMIN_EMAIL, customerEmail } from '../seed.js';
-import { ADJECTIVES, NOUNS } from '../seed-words.js';
+import { ADJECTIVES, NOUNS, productDescription } from '../seed-words.js';
 
 export interface ServicesSeedOptions {
   seed: number;
@@ -53,7 +53,7 @@ export async function seedServices(db: Db, o: ServicesSeedOptions): Promise<void
       [
         pids,
         names,
-        names.map((n) => `A ${n.toLowerCase()} for everyday use.`),
+        names.map((n, i) => productDescription(i + 1, n)),
         pids.map(() => 199 + Math.floor(rand() * 49_801)),
         pids.map(() => o.stock ?? 100 + Math.floor(rand() * 9_901)),
       ],

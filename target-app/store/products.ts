@@ -16,8 +16,11 @@ export interface ProductRow {
 }
 
 export type Product = ReturnType<typeof toProduct>;
+export type ProductSummary = ReturnType<typeof toProductSummary>;
 
 export const PRODUCT_COLUMNS = 'id, name, description, price_cents, stock';
+/** What a listing shows: no description, the widest column by far. */
+export const PRODUCT_SUMMARY_COLUMNS = 'id, name, price_cents, stock';
 /** Archived (deleted) products stay for order history but are invisible to the API. */
 export const LIVE_PRODUCT = 'archived_at IS NULL';
 const OFFSET_CURSOR = 'offset';
@@ -30,9 +33,21 @@ export const toProduct = (r: ProductRow) => ({
   stock: r.stock,
 });
 
-/** select_star on: every column, whatever the response needs. Off: the projection. */
-export const productColumns = (flags: FlagReader): string =>
-  flags.isOn(FLAG.SELECT_STAR) ? '*' : PRODUCT_COLUMNS;
+export const toProductSummary = (r: Omit<ProductRow, 'description'>) => ({
+  id: r.id,
+  name: r.name,
+  priceCents: r.price_cents,
+  stock: r.stock,
+});
+
+/**
+ * select_star on: every column, whatever the response needs (a listing then
+ * reads each product's 1.5 kB description only to drop it). Off: the projection.
+ */
+const columns = (flags: FlagReader, projection: string): string =>
+  flags.isOn(FLAG.SELECT_STAR) ? '*' : projection;
+/** The columns of a product listing, under select_star. */
+export const listingColumns = (flags: FlagReader): string => columns(flags, PRODUCT_SUMMARY_COLUMNS);
 
 /** Escapes LIKE wildcards so a search for "50%" matches the text, not everything. */
 const likePattern = (q: string): string => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -55,7 +70,7 @@ export interface ProductSearch {
 }
 
 /**
- * A page of live products in id order.
+ * A page of live products in id order, as summaries (a listing shows no descriptions).
  * offset_pagination on: LIMIT/OFFSET, so page k reads and throws away k pages first.
  * Off: keyset (id > last id), so every page costs the same.
  */
@@ -63,7 +78,7 @@ export async function searchProducts(
   db: Db,
   flags: FlagReader,
   search: ProductSearch,
-): Promise<{ items: Product[]; nextCursor: string | null }> {
+): Promise<{ items: ProductSummary[]; nextCursor: string | null }> {
   const byOffset = flags.isOn(FLAG.OFFSET_PAGINATION);
   const params: unknown[] = [search.limit + 1];
   let where = LIVE_PRODUCT;
@@ -82,10 +97,10 @@ export async function searchProducts(
     where += ` AND name ILIKE $${params.length}`;
   }
   const { rows } = await db.query<ProductRow>(
-    `SELECT ${productColumns(flags)} FROM products WHERE ${where} ORDER BY id LIMIT $1 ${paging}`,
+    `SELECT ${listingColumns(flags)} FROM products WHERE ${where} ORDER BY id LIMIT $1 ${paging}`,
     params,
   );
-  const items = rows.slice(0, search.limit).map(toProduct);
+  const items = rows.slice(0, search.limit).map(toProductSummary);
   const last = items[items.length - 1];
   const more = rows.length > search.limit && last !== undefined;
   if (!more) return { items, nextCursor: null };
@@ -108,7 +123,7 @@ export async function findProduct(
   const cached = flags.isOn(FLAG.NO_CACHE) ? undefined : await cache.get(id);
   if (cached) return cached;
   const { rows } = await db.query<ProductRow>(
-    `SELECT ${productColumns(flags)} FROM products WHERE id = $1 AND ${LIVE_PRODUCT}`,
+    `SELECT ${columns(flags, PRODUCT_COLUMNS)} FROM products WHERE id = $1 AND ${LIVE_PRODUCT}`,
     [id],
   );
   const product = rows[0] && toProduct(rows[0]);

@@ -3,7 +3,13 @@ import type { Role } from '../auth/tokens.js';
 import { FLAG } from '../flags/names.js';
 import type { FlagReader } from '../flags/types.js';
 import { listOrders, type Order } from './orders.js';
-import { LIVE_PRODUCT, productColumns, toProduct, type Product, type ProductRow } from './products.js';
+import {
+  LIVE_PRODUCT,
+  listingColumns,
+  toProductSummary,
+  type ProductRow,
+  type ProductSummary,
+} from './products.js';
 
 const SUMMARY_SIZE = 5;
 
@@ -70,7 +76,7 @@ export interface UserSummary {
   orderCount: number;
   totalSpentCents: number;
   lastOrders: Order[];
-  recommended: Product[];
+  recommended: ProductSummary[];
 }
 
 /**
@@ -91,11 +97,11 @@ export async function userSummary(db: Db, flags: FlagReader, userId: number): Pr
   const recommended = async () =>
     (
       await db.query<ProductRow>(
-        `SELECT ${productColumns(flags)} FROM products WHERE ${LIVE_PRODUCT} ORDER BY stock DESC, id LIMIT $1`,
+        `SELECT ${listingColumns(flags)} FROM products WHERE ${LIVE_PRODUCT} ORDER BY stock DESC, id LIMIT $1`,
         [SUMMARY_SIZE],
       )
-    ).rows.map(toProduct);
-  let parts: [Awaited<ReturnType<typeof stats>>, Order[], Product[]];
+    ).rows.map(toProductSummary);
+  let parts: [Awaited<ReturnType<typeof stats>>, Order[], ProductSummary[]];
   if (flags.isOn(FLAG.SEQUENTIAL_IO)) parts = [await stats(), await last(), await recommended()];
   else parts = await Promise.all([stats(), last(), recommended()]);
   const [s, lastOrders, products] = parts;

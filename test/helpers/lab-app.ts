@@ -11,8 +11,8 @@ export interface LabApp extends TestApp {
   setFlags(changes: Partial<Record<FlagName, boolean>>): Promise<void>;
   /** A request, returned once the probes have recorded it (its metrics are in). */
   measured(path: string, init?: Parameters<TestApp['request']>[1]): ReturnType<TestApp['request']>;
-  /** Every statement the app's handlers ran (not migrations or flag DDL), in order. */
-  sql: { text: string; params: readonly unknown[] }[];
+  /** Every statement the app's handlers ran (not migrations or flag DDL), in order, with the size of what it read (its rows as JSON). */
+  sql: { text: string; params: readonly unknown[]; bytesRead?: number }[];
   /** Sum and count of the queries-per-request histogram for one route template. */
   queries(route: string): Promise<{ sum: number; count: number }>;
 }
@@ -99,9 +99,12 @@ export async function startLabApp(options: Omit<TestAppOptions, 'instrumentation
 /** The same Db, recording each statement's text and parameters. */
 function recording(db: Db, log: LabApp['sql']): Db {
   const wrap = (q: Queryable): Queryable['query'] =>
-    ((text: string, params: readonly unknown[] = []) => {
-      log.push({ text, params });
-      return q.query(text, params);
+    (async (text: string, params: readonly unknown[] = []) => {
+      const entry: LabApp['sql'][number] = { text, params };
+      log.push(entry);
+      const result = await q.query(text, params);
+      entry.bytesRead = Buffer.byteLength(JSON.stringify(result.rows));
+      return result;
     }) as Queryable['query'];
   return {
     kind: db.kind,

@@ -7,7 +7,14 @@
  *   env -u DATABASE_URL -u REDIS_URL node --import tsx --import ./target-app/register.ts \
  *     test/loadtests/compare/lab-fixtures/record.ts n_plus_one missing_index memory_leak blocking_hash:orders
  *
- * `flag:scenario` picks the workload the flag slows (blocking_hash needs logins); order-history otherwise.
+ * `flag:scenario:connections` picks the workload the flag slows (blocking_hash needs logins) and the
+ * connections (small_pool needs more requests in flight than one connection serves); order-history and 2
+ * otherwise. small_pool needs PostgreSQL: point DATABASE_URL at a schema of its own, never the shared one:
+ *
+ *   psql -h 127.0.0.1 -U postgres -d test -c 'CREATE SCHEMA perflab_fixtures'
+ *   DATABASE_URL='postgres://postgres@127.0.0.1:5432/test?options=-c%20search_path%3Dperflab_fixtures' \
+ *     node --import tsx --import ./target-app/register.ts test/loadtests/compare/lab-fixtures/record.ts small_pool:order-history:16
+ *   psql -h 127.0.0.1 -U postgres -d test -c 'DROP SCHEMA perflab_fixtures CASCADE'
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -29,14 +36,14 @@ const tmp = await mkdtemp(join(tmpdir(), 'perflab-lab-'));
 try {
   const token = await adminToken(running.url, config.adminPassword);
   for (const arg of flags) {
-    const [flag = arg, scenario = 'order-history'] = arg.split(':');
+    const [flag = arg, scenario = 'order-history', connections = '2'] = arg.split(':');
     for (const [side, on] of [
       ['before', true],
       ['after', false],
     ] as const) {
       await setFlags(running.url, token, on, [flag]);
       const out = join(tmp, `${flag}-${side}`);
-      const args = ['run', scenario, '-t', running.url, '-c', '2', '-d', '4s', '-w', '1s'];
+      const args = ['run', scenario, '-t', running.url, '-c', connections, '-d', '4s', '-w', '1s'];
       const code = await perflab(
         [...args, '--scrape-interval', '1s', '--out', out, '--no-report', '-q'],
         io,
