@@ -111,7 +111,7 @@ export const WORKLOADS: readonly Workload[] = [
   {
     flag: 'offset_pagination',
     requests: 'GET /api/orders?limit=20 at a deep page of the heavy customer’s history',
-    rate: 20,
+    rate: 40,
     scenario: (d, on) =>
       authed(
         'orders.deep-page',
@@ -238,7 +238,7 @@ export const WORKLOADS: readonly Workload[] = [
   {
     flag: 'memory_leak',
     requests: 'GET /api/products?limit=5',
-    rate: 100,
+    rate: 200,
     scenario: () => anonymous('products.list5', () => '/api/products?limit=5'),
   },
 ];
