@@ -111,7 +111,7 @@ export const WORKLOADS: readonly Workload[] = [
   {
     flag: 'offset_pagination',
     requests: 'GET /api/orders?limit=20 at a deep page of the heavy customer’s history',
-    rate: 40,
+    rate: 60,
     scenario: (d, on) =>
       authed(
         'orders.deep-page',

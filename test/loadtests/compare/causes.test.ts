@@ -31,6 +31,25 @@ describe('causes on recorded lab runs', () => {
     expect(ep?.causes[0]?.evidence[0]?.before).not.toBeNull();
   });
 
+  it.each([
+    // 64 KB of heap held per request: the leak's side grows the heap by megabytes a second.
+    ['memory_leak', 'memory-growth', /less memory growth/, 'heapGrowthBytesPerSecond'],
+    // One connection for 16 clients on PostgreSQL: requests queue for it.
+    ['small_pool', 'pool-saturation', /less waiting for pool connections/, 'poolPendingMean'],
+  ])('names %s’s cause from the figure that only it moves', (flag, id, label, figure) => {
+    const before = lab(flag, 'before');
+    expect(before.environment.target.flags?.[flag]).toBe(true);
+    const r = compareResults([before], [lab(flag, 'after')]);
+    expect(r.flagChanges).toEqual([{ flag, before: true, after: false }]);
+    const causes = r.overall.causes;
+    expect(causes.map((c) => c.id)).toContain(id);
+    const cause = causes.find((c) => c.id === id)!;
+    expect(cause.label).toMatch(label);
+    const evidence = cause.evidence[0]!;
+    expect(evidence.figure).toBe(figure);
+    expect(evidence.before!).toBeGreaterThan(2 * evidence.after!);
+  });
+
   it('reads the same runs the other way round as a regression with the same cause', () => {
     const r = compareResults([lab('n_plus_one', 'after')], [lab('n_plus_one', 'before')]);
     expect(r.overall.verdict).toBe('regressed');
