@@ -25,6 +25,8 @@ export interface ScanFinding {
   verdict: 'not injectable' | 'injectable' | 'timed out' | 'unclear';
   /** Answers of 500 and above sqlmap saw during the scan: none is the goal, whatever the input. */
   serverErrors: number;
+  /** Injection techniques sqlmap tried (its "testing '…'" lines): a scan that stopped early shows few. */
+  techniques: number;
   seconds: number;
 }
 
@@ -49,6 +51,9 @@ function common(level: number, risk: number): string[] {
     '1',
     // The app's own answers decide, not sqlmap's guesses about WAFs or redirects.
     '--skip-waf',
+    // A wrong password (401) or a product a DELETE already archived (404) is an answer to compare, not a stop.
+    '--ignore-code',
+    '401,404',
     '--answers',
     'custom injection marker=Y,follow=N,keep testing=Y',
   ];
@@ -163,5 +168,6 @@ export function summarizeSqlmap(
   else if (/all tested parameters do not appear to be injectable/.test(output)) verdict = 'not injectable';
   else if (timedOut) verdict = 'timed out';
   else verdict = 'unclear';
-  return { label, verdict, serverErrors, seconds };
+  const techniques = output.match(/\[INFO\] testing '/g)?.length ?? 0;
+  return { label, verdict, serverErrors, techniques, seconds };
 }

@@ -53,6 +53,8 @@ describe('scan:sqlmap plan', () => {
 describe('scan:sqlmap verdicts', () => {
   it('reads sqlmap’s own words, and counts the 5xx answers it saw', () => {
     const clean = [
+      "[12:00:00] [INFO] testing 'AND boolean-based blind - WHERE or HAVING clause'",
+      "[12:00:00] [INFO] testing 'PostgreSQL > 8.1 stacked queries (comment)'",
       "[12:00:01] [WARNING] (custom) GET parameter '#1*' does not seem to be injectable",
       '[12:00:01] [CRITICAL] all tested parameters do not appear to be injectable. Try to increase values',
       '[12:00:01] [WARNING] HTTP error codes detected during run:',
@@ -62,6 +64,7 @@ describe('scan:sqlmap verdicts', () => {
       label: 'x',
       verdict: 'not injectable',
       serverErrors: 3,
+      techniques: 2,
       seconds: 12,
     });
     const hit =
