@@ -13,21 +13,13 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { DEV_ADMIN_PASSWORD, DEV_JWT_SECRET, DEV_SEED_PASSWORD } from '../target-app/config.js';
 import { configureCursorSecret } from '../target-app/http/cursor.js';
+import { ADMIN_EMAIL } from '../target-app/seed.js';
 import { parseFlagList, type FlagName } from '../target-app/flags/index.js';
 import { formatLabResults, type LabRow } from './lab/format-lab.js';
 import { startLabTarget } from './lab/lab-target.js';
 import { prepareLabData, runWorkload, type LabOptions } from './lab/run-lab.js';
 import { UNMEASURED, WORKLOADS } from './lab/workloads.js';
-
-const int = (name: string, fallback: number, min: number, max: number): number => {
-  const raw = process.env[name];
-  const v = raw === undefined ? fallback : Number(raw);
-  if (!Number.isInteger(v) || v < min || v > max) {
-    console.error(`${name} must be a whole number from ${min} to ${max}, got ${String(raw)}`);
-    process.exit(2);
-  }
-  return v;
-};
+import { envInt } from './lib/env.js';
 
 async function main(): Promise<void> {
   let only: FlagName[];
@@ -38,10 +30,10 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const options: LabOptions = {
-    rounds: int('LAB_ROUNDS', 3, 1, 10),
-    phaseMs: int('LAB_PHASE_MS', 6_000, 1_000, 120_000),
-    warmupMs: int('LAB_WARMUP_MS', 1_000, 0, 60_000),
-    heavyOrders: int('LAB_HEAVY_ORDERS', 30_000, 0, 1_000_000),
+    rounds: envInt('LAB_ROUNDS', 3, 1, 10),
+    phaseMs: envInt('LAB_PHASE_MS', 6_000, 1_000, 120_000),
+    warmupMs: envInt('LAB_WARMUP_MS', 1_000, 0, 60_000),
+    heavyOrders: envInt('LAB_HEAVY_ORDERS', 30_000, 0, 1_000_000),
     seedPassword: process.env.PERFLAB_SEED_PASSWORD ?? DEV_SEED_PASSWORD,
     adminPassword: process.env.PERFLAB_ADMIN_PASSWORD ?? DEV_ADMIN_PASSWORD,
     log: (line) => console.log(line),
@@ -74,7 +66,7 @@ async function main(): Promise<void> {
     const admin = await fetch(`${target.url}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'admin@perflab.local', password: options.adminPassword }),
+      body: JSON.stringify({ email: ADMIN_EMAIL, password: options.adminPassword }),
     }).then(async (r) => ((await r.json()) as { token: string }).token);
     for (const w of WORKLOADS) {
       if (only.length > 0 && !only.includes(w.flag)) continue;

@@ -22,24 +22,16 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { DEV_ADMIN_PASSWORD, DEV_JWT_SECRET, DEV_SEED_PASSWORD } from '../target-app/config.js';
 import { configureCursorSecret, encodeCursor } from '../target-app/http/cursor.js';
+import { ADMIN_EMAIL, customerEmail } from '../target-app/seed.js';
 import { ENDPOINTS, endpointKey, type Endpoint } from '../test/target-app/attacks/catalog.js';
 import { startLabTarget } from './lab/lab-target.js';
 import { planScan, summarizeSqlmap, type ScanFinding } from './security/sqlmap-plan.js';
+import { envInt } from './lib/env.js';
 
-const int = (name: string, fallback: number, min: number, max: number): number => {
-  const raw = process.env[name];
-  const v = raw === undefined ? fallback : Number(raw);
-  if (!Number.isInteger(v) || v < min || v > max) {
-    console.error(`${name} must be a whole number from ${min} to ${max}, got ${String(raw)}`);
-    process.exit(2);
-  }
-  return v;
-};
-
-const level = int('SCAN_LEVEL', 3, 1, 5);
-const risk = int('SCAN_RISK', 2, 1, 3);
-const parallel = int('SCAN_PARALLEL', 2, 1, 4);
-const timeoutS = int('SCAN_INPUT_TIMEOUT_S', 3600, 30, 6 * 3600);
+const level = envInt('SCAN_LEVEL', 3, 1, 5);
+const risk = envInt('SCAN_RISK', 2, 1, 3);
+const parallel = envInt('SCAN_PARALLEL', 2, 1, 4);
+const timeoutS = envInt('SCAN_INPUT_TIMEOUT_S', 3600, 30, 6 * 3600);
 
 try {
   execFileSync('sqlmap', ['--version'], { stdio: 'ignore' });
@@ -125,12 +117,12 @@ async function main(): Promise<void> {
       for (let i = next++; i < jobs.length; i = next++) {
         const job = jobs[i]!;
         // Fresh tokens, product and cursor for each input: a scan outlives a token's 15 minutes.
-        const admin = await token(target.url, 'admin@perflab.local', adminPassword);
+        const admin = await token(target.url, ADMIN_EMAIL, adminPassword);
         const caller =
           job.caller === 'admin'
             ? admin
             : job.caller === 'customer'
-              ? await token(target.url, 'user1@perflab.local', seedPassword)
+              ? await token(target.url, customerEmail(1), seedPassword)
               : undefined;
         const productId = job.destructive ? await newProduct(target.url, admin, i) : 5;
         const orderId = job.caller === 'customer' ? await firstOrder(target.url, caller!) : 1;

@@ -8,6 +8,7 @@ import { defineScenario } from '../../loadtests/index.js';
 import type { Scenario, SetupContext } from '../../loadtests/index.js';
 import type { FlagName } from '../../target-app/flags/index.js';
 import { encodeCursor } from '../../target-app/http/cursor.js';
+import { ADMIN_EMAIL, customerEmail } from '../../target-app/seed.js';
 
 /** Facts the lab prepared before any flag was switched. */
 export interface LabData {
@@ -46,9 +47,18 @@ async function wireBytes(target: string, path: string, headers: Record<string, s
 const loginAs =
   (n: number, data: LabData) =>
   async (ctx: SetupContext): Promise<{ token: string }> => {
-    const body = { email: `user${n}@perflab.local`, password: data.seedPassword };
+    const body = { email: customerEmail(n), password: data.seedPassword };
     return ctx.request<{ token: string }>('POST', '/api/auth/login', body);
   };
+
+/** The same, as the seeded admin. */
+const loginAsAdmin =
+  (data: LabData) =>
+  async (ctx: SetupContext): Promise<{ token: string }> =>
+    ctx.request<{ token: string }>('POST', '/api/auth/login', {
+      email: ADMIN_EMAIL,
+      password: data.adminPassword,
+    });
 
 const bearer = ({ data }: { data: { token: string } }) => ({ authorization: `Bearer ${data.token}` });
 
@@ -177,7 +187,7 @@ export const WORKLOADS: readonly Workload[] = [
                 method: 'POST',
                 path: '/api/auth/login',
                 body: ({ vu, iteration }) => ({
-                  email: `user${((vu + iteration) % 100) + 2}@perflab.local`,
+                  email: customerEmail(((vu + iteration) % 100) + 2),
                   password: d.seedPassword,
                 }),
                 check: { status: 200 },
@@ -196,11 +206,7 @@ export const WORKLOADS: readonly Workload[] = [
       defineScenario<{ token: string }>({
         name: 'reports.sales',
         description: 'the sales report, and a product read that waits behind it',
-        setup: (ctx) =>
-          ctx.request<{ token: string }>('POST', '/api/auth/login', {
-            email: 'admin@perflab.local',
-            password: d.adminPassword,
-          }),
+        setup: loginAsAdmin(d),
         flows: [
           {
             name: 'report',
@@ -220,11 +226,7 @@ export const WORKLOADS: readonly Workload[] = [
       defineScenario<{ token: string }>({
         name: 'orders.export',
         description: 'the full CSV export',
-        setup: (ctx) =>
-          ctx.request<{ token: string }>('POST', '/api/auth/login', {
-            email: 'admin@perflab.local',
-            password: d.adminPassword,
-          }),
+        setup: loginAsAdmin(d),
         flows: [
           {
             name: 'export',

@@ -1,10 +1,10 @@
 /**
  * A whole number from the environment, `fallback` when unset or empty. A
- * value that is not a whole number at least `min` stops the bench (exit 2)
- * with a message naming the variable, instead of running with NaN rounds.
+ * value that is not a whole number from `min` to `max` stops the bench
+ * (exit 2) with a message naming the variable, instead of running with NaN rounds.
  */
-export function envInt(name: string, fallback: number, min = 1): number {
-  return orExit(() => parseEnvInt(name, process.env[name], fallback, min));
+export function envInt(name: string, fallback: number, min = 1, max = Infinity): number {
+  return orExit(() => parseEnvInt(name, process.env[name], fallback, min, max));
 }
 
 /** What `parse` returns; if it throws, the bench stops (exit 2) with the error's message and no stack. */
@@ -18,12 +18,19 @@ export function orExit<T>(parse: () => T): T {
 }
 
 /** envInt's rule, throwing instead of exiting. */
-export function parseEnvInt(name: string, value: string | undefined, fallback: number, min = 1): number {
+export function parseEnvInt(
+  name: string,
+  value: string | undefined,
+  fallback: number,
+  min = 1,
+  max = Infinity,
+): number {
   const raw = value?.trim();
   if (!raw) return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) {
-    throw new Error(`${name} must be a whole number >= ${min}, got "${raw}"`);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    const range = max === Infinity ? `>= ${min}` : `from ${min} to ${max}`;
+    throw new Error(`${name} must be a whole number ${range}, got "${raw}"`);
   }
   return n;
 }

@@ -26,3 +26,12 @@ describe('envInt', () => {
     expect(r.stderr.trim()).toBe('BENCH_ROUNDS must be a whole number >= 1, got "abc"');
   });
 });
+
+describe('parseEnvInt with an upper bound', () => {
+  it('takes the bounds themselves and refuses past them, naming the range', () => {
+    expect(parseEnvInt('LAB_ROUNDS', '10', 3, 1, 10)).toBe(10);
+    expect(() => parseEnvInt('LAB_ROUNDS', '11', 3, 1, 10)).toThrow(
+      'LAB_ROUNDS must be a whole number from 1 to 10, got "11"',
+    );
+  });
+});
