@@ -46,6 +46,8 @@ describe.runIf(realServices && canRestartNats)('NATS server restarted mid-load',
     const tokens = await Promise.all([1, 2, 3].map((n) => client.login(n)));
     let stoppedAt = -1;
     let started = false;
+    // Workers place orders concurrently: the restart waits for the stop to be done.
+    let stopping: Promise<void> = Promise.resolve();
     const load = await placeOrders(client, tokens, {
       total: ORDERS,
       concurrency: 6,
@@ -54,14 +56,19 @@ describe.runIf(realServices && canRestartNats)('NATS server restarted mid-load',
       onPlaced: async (n) => {
         if (stoppedAt < 0 && n >= 20) {
           stoppedAt = n;
-          await stopNats();
+          stopping = stopNats();
+          await stopping;
         } else if (stoppedAt > 0 && !started && n >= stoppedAt + 10) {
           started = true;
+          await stopping;
           await startNats();
         }
       },
     });
-    if (!started) await startNats();
+    if (!started) {
+      await stopping;
+      await startNats();
+    }
     // Orders were accepted while NATS was away: the outbox made that safe.
     expect(load.placed).toHaveLength(ORDERS);
     const counts = await waitAllTerminal(setup.db.db, s, TERMINAL_BOUND_MS);

@@ -60,9 +60,14 @@ export async function stopNats(): Promise<void> {
   await until(async () => natsPids().length === 0 && !(await portOpen()), 30_000, 'nats-server to stop');
 }
 
-/** Starts it with the machine's command (as .ci/run does) unless it runs, and waits until it answers. */
+/**
+ * Starts it with the machine's command (as .ci/run does) unless it runs, and waits until it answers.
+ * A server still shutting down (port closed, process alive) is waited out first: start-stop-daemon
+ * would take it for a running one, start nothing, and the port would never open again.
+ */
 export async function startNats(): Promise<void> {
   if (!(await portOpen())) {
+    await until(async () => natsPids().length === 0, 30_000, 'the stopping nats-server to exit');
     execFileSync('start-stop-daemon', [
       '--start',
       '--oknodo',
