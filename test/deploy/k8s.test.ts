@@ -1,38 +1,18 @@
-import { readFileSync, readdirSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
 import { Job } from 'kubernetes-models/batch/v1/Job';
 import { describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
 import { loadScenario } from '../../loadtests/scenario-runtime/load-scenario.js';
+import { byName, dockerfile, generatorLayout, manifests, podSpec } from './helpers/k8s-manifests.js';
 
-const dir = new URL('../../deploy/k8s/', import.meta.url).pathname;
 const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   'v1/ConfigMap': ConfigMap,
   'v1/PersistentVolumeClaim': PersistentVolumeClaim,
   'batch/v1/Job': Job,
 };
-
-interface Manifest {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string };
-  spec?: Record<string, unknown>;
-  data?: Record<string, string>;
-}
-const manifests: Manifest[] = readdirSync(dir)
-  .filter((f) => f.endsWith('.yaml'))
-  .flatMap((f) => parseAllDocuments(readFileSync(join(dir, f), 'utf8')).map((d) => d.toJS() as Manifest));
-const byName = (kind: string, name: string) =>
-  manifests.find((m) => m.kind === kind && m.metadata.name === name) as Manifest;
-
-type PodSpec = {
-  containers: { args: string[]; env: { name: string; value: string }[]; volumeMounts: { name: string }[] }[];
-  volumes: { name: string; configMap?: { name: string }; persistentVolumeClaim?: { claimName: string } }[];
-};
-const podSpec = (job: Manifest) => (job.spec?.template as { spec: PodSpec }).spec;
 
 describe('deploy/k8s manifests', () => {
   it('validate against the Kubernetes schemas (kubernetes-models)', () => {
@@ -85,10 +65,33 @@ describe('deploy/k8s manifests', () => {
     }
   });
 
+  it('mounts the scenario inside the image install directory, where its import of perflab resolves', () => {
+    const layout = generatorLayout();
+    expect(layout.workdir).toBe('/perflab');
+    // Node's ESM resolver walks up from the scenario's folder to a node_modules: the mount
+    // must sit under the directory holding node_modules/perflab. NODE_PATH and a global
+    // install are never consulted, so the package is installed locally, not with --global.
+    expect(layout.scenarioMount.startsWith(`${layout.workdir}/`)).toBe(true);
+    expect(posix.dirname(layout.scenarioFile)).toBe(layout.scenarioMount);
+    expect(layout.scenarioText).toContain("from 'perflab'");
+    const install = dockerfile().filter((s) => s.instruction === 'RUN' && /\bnpm install\b/.test(s.value));
+    expect(install).toHaveLength(1);
+    expect(install[0]?.value).not.toMatch(/--global|\s-g\b/);
+    // The install directory is an ES module package, so a .js scenario is never read as CommonJS.
+    expect(JSON.parse(readFileSync(layout.packageJson, 'utf8'))).toMatchObject({ type: 'module' });
+    // Both Jobs call `perflab` by name: the local install's bin folder is on the image's PATH.
+    expect(layout.path).toContain(`${layout.workdir}/node_modules/.bin`);
+    for (const job of ['perflab-generators', 'perflab-merge']) {
+      const c = podSpec(byName('Job', job)).containers[0];
+      expect(c?.args.join(' ')).toMatch(/^exec perflab (run|merge) /);
+    }
+  });
+
   it('ships a scenario that validates', async () => {
     const text = byName('ConfigMap', 'perflab-scenario').data?.['scenario.js'] ?? '';
     expect(text).toContain("from 'perflab'");
-    // Installed, 'perflab' is the package; here, point it at the sources.
+    // Installed, 'perflab' is the package (test/package/pack-install.test.ts runs the scenario
+    // unchanged from a packed install); here, point it at the sources.
     const file = join(mkdtempSync(join(tmpdir(), 'perflab-k8s-')), 'scenario.ts');
     const source = new URL('../../loadtests/index.js', import.meta.url).pathname;
     writeFileSync(file, text.replace("from 'perflab'", `from '${source}'`));
