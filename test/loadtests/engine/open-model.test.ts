@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { formatSummary } from '../../../loadtests/format/format-summary.js';
 import { run } from '../../../loadtests/run.js';
+import { defineScenario } from '../../../loadtests/scenario-runtime/define-scenario.js';
 import { authFlow, openModel, single } from '../helpers/scenarios.js';
 import type { TestServer } from '../helpers/test-server.js';
 import { startDyingServer, startTestServer } from '../helpers/test-server.js';
@@ -38,8 +40,11 @@ describe('open model', () => {
     const model = { ...openModel(2000), preciseTiming: true };
     const r = await run({ ...common, target: server.url, scenario: single('/fast'), model, durationMs: 500 })
       .finished;
-    expect(r.totals.requests).toBeGreaterThanOrEqual(r.generator.keptUp ? 1000 : 900);
     expect(r.totals.requests).toBeLessThanOrEqual(1000);
+    // 2000 arrivals/s is near what a busy shared core can start: when it
+    // cannot, the run must say so rather than report a lower rate as held.
+    if (r.generator.keptUp) expect(r.totals.requests).toBe(1000);
+    else expect(r.generator.reasons.join('; ')).toMatch(/send lag|dropped|cap|flows\/s/);
     expect(r.config.model).toMatchObject({ preciseTiming: true });
   });
 
@@ -83,6 +88,29 @@ describe('open model', () => {
     expect(r.endpoints.login?.requests).toBe(100);
     expect(r.endpoints.me?.requests).toBe(100);
     expect(r.endpoints.login?.sample).toBe('POST /login');
+  });
+
+  it('keeps up with a 3-step flow at 50 flows/s, and says flows/s with req/s beside it', async () => {
+    server = await startTestServer();
+    const scenario = defineScenario({
+      name: 'three-steps',
+      description: 'three fast requests per flow',
+      flows: [{ name: 'f', steps: ['a', 'b', 'c'].map((name) => ({ name, path: '/fast' })) }],
+    });
+    const r = await run({ ...common, target: server.url, scenario, model: openModel(50), durationMs: 1000 })
+      .finished;
+    // 150 req/s measured against 50 flows/s asked for: the check compares flows with flows.
+    expect(r.generator.flowsStarted).toBe(50);
+    expect(r.generator.targetRps).toBe(50);
+    expect(r.generator.keptUp).toBe(true);
+    expect(r.generator.reasons).toEqual([]);
+    // The last flow's later steps may be sent just past the window's end, and are not counted.
+    expect(r.totals.requests).toBeGreaterThanOrEqual(147);
+    expect(r.totals.requests).toBeLessThanOrEqual(150);
+    expect(r.totals.rps).toBeCloseTo(r.totals.requests / (r.durationMs / 1000), 0);
+    const text = formatSummary(r);
+    expect(text).not.toContain('GENERATOR COULD NOT KEEP UP');
+    expect(text.split('\n')[0]).toContain(`: open, 50 flows/s (${r.totals.rps} req/s measured),`);
   });
 
   it('grows its pool when responses stall and says loudly when it hits the cap', async () => {

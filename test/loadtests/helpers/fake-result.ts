@@ -1,15 +1,16 @@
 import { aggregate } from '../../../loadtests/result/aggregate.js';
 import { Recorder } from '../../../loadtests/stats/recorder.js';
 import { parseThresholds } from '../../../loadtests/thresholds/parse-threshold.js';
-import type { RunResult } from '../../../loadtests/types.js';
+import type { GeneratorHealth, RunResult } from '../../../loadtests/types.js';
 
 /**
  * A result built through the real recorder and aggregate() from given
- * latencies (ms) per endpoint, spread evenly over `seconds`.
+ * latencies (ms) per endpoint, spread evenly over `seconds`; `generator` is
+ * what the engine reported (an open model at 100 flows/s that kept up by default).
  */
 export function fakeResult(
   latencies: Record<string, number[]>,
-  opts: { seconds?: number; thresholds?: string[]; errorsEvery?: number } = {},
+  opts: { seconds?: number; thresholds?: string[]; errorsEvery?: number; generator?: GeneratorHealth } = {},
 ): RunResult {
   const seconds = opts.seconds ?? 2;
   const rec = new Recorder(0);
@@ -50,7 +51,7 @@ export function fakeResult(
     startedAt: '2026-01-01T00:00:00.000Z',
     endedAt: '2026-01-01T00:00:02.000Z',
     durationMs: seconds * 1000,
-    generator: { keptUp: true, reasons: [], dropped: 0, maxInFlight: 3 },
+    generator: opts.generator ?? { keptUp: true, reasons: [], dropped: 0, maxInFlight: 3 },
     server: { available: false, reason: 'test', scrapes: 0 },
     thresholds: parseThresholds(thresholds),
   });
