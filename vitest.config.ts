@@ -8,6 +8,8 @@ const apiTests = ['test/target-app/**/*.test.ts'];
 const entryPointTests = ['test/target-app/main.test.ts', 'test/target-app/bin/**/*.test.ts'];
 // Several service processes sharing one PostgreSQL and one NATS server: real services only.
 const realServiceTests = ['test/target-app/services/faults/{trace,nats-restart,inventory-crash}.test.ts'];
+// Stops and restarts the machine's one NATS server: nothing else may be using it meanwhile.
+const aloneTests = ['test/target-app/services/faults/nats-restart.test.ts'];
 // The tracing suites run a second time on the stock span pipeline
 // (PERFLAB_TRACER=sdk: the SDK's tracer, BatchSpanProcessor, the official
 // OTLP exporters), the correctness baseline of the lean one.
@@ -49,7 +51,7 @@ export default defineConfig({
         test: {
           name: 'api-postgres',
           include: apiTests,
-          exclude: ['node_modules/**', ...entryPointTests],
+          exclude: ['node_modules/**', ...entryPointTests, ...aloneTests],
           env: { PERFLAB_TEST_DB: 'auto' },
         },
       },
@@ -60,6 +62,16 @@ export default defineConfig({
           include: apiTests,
           exclude: ['node_modules/**', ...entryPointTests, ...realServiceTests],
           env: { PERFLAB_TEST_DB: 'pglite' },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // A higher groupOrder starts only once every project of a lower one has finished.
+          name: 'alone',
+          include: aloneTests,
+          env: { PERFLAB_TEST_DB: 'auto' },
+          sequence: { groupOrder: 1 },
         },
       },
     ],

@@ -8,6 +8,7 @@ Usage:
   perflab compare <before> <after> [options] before/after verdicts and causes (perflab help compare)
   perflab report <result | folder | compare.json> write report.html, summary.md, junit.xml (perflab help report)
   perflab profile <scenario> --tool doctor|flame  the scenario under Clinic.js (perflab help profile)
+  perflab target [--mode monolith|services]  start the sample shop (repository only; perflab help target)
   perflab help <command>                    that command's help
   perflab --help | --version
 
@@ -154,4 +155,18 @@ summary.md (GitHub-flavoured Markdown for a pull-request comment) and junit.xml
 
   -o, --out <dir>   where the files go (default: next to the input)
   -h, --help        this help
+`;
+
+export const TARGET_HELP = `Usage: perflab target [--mode monolith|services] [--service <name>]
+
+Starts the sample shop the bundled scenarios are written for, as npm run target
+does, with these arguments passed through. Signals are passed on to it, and
+perflab exits with its exit code. The npm package leaves the shop out: this
+works from a checkout of the perflab repository only (exit 2 elsewhere).
+
+      --mode monolith   the shop API in one app (the default)
+      --mode services   gateway, users, catalog, orders, payments and inventory,
+                        all in this process unless --service picks one (docs/services.md)
+      --service <name>  one of users, catalog, orders, payments, inventory, gateway
+  -h, --help            this help
 `;

@@ -10,6 +10,7 @@ import { profileCommand } from './profile-command.js';
 import { reportCommand } from './report-command.js';
 import { runCommand } from './run-command.js';
 import { scenariosCommand } from './scenarios-command.js';
+import { targetCommand } from './target-command.js';
 
 const COMMANDS: Record<string, (argv: string[], io: Io) => Promise<number>> = {
   run: runCommand,
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, (argv: string[], io: Io) => Promise<number>> = {
   profile: profileCommand,
   init: initCommand,
   scenarios: scenariosCommand,
+  target: targetCommand,
 };
 
 /** Exit code for a perflab bug, apart from 1 (a threshold failed) so CI can tell them apart. */

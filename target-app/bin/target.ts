@@ -6,12 +6,15 @@ import { SERVICE_NAMES, type ServiceName } from '../services/system.js';
 import { exitWithError } from './exit.js';
 
 const USAGE = `usage: npm run target -- [--mode monolith|services] [--service <name>]
+       perflab target [--mode monolith|services] [--service <name>]   (the same, from the repository)
 
   --mode monolith   the shop API in one app (what npm start runs; the default)
   --mode services   gateway, users, catalog, orders, payments and inventory;
                     all in this process unless --service picks one
   --service <name>  one of ${SERVICE_NAMES.join(', ')} (the compose shape:
-                    one process per service, on DATABASE_URL and NATS_URL)`;
+                    one process per service, on DATABASE_URL and NATS_URL;
+                    a worker apart serves /healthz, /readyz and /metrics on
+                    PAYMENTS_PORT or INVENTORY_PORT)`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

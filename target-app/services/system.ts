@@ -15,6 +15,7 @@ import { PAYMENTS_MIGRATIONS } from './payments/migrations.js';
 import { startPaymentsWorker } from './payments/payments-worker.js';
 import { instrumentService, type ServiceInstrumentation } from './shared/instrument-service.js';
 import { listen, type Listening } from './shared/listen.js';
+import { createServiceApp } from './shared/service-app.js';
 import { migrateService } from './shared/schema.js';
 import type { ServicesConfig } from './shared/services-config.js';
 import { USERS_MIGRATIONS } from './users/migrations.js';
@@ -40,8 +41,11 @@ export interface SystemDeps {
 }
 
 export interface RunningSystem {
-  /** Where each HTTP service of this process listens. */
-  urls: Partial<Record<HttpService, string>>;
+  /**
+   * Where each service of this process listens. A worker listens (/healthz,
+   * /readyz, /metrics only) when the gateway does not run in this process.
+   */
+  urls: Partial<Record<ServiceName, string>>;
   instr: Map<ServiceName, ServiceInstrumentation>;
   /** The outbox relays of this process, by schema. */
   relays: Map<string, Relay>;
@@ -77,8 +81,8 @@ export async function startSystem(d: SystemDeps): Promise<RunningSystem> {
   if (included.has('orders')) await migrateService(db, c.schemas.orders, ORDERS_MIGRATIONS);
   if (included.has('payments')) await migrateService(db, c.schemas.payments, PAYMENTS_MIGRATIONS);
 
-  const listening = new Map<HttpService, Listening>();
-  const listeners = new Map<HttpService, { listener: Parameters<typeof listen>[0]; port: number }>();
+  const listening = new Map<ServiceName, Listening>();
+  const listeners = new Map<ServiceName, { listener: Parameters<typeof listen>[0]; port: number }>();
   const urlOf = (name: 'users' | 'catalog' | 'orders') => () => {
     const url = c.urls[name] ?? listening.get(name)?.url;
     if (!url) throw new Error(`no URL for the ${name} service: set ${name.toUpperCase()}_URL`);
@@ -94,8 +98,17 @@ export async function startSystem(d: SystemDeps): Promise<RunningSystem> {
     return r;
   };
   const subscriptions: Subscription[] = [];
+  // A worker has no routes, but apart it is a process of its own: without a
+  // listener nothing could check it or scrape its metrics (the bus figures among
+  // them). Beside the gateway (one process) those figures are on the gateway's /metrics.
+  const serveWorker = async (name: 'payments' | 'inventory') => {
+    if (included.has('gateway')) return;
+    const i = instrumentOf(name);
+    const app = createServiceApp({ instr: i, config: c.app, db: i.db(db), routes: () => {} });
+    await serve(name, app, c.ports[name]);
+  };
   const closers: Array<() => Promise<void>> = [];
-  const serve = async (name: HttpService, app: Parameters<typeof listen>[0], port: number) => {
+  const serve = async (name: ServiceName, app: Parameters<typeof listen>[0], port: number) => {
     const listener = instrumentOf(name).wrap(app);
     listeners.set(name, { listener, port });
     listening.set(name, await listen(listener, c.app.host, port));
@@ -128,6 +141,7 @@ export async function startSystem(d: SystemDeps): Promise<RunningSystem> {
       subscriptions.push(
         await startInventoryWorker({ db: i.db(db), schema: c.schemas.catalog, bus, relay, logger: i.logger }),
       );
+      await serveWorker('inventory');
     }
     if (included.has('payments')) {
       const i = instrumentOf('payments');
@@ -143,6 +157,7 @@ export async function startSystem(d: SystemDeps): Promise<RunningSystem> {
           ...(d.random ? { random: d.random } : {}),
         })),
       );
+      await serveWorker('payments');
     }
     if (included.has('orders')) {
       const i = instrumentOf('orders');

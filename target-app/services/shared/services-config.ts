@@ -10,8 +10,18 @@ export const BREAKER_DEFAULTS = {
   resetTimeoutMs: 30_000,
   volumeThreshold: 5,
 } as const;
-/** Default ports of the services shape: the gateway keeps the monolith's 3000. */
-export const SERVICE_PORTS = { gateway: 3000, users: 3001, catalog: 3002, orders: 3003 } as const;
+/**
+ * Default ports of the services shape: the gateway keeps the monolith's 3000.
+ * The workers serve only /healthz, /readyz and /metrics on theirs.
+ */
+export const SERVICE_PORTS = {
+  gateway: 3000,
+  users: 3001,
+  catalog: 3002,
+  orders: 3003,
+  payments: 3004,
+  inventory: 3005,
+} as const;
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const port = int(0, 65_535);
@@ -22,6 +32,8 @@ const schema = z.object({
   USERS_PORT: port.default(SERVICE_PORTS.users),
   CATALOG_PORT: port.default(SERVICE_PORTS.catalog),
   ORDERS_PORT: port.default(SERVICE_PORTS.orders),
+  PAYMENTS_PORT: port.default(SERVICE_PORTS.payments),
+  INVENTORY_PORT: port.default(SERVICE_PORTS.inventory),
   USERS_URL: url,
   CATALOG_URL: url,
   ORDERS_URL: url,
@@ -54,7 +66,7 @@ export interface BreakerSettings {
 
 export interface ServicesConfig {
   app: AppConfig;
-  ports: { gateway: number; users: number; catalog: number; orders: number };
+  ports: Record<keyof typeof SERVICE_PORTS, number>;
   /** Upstreams in the separate-process shape; in one process they are the listening services. */
   urls: { users?: string; catalog?: string; orders?: string };
   gatewayTimeoutMs: number;
@@ -86,6 +98,8 @@ export function loadServicesConfig(env: NodeJS.ProcessEnv = process.env): Servic
       users: e.USERS_PORT,
       catalog: e.CATALOG_PORT,
       orders: e.ORDERS_PORT,
+      payments: e.PAYMENTS_PORT,
+      inventory: e.INVENTORY_PORT,
     },
     urls: {
       ...(e.USERS_URL ? { users: e.USERS_URL } : {}),

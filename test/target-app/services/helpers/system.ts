@@ -22,6 +22,8 @@ export function servicesTestEnv(): Record<string, string> {
     USERS_PORT: '0',
     CATALOG_PORT: '0',
     ORDERS_PORT: '0',
+    PAYMENTS_PORT: '0',
+    INVENTORY_PORT: '0',
     LOG_LEVEL: 'silent',
     ...TEST_RATE_LIMITS,
     RATE_LIMIT_PREFIX: `perflab:test:${randomBytes(6).toString('hex')}:`,
