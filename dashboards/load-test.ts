@@ -6,15 +6,18 @@ import { statPanel, timeSeries } from './lib/panels.js';
 import { datasourceVariable, labelVariable, RATE, SERVICE_ROUTE, serviceVariables } from './lib/variables.js';
 import { errorRatio } from './service-overview.js';
 
-const TEST = `${RW.LABEL_TESTID}=~"$testid"`;
+/** `$testid`: the variable is named after the label it picks. */
+const TEST = `${RW.LABEL_TESTID}=~"$${RW.LABEL_TESTID}"`;
 const EP = RW.LABEL_ENDPOINT;
 const D = RW.LOAD_REQUEST_DURATION;
 const S = N.HTTP_SERVER_REQUEST_DURATION;
 const ROUTE = N.LABEL_ROUTE;
+/** The server's view of the load alone: requests perflab sent (User-Agent perflab/<version>). */
+const SERVED = `${SERVICE_ROUTE},${N.LABEL_USER_AGENT_SYNTHETIC_TYPE}="${N.SYNTHETIC_TEST}"`;
 const clientQuantile = (q: number): string =>
   `histogram_quantile(${q}, sum by (le, ${EP}) (rate(${D}_bucket{${TEST}}[${RATE}])))`;
 const serverQuantile = (q: number): string =>
-  `histogram_quantile(${q}, sum by (le, ${ROUTE}) (rate(${S}_bucket{${SERVICE_ROUTE}}[${RATE}])))`;
+  `histogram_quantile(${q}, sum by (le, ${ROUTE}) (rate(${S}_bucket{${SERVED}}[${RATE}])))`;
 
 export const LOAD_TEST_UID = 'perflab-load-test';
 
@@ -32,7 +35,7 @@ export function loadTest() {
   })
     .variables([
       datasourceVariable(),
-      labelVariable('testid', RW.LABEL_TESTID, RW.LOAD_REQUESTS, 'Test id'),
+      labelVariable(RW.LABEL_TESTID, RW.LABEL_TESTID, RW.LOAD_REQUESTS, 'Test id'),
       ...serviceVariables(),
     ])
     .withRow(new RowBuilder('The run'))
@@ -122,14 +125,15 @@ export function loadTest() {
         ],
       }),
     )
-    .withRow(new RowBuilder('Server side (probes), same time range'))
+    .withRow(new RowBuilder('Server side (probes): perflab requests only, same time range'))
     .withPanel(
       timeSeries({
         title: 'Server request rate by route',
-        description: 'What the service received; compare with the client rate above.',
+        description:
+          'What the service received from perflab (real traffic left out); compare with the client rate above.',
         unit: 'reqps',
         queries: [
-          { expr: `sum by (${ROUTE}) (rate(${S}_count{${SERVICE_ROUTE}}[${RATE}]))`, legend: `{{${ROUTE}}}` },
+          { expr: `sum by (${ROUTE}) (rate(${S}_count{${SERVED}}[${RATE}]))`, legend: `{{${ROUTE}}}` },
         ],
       }),
     )
@@ -149,7 +153,7 @@ export function loadTest() {
         title: 'Server 5xx ratio by route',
         description: 'Which of the client errors are the server failing (not a check or a 4xx)?',
         unit: 'percentunit',
-        queries: [{ expr: errorRatio(ROUTE), legend: `{{${ROUTE}}}` }],
+        queries: [{ expr: errorRatio(ROUTE, SERVED), legend: `{{${ROUTE}}}` }],
       }),
     );
 }

@@ -1,7 +1,6 @@
 import { AnnotationQueryBuilder, RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import * as N from '../probes/metric-names.js';
 import { PROMETHEUS_REF } from './lib/datasources.js';
-import { FLAG_ENABLED, LABEL_FLAG } from './lib/external-metric-names.js';
 import { perflabDashboard } from './lib/dashboard.js';
 import { latencyHeatmap, rankingTable, statPanel, timeSeries } from './lib/panels.js';
 import {
@@ -11,13 +10,18 @@ import {
   SERVICE,
   SERVICE_ROUTE,
   serviceVariables,
+  TRAFFIC,
+  trafficVariable,
 } from './lib/variables.js';
 
 const D = N.HTTP_SERVER_REQUEST_DURATION;
 const ROUTE = N.LABEL_ROUTE;
+const SYNTHETIC = N.LABEL_USER_AGENT_SYNTHETIC_TYPE;
+/** The request-duration selector: the picked routes and the picked traffic. */
+const REQUESTS = `${SERVICE_ROUTE},${TRAFFIC}`;
 const rate = (series: string, selector: string, by: string): string =>
   `sum by (${by}) (rate(${series}{${selector}}[${RATE}]))`;
-const quantile = (q: number, by: string, selector = SERVICE_ROUTE): string =>
+const quantile = (q: number, by: string, selector = REQUESTS): string =>
   `histogram_quantile(${q}, sum by (le${by ? `, ${by}` : ''}) (rate(${D}_bucket{${selector}}[${RATE}])))`;
 const SERVER_ERRORS = `${N.LABEL_STATUS}=~"5.."`;
 
@@ -40,17 +44,17 @@ export function serviceOverview() {
     source: 'dashboards/service-overview.ts',
     about: 'Rate, errors and duration by route, with exemplars that open the trace in Jaeger.',
   })
-    .variables([datasourceVariable(), ...serviceVariables()])
+    .variables([datasourceVariable(), ...serviceVariables(), trafficVariable()])
     .annotation(
       new AnnotationQueryBuilder()
         .name('Flags')
         .datasource(PROMETHEUS_REF)
         .enable(true)
         .iconColor('purple')
-        .expr(`max by (${LABEL_FLAG}) (${FLAG_ENABLED}{${LABEL_JOB}=~"$service"}) > 0`)
+        .expr(`max by (${N.LABEL_FLAG}) (${N.FLAG_ENABLED}{${LABEL_JOB}=~"$service"}) > 0`)
         .step('10s')
-        .titleFormat(`flag {{${LABEL_FLAG}}} on`)
-        .tagKeys(LABEL_FLAG),
+        .titleFormat(`flag {{${N.LABEL_FLAG}}} on`)
+        .tagKeys(N.LABEL_FLAG),
     )
     .withRow(new RowBuilder('Now'))
     .withPanel(
@@ -58,7 +62,7 @@ export function serviceOverview() {
         title: 'Requests per second',
         description: 'How much traffic do the selected routes get?',
         unit: 'reqps',
-        queries: [{ expr: `sum(rate(${D}_count{${SERVICE_ROUTE}}[${RATE}]))` }],
+        queries: [{ expr: `sum(rate(${D}_count{${REQUESTS}}[${RATE}]))` }],
       }),
     )
     .withPanel(
@@ -66,7 +70,7 @@ export function serviceOverview() {
         title: '5xx ratio',
         description: 'What share of answers are server errors?',
         unit: 'percentunit',
-        queries: [{ expr: errorRatio('') }],
+        queries: [{ expr: errorRatio('', REQUESTS) }],
       }),
     )
     .withPanel(
@@ -91,7 +95,7 @@ export function serviceOverview() {
         title: 'Request rate by route',
         description: 'Which routes carry the traffic?',
         unit: 'reqps',
-        queries: [{ expr: rate(`${D}_count`, SERVICE_ROUTE, ROUTE), legend: `{{${ROUTE}}}` }],
+        queries: [{ expr: rate(`${D}_count`, REQUESTS, ROUTE), legend: `{{${ROUTE}}}` }],
       }),
     )
     .withPanel(
@@ -99,7 +103,24 @@ export function serviceOverview() {
         title: '5xx ratio by route',
         description: 'Which route fails? 0 for routes that answered without a server error.',
         unit: 'percentunit',
-        queries: [{ expr: errorRatio(ROUTE), legend: `{{${ROUTE}}}` }],
+        queries: [{ expr: errorRatio(ROUTE, REQUESTS), legend: `{{${ROUTE}}}` }],
+      }),
+    )
+    .withPanel(
+      timeSeries({
+        title: 'Request rate: real and synthetic',
+        description:
+          'How much of the traffic is a load test? Synthetic is perflab load (User-Agent perflab/<version>); the Traffic picker at the top narrows the other request panels.',
+        unit: 'reqps',
+        width: 24,
+        height: 6,
+        queries: [
+          { expr: `sum(rate(${D}_count{${SERVICE_ROUTE},${SYNTHETIC}=""}[${RATE}]))`, legend: 'real' },
+          {
+            expr: rate(`${D}_count`, `${SERVICE_ROUTE},${SYNTHETIC}!=""`, SYNTHETIC),
+            legend: `synthetic ({{${SYNTHETIC}}})`,
+          },
+        ],
       }),
     )
     .withRow(new RowBuilder('Duration'))
@@ -121,7 +142,7 @@ export function serviceOverview() {
         title: 'Latency heatmap',
         description:
           'Where do request durations fall over time? Exemplars (dots) are single requests: hover one and open its trace in Jaeger.',
-        query: { expr: `sum by (le) (rate(${D}_bucket{${SERVICE_ROUTE}}[${RATE}]))`, legend: '{{le}}' },
+        query: { expr: `sum by (le) (rate(${D}_bucket{${REQUESTS}}[${RATE}]))`, legend: '{{le}}' },
       }),
     )
     .withPanel(
@@ -130,7 +151,7 @@ export function serviceOverview() {
         description: 'Which routes should be looked at first?',
         unit: 's',
         query: {
-          expr: `topk(10, histogram_quantile(0.99, sum by (le, ${ROUTE}) (rate(${D}_bucket{${SERVICE_ROUTE}}[$__range]))))`,
+          expr: `topk(10, histogram_quantile(0.99, sum by (le, ${ROUTE}) (rate(${D}_bucket{${REQUESTS}}[$__range]))))`,
           legend: `{{${ROUTE}}}`,
         },
       }),

@@ -41,6 +41,16 @@ export const LABEL_DB_SYSTEM = 'db_system_name';
 export const LABEL_POOL_NAME = 'db_client_connection_pool_name';
 export const LABEL_CONNECTION_STATE = 'db_client_connection_state';
 export const LABEL_CACHE_NAME = 'cache_name';
+/** The flag a `perflab_flag_enabled` series is about. */
+export const LABEL_FLAG = 'flag';
+/**
+ * Semconv's opt-in user_agent.synthetic.type on the request-duration
+ * histogram, so dashboards can split load-test traffic from real traffic.
+ * Only SYNTHETIC_TEST is ever set; real traffic leaves the label off.
+ */
+export const LABEL_USER_AGENT_SYNTHETIC_TYPE = 'user_agent_synthetic_type';
+/** The `user_agent_synthetic_type` of perflab's own load (semconv's `test`). */
+export const SYNTHETIC_TEST = 'test';
 
 /** The semconv advisory buckets for http.server.request.duration and db.client.operation.duration. */
 export const DURATION_BUCKETS: readonly number[] = [

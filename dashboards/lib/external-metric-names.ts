@@ -25,11 +25,3 @@ export const CPU_SYSTEM = 'process_cpu_system_seconds_total';
 export const LABEL_HEAP_SPACE = 'space';
 export const LABEL_GC_KIND = 'kind';
 export const LABEL_HANDLE_TYPE = 'type';
-
-/**
- * The optimization lab's gauge: 1 while a switchable anti-pattern is on,
- * labelled `flag`. It feeds annotations only, so the dashboards show no empty
- * panel before the lab exports it.
- */
-export const FLAG_ENABLED = 'perflab_flag_enabled';
-export const LABEL_FLAG = 'flag';

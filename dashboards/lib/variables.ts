@@ -1,4 +1,5 @@
 import {
+  CustomVariableBuilder,
   DatasourceVariableBuilder,
   QueryVariableBuilder,
   VariableRefresh,
@@ -56,6 +57,35 @@ export function serviceVariables(): QueryVariableBuilder[] {
     ),
   ];
 }
+
+/**
+ * `$traffic`: all requests, real ones, or perflab's synthetic load, as a
+ * regex on `user_agent_synthetic_type` (absent on real traffic). Only the
+ * request-duration histogram carries that label, so only its queries take
+ * TRAFFIC. The values are fixed (`.*`, `^$`, `.+`), so the proof of every
+ * panel substitutes the current one.
+ */
+export const TRAFFIC_OPTIONS = [
+  { text: 'All', value: '.*' },
+  { text: 'Real', value: '^$' },
+  { text: 'Synthetic', value: '.+' },
+] as const;
+
+export function trafficVariable(): CustomVariableBuilder {
+  const [all] = TRAFFIC_OPTIONS;
+  return new CustomVariableBuilder('traffic')
+    .label('Traffic')
+    .description('Real requests, or perflab load (User-Agent perflab/<version>), in the request panels.')
+    .values(TRAFFIC_OPTIONS.map((o) => `${o.text} : ${o.value}`).join(', '))
+    .options(TRAFFIC_OPTIONS.map((o) => ({ text: o.text, value: o.value, selected: o === all })))
+    .current({ text: all.text, value: all.value })
+    .multi(false)
+    .includeAll(false)
+    .allowCustomValue(false);
+}
+
+/** Narrows request-duration series to the traffic picked in `$traffic`. */
+export const TRAFFIC = `${N.LABEL_USER_AGENT_SYNTHETIC_TYPE}=~"$traffic"`;
 
 /** The target selector every server-side query carries. */
 export const SERVICE = `${LABEL_JOB}=~"$service",${LABEL_INSTANCE}=~"$instance"`;

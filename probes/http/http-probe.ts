@@ -7,6 +7,7 @@ import {
   SpanKind,
   SpanStatusCode,
   trace,
+  TraceFlags,
   type Span,
 } from '@opentelemetry/api';
 import {
@@ -47,6 +48,7 @@ import {
   LABEL_ROUTE,
   METHOD_OTHER,
   ROUTE_UNMATCHED,
+  SYNTHETIC_TEST,
 } from '../metric-names.js';
 import { redactQuery } from './url-query.js';
 import { routeTemplate } from './route-template.js';
@@ -153,12 +155,13 @@ function createRequestStart(
       s.scheme = scheme;
       const length = headers['content-length'];
       if (length !== undefined) s.requestBytes = Number(length);
+      const synthetic = syntheticType(headers['user-agent']);
       if (mode === 'lean') {
         const parent = carriesContext(headers)
           ? propagation.extract(ROOT_CONTEXT, headers, headerGetter)
           : ROOT_CONTEXT;
         const span = startSpanAt(tracer(), spanMethod(normalized), SERVER, parent, start);
-        if (span.isRecording()) startAttributes(span, req, method, normalized, scheme, headers);
+        if (span.isRecording()) startAttributes(span, req, method, normalized, scheme, headers, synthetic);
         s.span = span;
         s.ctx = contextWithSpan(parent, span);
         s.ownSpan = true;
@@ -173,7 +176,7 @@ function createRequestStart(
       // off each other after Express has had them would miss V8's caches.
       res.on('close', () => {
         try {
-          end(deps, req, res, s);
+          end(deps, req, res, s, synthetic);
         } catch (err) {
           diag.report('middleware.finish', err);
         }
@@ -189,7 +192,13 @@ function createRequestStart(
   };
 }
 
-function end(deps: ProbeDeps, req: IncomingMessage, res: ServerResponse, state: RequestState): void {
+function end(
+  deps: ProbeDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  state: RequestState,
+  synthetic: string,
+): void {
   const span = state.span;
   const { options: o, metrics: m, logger, diag } = deps;
   const now = performance.now();
@@ -214,14 +223,15 @@ function end(deps: ProbeDeps, req: IncomingMessage, res: ServerResponse, state: 
   let atMs: number | undefined;
   if (span) {
     const sc = span.spanContext();
-    if (sc.traceFlags & 1) {
+    if (sc.traceFlags & TraceFlags.SAMPLED) {
       traceId = sc.traceId;
       spanId = sc.spanId;
       atMs = wallMs(now);
     }
   }
   const h = m.httpDuration;
-  h.observe(h.series(method, route, status, state.scheme, errorType), seconds, traceId, spanId, atMs);
+  const series = h.series(method, route, status, state.scheme, errorType, synthetic);
+  h.observe(series, seconds, traceId, spanId, atMs);
   const reqSize = state.requestBytes;
   if (reqSize >= 0) m.httpRequestSize.observe(m.httpRequestSize.series(method, route), reqSize);
   const resSize = Number(res.getHeader('content-length'));
@@ -353,6 +363,11 @@ function parseHost(host: string): void {
 /** The User-Agent prefix of perflab's own load engine: its requests are synthetic test traffic. */
 const LOAD_ENGINE_AGENT = 'perflab/';
 
+/** `user_agent_synthetic_type`: `test` for perflab's load, else '' (no label); never the header itself. */
+function syntheticType(ua: string | undefined): string {
+  return ua !== undefined && ua.startsWith(LOAD_ENGINE_AGENT) ? SYNTHETIC_TEST : '';
+}
+
 function startAttributes(
   span: Span,
   req: IncomingMessage & { originalUrl?: string },
@@ -360,6 +375,7 @@ function startAttributes(
   normalized: string,
   scheme: string,
   headers: IncomingHttpHeaders,
+  synthetic: string,
 ): void {
   parseHost(headers.host ?? '');
   const ua = headers['user-agent'];
@@ -377,7 +393,7 @@ function startAttributes(
   if (peer) span.setAttribute(ATTR_CLIENT_ADDRESS, peer);
   if (ua) {
     span.setAttribute(ATTR_USER_AGENT_ORIGINAL, ua);
-    if (ua.startsWith(LOAD_ENGINE_AGENT)) {
+    if (synthetic !== '') {
       span.setAttribute(ATTR_USER_AGENT_SYNTHETIC_TYPE, USER_AGENT_SYNTHETIC_TYPE_VALUE_TEST);
     }
   }

@@ -57,7 +57,7 @@ export interface Series {
 export interface LeanHistogramConfig {
   name: string;
   help: string;
-  /** One to five label names, in the order series() takes their values. */
+  /** One to six label names, in the order series() takes their values. */
   labelNames: readonly string[];
   buckets: readonly number[];
   exemplars: boolean;
@@ -79,8 +79,8 @@ export class LeanHistogram {
   private all: Series[] = [];
 
   constructor(c: LeanHistogramConfig) {
-    if (c.labelNames.length < 1 || c.labelNames.length > 5) {
-      throw new RangeError(`histogram ${c.name}: 1 to 5 label names, got ${c.labelNames.length}`);
+    if (c.labelNames.length < 1 || c.labelNames.length > 6) {
+      throw new RangeError(`histogram ${c.name}: 1 to 6 label names, got ${c.labelNames.length}`);
     }
     this.name = c.name;
     this.help = c.help;
@@ -102,6 +102,7 @@ export class LeanHistogram {
     c: LabelValue = '',
     d: LabelValue = '',
     e: LabelValue = '',
+    f: LabelValue = '',
   ): Series {
     // Unrolled by depth: no key string and no array per call.
     const depth = this.labelNames.length;
@@ -118,7 +119,10 @@ export class LeanHistogram {
     if (depth === 4) return (l4.get(d) as Series | undefined) ?? this.create(l4, d, [a, b, c, d]);
     let l5 = l4.get(d) as Level | undefined;
     if (!l5) l4.set(d, (l5 = new Map()));
-    return (l5.get(e) as Series | undefined) ?? this.create(l5, e, [a, b, c, d, e]);
+    if (depth === 5) return (l5.get(e) as Series | undefined) ?? this.create(l5, e, [a, b, c, d, e]);
+    let l6 = l5.get(e) as Level | undefined;
+    if (!l6) l5.set(e, (l6 = new Map()));
+    return (l6.get(f) as Series | undefined) ?? this.create(l6, f, [a, b, c, d, e, f]);
   }
 
   /**

@@ -57,7 +57,14 @@ export function createMetrics(registry: Registry, exemplars: boolean, defaultMet
     httpDuration: new LeanHistogram({
       name: N.HTTP_SERVER_REQUEST_DURATION,
       help: 'Duration of HTTP server requests.',
-      labelNames: [N.LABEL_METHOD, N.LABEL_ROUTE, N.LABEL_STATUS, N.LABEL_URL_SCHEME, N.LABEL_ERROR_TYPE],
+      labelNames: [
+        N.LABEL_METHOD,
+        N.LABEL_ROUTE,
+        N.LABEL_STATUS,
+        N.LABEL_URL_SCHEME,
+        N.LABEL_ERROR_TYPE,
+        N.LABEL_USER_AGENT_SYNTHETIC_TYPE,
+      ],
       buckets: [...N.DURATION_BUCKETS],
       exemplars,
       registry,

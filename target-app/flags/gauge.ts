@@ -1,9 +1,7 @@
 import { Gauge, type Registry } from 'prom-client';
-import { FLAG_ENABLED } from '../../probes/metric-names.js';
+import { FLAG_ENABLED, LABEL_FLAG } from '../../probes/metric-names.js';
 import { FLAG_NAMES } from './names.js';
 import type { FlagReader } from './types.js';
-
-const LABEL_FLAG = 'flag';
 
 /** `perflab_flag_enabled{flag}`: 1 or 0 per flag, read at scrape time, so dashboards can mark switches. */
 export function registerFlagGauge(registry: Registry, flags: FlagReader): void {

@@ -67,6 +67,40 @@ describe('dashboards/grafana/*.json', () => {
     }
   });
 
+  it('split real from synthetic traffic on every request-duration query of the overview and load test', () => {
+    const D = N.HTTP_SERVER_REQUEST_DURATION;
+    const L = N.LABEL_USER_AGENT_SYNTHETIC_TYPE;
+    const overview = DASHBOARDS.find((d) => d.file === 'service-overview.json')!.build();
+    const traffic = overview.templating?.list?.find((v) => v.name === 'traffic');
+    expect(traffic).toMatchObject({ type: 'custom', current: { text: 'All', value: '.*' } });
+    expect(traffic?.options?.map((o) => [o.text, o.value])).toEqual([
+      ['All', '.*'],
+      ['Real', '^$'],
+      ['Synthetic', '.+'],
+    ]);
+    const selectors = (expr: string): string[] =>
+      [...expr.matchAll(new RegExp(`${D}_\\w+\\{([^}]*)\\}`, 'g'))].map((m) => m[1] as string);
+    const onDuration = panelQueries(overview).filter((q) => q.expr.includes(`${D}_`));
+    expect(onDuration.length).toBeGreaterThan(5);
+    for (const q of onDuration) {
+      // Every selector of the histogram, not just one of them (5xx ratios have three).
+      expect(selectors(q.expr).length, q.expr).toBeGreaterThan(0);
+      for (const sel of selectors(q.expr))
+        expect(sel, `${q.panel}: ${q.expr}`).toMatch(new RegExp(`${L}(=~"\\$traffic"|!?="")`));
+    }
+    const split = panelQueries(overview).filter((q) => q.panel === 'Request rate: real and synthetic');
+    expect(split.map((q) => q.expr.match(new RegExp(`${L}(!?=)""`))?.[1])).toEqual(['=', '!=']);
+
+    const loadTest = DASHBOARDS.find((d) => d.file === 'load-test.json')!.build();
+    const served = panelQueries(loadTest).filter((q) => q.expr.includes(`${D}_`));
+    expect(served.length).toBeGreaterThan(0);
+    for (const q of served) {
+      expect(selectors(q.expr).length, q.expr).toBeGreaterThan(0);
+      for (const sel of selectors(q.expr))
+        expect(sel, `${q.panel}: ${q.expr}`).toContain(`${L}="${N.SYNTHETIC_TEST}"`);
+    }
+  });
+
   it('show exemplars on the request latency heatmap', () => {
     const overview = DASHBOARDS.find((d) => d.file === 'service-overview.json')!.build();
     const heatmap = panelsOf(overview).find((p) => p.type === 'heatmap');

@@ -1,4 +1,5 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import ts from 'typescript';
 
 /** One PromQL expression a dashboard evaluates, and where it lives. */
 export interface PanelQuery {
@@ -62,4 +63,31 @@ export function parseLabelValues(query: string): { selector: string; label: stri
 /** The string constants of names modules (bucket arrays left out). */
 export function namesOf(...modules: object[]): string[] {
   return modules.flatMap((m) => Object.values(m).filter((v): v is string => typeof v === 'string'));
+}
+
+/** The text of every string literal and template-literal part of a TypeScript source, with its line. */
+export function stringLiteralsOf(file: string, source: string): Array<{ text: string; line: number }> {
+  const sf = ts.createSourceFile(file, source, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+  const out: Array<{ text: string; line: number }> = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isStringLiteralLike(node) || ts.isTemplateLiteralToken(node)) {
+      out.push({ text: node.text, line: sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1 });
+    }
+    node.forEachChild(visit);
+  };
+  visit(sf);
+  return out;
+}
+
+/**
+ * Names of `owned` a literal spells out: the whole literal, or a name-shaped
+ * token inside it (PromQL) that is an owned name with an underscore, histogram
+ * suffixes allowed. Single words ("result", "other") count only as a whole
+ * literal, so prose in descriptions does not.
+ */
+export function retypedNames(text: string, owned: ReadonlySet<string>): string[] {
+  if (owned.has(text)) return [text];
+  return [...text.matchAll(/[a-zA-Z_:][\w:]*/g)]
+    .map((m) => m[0])
+    .filter((t) => t.includes('_') && (owned.has(t) || owned.has(t.replace(/_(bucket|count|sum)$/, ''))));
 }

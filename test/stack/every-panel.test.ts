@@ -16,7 +16,8 @@ import { failingOn } from '../helpers/failing-db.js';
 import { startPrometheus, type RunningPrometheus } from '../helpers/prometheus.js';
 import { captureIo } from '../loadtests/helpers/capture-io.js';
 import { startReceiver } from '../probes/helpers/otlp-receiver.js';
-import { panelsWithoutData } from './helpers/panel-data.js';
+import { FLAG } from '../../target-app/flags/names.js';
+import { annotationsWithoutData, panelsWithoutData } from './helpers/panel-data.js';
 import { FAILING_SEARCH } from './helpers/stack-scenario.js';
 
 // The proof that the dashboards show data: the target app with its probes
@@ -27,6 +28,9 @@ import { FAILING_SEARCH } from './helpers/stack-scenario.js';
 // services dashboard's proof is services-panels.test.ts), every
 // recording rule must yield series, the written totals must match
 // result.json, and the exemplars Prometheus kept must be traces the receiver got.
+// An admin switches a lab flag on through the API first, so the flag
+// annotation has something to mark and the split of real from synthetic
+// (perflab) traffic has both kinds.
 
 process.env.PERFLAB_TEST_DB ??= 'pglite';
 
@@ -40,6 +44,10 @@ let prom: RunningPrometheus;
 let outDir: string;
 let result: RunResult;
 let runStderr: string[];
+/** Switched on through the admin API before the run: harmless to the load (it acts on x-perflab-* headers only). */
+const SWITCHED = FLAG.FAULT_HEADERS;
+/** The requests made with a User-Agent other than perflab's: the admin login and the flag switch. */
+const REAL_REQUESTS = 2;
 
 /** The repo's prometheus.yml, pointed at the test app and scraping every second. */
 function adaptedConfig(target: string): string {
@@ -86,11 +94,21 @@ beforeAll(async () => {
       metricsHandler: probes.metricsHandler,
       logger: probes.logger,
       forRequest: probes.forRequest,
+      // The app registers perflab_flag_enabled here.
+      registry: probes.registry,
       db: probes.instrumentDb(failingOn(db, FAILING_SEARCH, { sql: 'SELECT * FROM no_such_table' })),
     }),
   });
   prom = await startPrometheus(adaptedConfig(new URL(app.url).host), ruleFiles());
   await prom.until(async () => (await prom.query(`up{job="${JOB}"} == 1`)).length === 1, 'the first scrape');
+  const admin = await app.login('admin');
+  const switched = await app.request('/api/admin/flags', {
+    method: 'PUT',
+    token: admin,
+    body: { [SWITCHED]: true },
+  });
+  expect(switched.status, JSON.stringify(switched.body)).toBe(200);
+  expect(switched.body.flags[SWITCHED]).toBe(true);
 
   outDir = mkdtempSync(join(tmpdir(), 'perflab-stack-'));
   const io = captureIo();
@@ -178,13 +196,32 @@ describe('the stack against a real Prometheus, after a perflab run', () => {
     expect(await monolithPanelsWithoutData()).toEqual([]);
   }, 60_000);
 
-  it('every annotation query is valid PromQL', async () => {
-    for (const d of DASHBOARDS) {
-      for (const a of d.build().annotations?.list ?? []) {
-        const expr = (a as { expr?: string }).expr;
-        if (expr) await prom.query(expr.replace(/\$service/g, JOB)); // throws on a PromQL error
-      }
-    }
+  it('every annotation query returns data: the flag switched on is marked', async () => {
+    const monolith = DASHBOARDS.filter((d) => !d.servicesOnly);
+    await prom
+      .until(async () => (await annotationsWithoutData(prom, monolith)).length === 0, 'annotation data')
+      .catch(() => undefined);
+    expect(await annotationsWithoutData(prom, monolith)).toEqual([]);
+    const marked = await prom.query(`max by (${N.LABEL_FLAG}) (${N.FLAG_ENABLED}{job="${JOB}"}) > 0`);
+    expect(marked.map((s) => s.metric[N.LABEL_FLAG])).toEqual([SWITCHED]);
+  });
+
+  it('tells perflab load from real traffic by user_agent_synthetic_type', async () => {
+    const L = N.LABEL_USER_AGENT_SYNTHETIC_TYPE;
+    const byKind = async (): Promise<Map<string, number>> =>
+      new Map(
+        (await prom.query(`sum by (${L}) (${N.HTTP_SERVER_REQUEST_DURATION}_count{job="${JOB}"})`)).map(
+          (s) => [s.metric[L] ?? '', Number(s.value[1])],
+        ),
+      );
+    // Measured requests, plus the scenario's setup and the preflight: all perflab's.
+    await prom.until(
+      async () => ((await byKind()).get(N.SYNTHETIC_TEST) ?? 0) >= result.totals.requests,
+      'the last scrape after the run',
+    );
+    const kinds = await byKind();
+    expect([...kinds.keys()].sort()).toEqual(['', N.SYNTHETIC_TEST]);
+    expect(kinds.get('')).toBe(REAL_REQUESTS);
   });
 
   it('keeps exemplars whose trace ids are traces the app exported', async () => {

@@ -126,9 +126,21 @@ export class RemoteWriteOutput {
       this.report.errors = totals.errors;
     } catch (err) {
       this.report.failed++;
-      this.report.lastError = err instanceof Error ? err.message : String(err);
+      this.report.lastError = failureReason(err, this.timeoutMs);
     }
   }
+}
+
+/**
+ * A failed push in words the report can show: fetch says only "fetch failed"
+ * for a refused or reset connection (the socket's code is on its cause), and
+ * "The operation was aborted due to timeout" for a receiver that never answers.
+ */
+function failureReason(err: unknown, timeoutMs: number): string {
+  if (err instanceof Error && err.name === 'TimeoutError') return `timed out after ${timeoutMs} ms`;
+  const message = err instanceof Error ? err.message : String(err);
+  const code = (err as { cause?: { code?: unknown } } | undefined)?.cause?.code;
+  return typeof code === 'string' ? `${message} (${code})` : message;
 }
 
 /** One line for the end of a run. */

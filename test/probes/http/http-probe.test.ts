@@ -1,3 +1,7 @@
+import {
+  ATTR_USER_AGENT_SYNTHETIC_TYPE,
+  USER_AGENT_SYNTHETIC_TYPE_VALUE_TEST,
+} from '@opentelemetry/semantic-conventions/incubating';
 import express from 'express';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -90,6 +94,35 @@ describe.each(WIRINGS)('wired as %s', (wiring) => {
       // prom-client default metrics are there too
       expect(text).toMatch(/^process_resident_memory_bytes /m);
       expect(text).toMatch(/^nodejs_eventloop_lag_seconds /m);
+    });
+
+    it("labels perflab's load user_agent_synthetic_type=test, real traffic not at all, with bounded series", async () => {
+      const count = (text: string, synthetic: boolean) =>
+        samples(text, `${N.HTTP_SERVER_REQUEST_DURATION}_count`).filter(
+          (l) =>
+            l.includes('http_route="/api/users/:id/orders"') &&
+            l.includes(`${N.LABEL_USER_AGENT_SYNTHETIC_TYPE}=`) === synthetic,
+        );
+      const before = await scrape();
+      const agents = [
+        ...Array.from({ length: 20 }, (_, i) => `perflab/0.${i}.0`),
+        'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0',
+        'perflab', // no slash: not the load engine's User-Agent
+      ];
+      await Promise.all(agents.map((ua) => get('/api/users/3/orders', { headers: { 'user-agent': ua } })));
+      done += agents.length;
+      await waiter.until(done);
+      const text = await scrape();
+      const total = (lines: string[]) => lines.reduce((n, l) => n + Number(l.split(' ').at(-1)), 0);
+      // Twenty versions, one series: the label is a constant, never the header.
+      expect(count(text, true)).toEqual([
+        `${N.HTTP_SERVER_REQUEST_DURATION}_count{http_request_method="GET",http_route="/api/users/:id/orders",http_response_status_code="200",url_scheme="http",${N.LABEL_USER_AGENT_SYNTHETIC_TYPE}="${N.SYNTHETIC_TEST}"} ${total(count(before, true)) + 20}`,
+      ]);
+      expect(total(count(text, false)) - total(count(before, false))).toBe(2);
+      expect(text).not.toMatch(/user_agent_synthetic_type="(?!test")/);
+      // The span attribute and the label are one semconv attribute.
+      expect(N.LABEL_USER_AGENT_SYNTHETIC_TYPE).toBe(ATTR_USER_AGENT_SYNTHETIC_TYPE.replaceAll('.', '_'));
+      expect(N.SYNTHETIC_TEST).toBe(USER_AGENT_SYNTHETIC_TYPE_VALUE_TEST);
     });
 
     it('does not record the /metrics scrape itself', async () => {

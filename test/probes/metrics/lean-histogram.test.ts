@@ -14,11 +14,12 @@ const NAMES = [
   'http_response_status_code',
   'url_scheme',
   'error_type',
+  'user_agent_synthetic_type',
 ] as const;
 
 interface Obs {
   /** An empty value leaves its label off, as prom-client does for a label not given. */
-  labels: [string, string, number | '', string, string];
+  labels: [string, string, number | '', string, string, string];
   value: number;
   trace?: [string, string];
 }
@@ -62,6 +63,7 @@ const observation: fc.Arbitrary<Obs> = fc.record(
       fc.constantFrom(200, 404, 500, '' as const),
       fc.constantFrom('http', 'https'),
       fc.constantFrom('', '500', 'aborted'),
+      fc.constantFrom('', 'test'),
     ),
     // Bucket bounds themselves (le is inclusive), values between and beyond them.
     value: fc.oneof(fc.constantFrom(0, ...DURATION_BUCKETS, 11), fc.double({ min: 0, max: 20, noNaN: true })),
@@ -104,16 +106,16 @@ describe('LeanHistogram', () => {
 
   it('matches get() and reset() of prom-client, and ignores non-finite values', async () => {
     const { theirs, ours, record, lean } = pair(false);
-    record({ labels: ['GET', '/a', 200, 'http', ''], value: 0.02 });
-    record({ labels: ['GET', '/a', 200, 'http', ''], value: 3 });
-    lean.observe(lean.series('GET', '/a', 200, 'http', ''), Number.NaN);
+    record({ labels: ['GET', '/a', 200, 'http', '', ''], value: 0.02 });
+    record({ labels: ['GET', '/a', 200, 'http', '', 'test'], value: 3 });
+    lean.observe(lean.series('GET', '/a', 200, 'http', '', ''), Number.NaN);
     expect(await ours.getMetricsAsJSON()).toEqual(await theirs.getMetricsAsJSON());
     ours.resetMetrics();
     theirs.resetMetrics();
     expect(await ours.metrics()).toBe(await theirs.metrics());
   });
 
-  it('supports one and two label names and refuses other counts', async () => {
+  it('supports one, two and four label names and refuses none or more than six', async () => {
     const registry = new Registry();
     const one = new LeanHistogram({
       name: 'one',
@@ -153,6 +155,17 @@ describe('LeanHistogram', () => {
     expect(
       () =>
         new LeanHistogram({ name: 'n', help: 'h', labelNames: [], buckets: [1], exemplars: false, registry }),
-    ).toThrow(/1 to 5 label names/);
+    ).toThrow(/1 to 6 label names, got 0/);
+    expect(
+      () =>
+        new LeanHistogram({
+          name: 'n',
+          help: 'h',
+          labelNames: ['a', 'b', 'c', 'd', 'e', 'f', 'g'],
+          buckets: [1],
+          exemplars: false,
+          registry,
+        }),
+    ).toThrow(/1 to 6 label names, got 7/);
   });
 });

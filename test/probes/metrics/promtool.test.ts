@@ -24,7 +24,12 @@ describe('promtool check metrics', () => {
       }),
     );
     try {
-      const res = await request(`${srv.url}/x`, { method: 'POST', body: 'abc' });
+      // As perflab's load engine, so the synthetic-traffic label is on the scrape too.
+      const res = await request(`${srv.url}/x`, {
+        method: 'POST',
+        body: 'abc',
+        headers: { 'user-agent': 'perflab/0.0.0' },
+      });
       await res.body.text();
       await w.until(1);
       p.cache.hit('orders');
@@ -37,6 +42,7 @@ describe('promtool check metrics', () => {
         N.CACHE_MISSES,
       ])
         expect(text).toMatch(new RegExp(`^${name}\\{`, 'm'));
+      expect(text).toContain(`${N.LABEL_USER_AGENT_SYNTHETIC_TYPE}="${N.SYNTHETIC_TEST}"`);
 
       const run = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
       expect(run.error).toBeUndefined();
