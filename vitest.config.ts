@@ -17,6 +17,8 @@ const tracingSuites = [
   'test/probes/tracing/start-tracing.test.ts',
   'test/probes/tracing/tracing-explicit.test.ts',
   'test/probes/tracing/semconv.test.ts',
+  'test/probes/tracing/span-limits.test.ts',
+  'test/probes/tracing/service-resource.test.ts',
   'test/probes/target-app.test.ts',
 ];
 

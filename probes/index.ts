@@ -1,11 +1,12 @@
 export { createProbes } from './create-probes.js';
-export { startTracing, type StartTracingOptions, type TracingHandle } from './tracing/start-tracing.js';
-export { parseSql, type SqlSummary } from './db/sql-summary.js';
+export { startTracing } from './tracing/start-tracing.js';
+export { parseSql } from './db/sql-summary.js';
 export { redactSecrets, SECRET_KEYS } from './logs/logger.js';
 export * as metricNames from './metric-names.js';
 export type {
   CacheInstrument,
   ContextMode,
+  DbConnectionLike,
   DbLike,
   InstrumentDbOptions,
   PoolStatsLike,
@@ -18,5 +19,9 @@ export type {
   RequestListener,
   RequestScope,
   RequestStats,
+  SqlSummary,
+  StartTracingOptions,
+  TracerPipeline,
+  TracingHandle,
   TracingMode,
 } from './types.js';

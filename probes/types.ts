@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import type { Logger, DestinationStream } from 'pino';
 import type { Registry } from 'prom-client';
+import type { NodeTracerProvider, Sampler, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-node';
 
 /** A Node request listener: what `http.createServer` takes, and what an Express app is. */
 export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
@@ -55,6 +56,15 @@ export interface InstrumentDbOptions {
 export type TracingMode = 'lean' | 'auto' | 'off';
 
 /**
+ * The span pipeline. `lean`: the probes' spans from LeanTracer, exported
+ * through SerializingSpanProcessor and our OTLP writers. `sdk`: the SDK's
+ * own tracer, BatchSpanProcessor and the official OTLP exporter packages,
+ * the same probes otherwise; the correctness fallback, and the baseline to
+ * compare against on every OpenTelemetry upgrade.
+ */
+export type TracerPipeline = 'lean' | 'sdk';
+
+/**
  * How a query, log line or outgoing call finds the request it belongs to.
  * `async-local-storage` finds it implicitly, wherever the code runs; on Node 20
  * that taxes every promise in the process (see docs/probes.md). `explicit`
@@ -62,6 +72,58 @@ export type TracingMode = 'lean' | 'auto' | 'off';
  * `probes.forRequest(req)`.
  */
 export type ContextMode = 'async-local-storage' | 'explicit';
+
+export interface StartTracingOptions {
+  /**
+   * service.name. Env: OTEL_SERVICE_NAME. Without either, the first
+   * createProbes({ serviceName }) names it (before any span is exported),
+   * else it stays `unknown_service:node`.
+   */
+  serviceName?: string;
+  /** `lean` (our spans), `auto` (OpenTelemetry auto-instrumentations) or `off`. Env: PERFLAB_TRACING. Default `lean`. */
+  mode?: TracingMode;
+  /** The span pipeline (see TracerPipeline). Env: PERFLAB_TRACER. Default `lean`. */
+  tracer?: TracerPipeline;
+  /**
+   * Where spans go. Default: OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT or
+   * OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is set (or OTEL_TRACES_EXPORTER=console),
+   * otherwise nowhere: spans are still made for exemplars and log correlation.
+   */
+  exporter?: SpanExporter;
+  /** Export each span as it ends instead of batching (tests). Default false. */
+  simpleProcessor?: boolean;
+  /** Extra span processors, e.g. an in-memory exporter in tests. */
+  spanProcessors?: SpanProcessor[];
+  /** Default: from OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG (parentbased_always_on). */
+  sampler?: Sampler;
+  /**
+   * `async-local-storage` registers OpenTelemetry's AsyncLocalStorage context
+   * manager; `explicit` registers none (lean mode only), so nothing in the
+   * process pays Node 20's per-promise async-hook cost, and the app passes
+   * the request through `probes.forRequest(req)`. createProbes follows this
+   * choice unless told otherwise. Env: PERFLAB_CONTEXT. Default `async-local-storage`.
+   */
+  context?: ContextMode;
+}
+
+/** What startTracing returns. */
+export interface TracingHandle {
+  readonly mode: TracingMode;
+  /** The span pipeline in use (the `tracer` option, PERFLAB_TRACER). */
+  readonly pipeline: TracerPipeline;
+  readonly context: ContextMode;
+  readonly provider: NodeTracerProvider | undefined;
+  forceFlush(): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+/** The bounded labels one SQL statement maps to. */
+export interface SqlSummary {
+  operation: string;
+  collection: string;
+  /** The DB span name: `operation collection`, or the operation alone when the table is unknown. */
+  spanName: string;
+}
 
 /** What the request hook sees once a response has finished. */
 export interface RequestInfo {

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { context, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode, trace, TraceFlags, type Span } from '@opentelemetry/api';
 import {
   ATTR_DB_COLLECTION_NAME,
   ATTR_DB_NAMESPACE,
@@ -17,13 +17,14 @@ import { endSpan } from '../tracing/lean-span.js';
 import { startSpanAt } from '../tracing/lean-tracer.js';
 import { wallMs } from '../tracing/wall-clock.js';
 import { DB_UNKNOWN, LABEL_DB_COLLECTION, LABEL_DB_OPERATION } from '../metric-names.js';
-import { SqlSummarizer, type SqlSummary } from './sql-summary.js';
+import { SqlSummarizer } from './sql-summary.js';
 import type {
   DbConnectionLike,
   DbLike,
   InstrumentDbOptions,
   QueryableLike,
   QueryResultLike,
+  SqlSummary,
 } from '../types.js';
 import type { ProbeDeps } from '../probe-deps.js';
 
@@ -300,7 +301,7 @@ function finishQuery(
     let spanId: string | undefined;
     let atMs: number | undefined;
     const sc = (p.span ?? trace.getActiveSpan() ?? p.state?.span)?.spanContext();
-    if (sc && sc.traceFlags & 1) {
+    if (sc && sc.traceFlags & TraceFlags.SAMPLED) {
       traceId = sc.traceId;
       spanId = sc.spanId;
       atMs = wallMs(now);

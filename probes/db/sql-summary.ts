@@ -1,12 +1,5 @@
 import { DB_UNKNOWN, LABEL_OVERFLOW } from '../metric-names.js';
-
-/** The bounded labels one SQL statement maps to. */
-export interface SqlSummary {
-  operation: string;
-  collection: string;
-  /** The DB span name: `operation collection`, or the operation alone when the table is unknown. */
-  spanName: string;
-}
+import type { SqlSummary } from '../types.js';
 
 const OPERATIONS = new Set([
   'SELECT',

@@ -3,6 +3,7 @@ import { propagation, trace } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { otelContextActive, stateOf, type RequestState } from './request-state.js';
 import { bindDb } from '../db/instrument-db.js';
+import { traceLogFields } from '../logs/logger.js';
 import type { ProbeDeps } from '../probe-deps.js';
 import type { DbLike, RequestScope, RequestStats } from '../types.js';
 
@@ -46,13 +47,7 @@ class Scope implements RequestScope {
     if (s.tracked && this.#deps.context() === 'async-local-storage' && otelContextActive()) return base;
     if (!s.logger) {
       const sc = s.span.spanContext();
-      s.logger = trace.isSpanContextValid(sc)
-        ? base.child({
-            trace_id: sc.traceId,
-            span_id: sc.spanId,
-            trace_flags: sc.traceFlags & 1 ? '01' : '00',
-          })
-        : base;
+      s.logger = trace.isSpanContextValid(sc) ? base.child(traceLogFields(sc)) : base;
     }
     return s.logger;
   }

@@ -1,4 +1,4 @@
-import { trace } from '@opentelemetry/api';
+import { trace, TraceFlags, type SpanContext } from '@opentelemetry/api';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import type { ResolvedOptions } from '../options.js';
 
@@ -47,14 +47,29 @@ export function redactSecrets(value: unknown, keys: ReadonlySet<string>, depth =
   return out ?? value;
 }
 
+/** The fields a log line carries to name its span (W3C trace-context names). */
+export interface TraceLogFields {
+  trace_id: string;
+  span_id: string;
+  /** `01` when the span is sampled, else `00`: only the sampled bit, whatever other flags are set. */
+  trace_flags: '01' | '00';
+}
+
+/** The log fields for a span context: the one place lines from the mixin and from forRequest(req).logger are stamped. */
+export function traceLogFields(sc: SpanContext): TraceLogFields {
+  return {
+    trace_id: sc.traceId,
+    span_id: sc.spanId,
+    trace_flags: (sc.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED ? '01' : '00',
+  };
+}
+
 /** trace_id/span_id of the active span, on every line logged inside it. */
-function traceMixin(): Record<string, string> {
+function traceMixin(): Partial<TraceLogFields> {
   const span = trace.getActiveSpan();
   if (!span) return {};
   const sc = span.spanContext();
-  return sc.traceId && sc.traceId !== '00000000000000000000000000000000'
-    ? { trace_id: sc.traceId, span_id: sc.spanId, trace_flags: sc.traceFlags === 1 ? '01' : '00' }
-    : {};
+  return sc.traceId && sc.traceId !== '00000000000000000000000000000000' ? traceLogFields(sc) : {};
 }
 
 export interface CreatedLogger {

@@ -1,12 +1,12 @@
 import type { Tracer } from '@opentelemetry/api';
-import type { ContextMode, TracingMode } from '../types.js';
+import type { ContextMode, TracerPipeline, TracingMode } from '../types.js';
 
 /** What startTracing left behind; kept on globalThis so duplicate module copies agree. */
 export interface TracingState {
   mode: Exclude<TracingMode, 'off'>;
   context: ContextMode;
   /** The span pipeline: `lean` (LeanTracer and our OTLP writers) or `sdk` (the SDK's, stock). */
-  pipeline: 'lean' | 'sdk';
+  pipeline: TracerPipeline;
   /** The tracer the probes make their spans with (a LeanTracer in lean mode, unless the pipeline is `sdk`). */
   tracer?: Tracer;
   /**

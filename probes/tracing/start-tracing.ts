@@ -10,7 +10,6 @@ import {
   ConsoleSpanExporter,
   NodeTracerProvider,
   SimpleSpanProcessor,
-  type Sampler,
   type SpanExporter,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-node';
@@ -26,61 +25,10 @@ import {
   type TracingState,
 } from './global-tracing-state.js';
 import { ServiceResource } from './service-resource.js';
-import type { ContextMode } from '../types.js';
+import type { ContextMode, StartTracingOptions, TracerPipeline, TracingHandle } from '../types.js';
 import { subscribeUndici } from '../http/undici-client.js';
 
-export interface StartTracingOptions {
-  /**
-   * service.name. Env: OTEL_SERVICE_NAME. Without either, the first
-   * createProbes({ serviceName }) names it (before any span is exported),
-   * else it stays `unknown_service:node`.
-   */
-  serviceName?: string;
-  /** `lean` (our spans), `auto` (OpenTelemetry auto-instrumentations) or `off`. Env: PERFLAB_TRACING. Default `lean`. */
-  mode?: 'lean' | 'auto' | 'off';
-  /**
-   * The span pipeline. `lean`: the probes' spans from LeanTracer, exported
-   * through SerializingSpanProcessor and our OTLP writers. `sdk`: the SDK's
-   * own tracer, BatchSpanProcessor and the official OTLP exporter packages,
-   * the same probes otherwise; the correctness fallback, and the baseline to
-   * compare against on every OpenTelemetry upgrade. Env: PERFLAB_TRACER.
-   * Default `lean`.
-   */
-  tracer?: TracerPipeline;
-  /**
-   * Where spans go. Default: OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT or
-   * OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is set (or OTEL_TRACES_EXPORTER=console),
-   * otherwise nowhere: spans are still made for exemplars and log correlation.
-   */
-  exporter?: SpanExporter;
-  /** Export each span as it ends instead of batching (tests). Default false. */
-  simpleProcessor?: boolean;
-  /** Extra span processors, e.g. an in-memory exporter in tests. */
-  spanProcessors?: SpanProcessor[];
-  /** Default: from OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG (parentbased_always_on). */
-  sampler?: Sampler;
-  /**
-   * `async-local-storage` registers OpenTelemetry's AsyncLocalStorage context
-   * manager; `explicit` registers none (lean mode only), so nothing in the
-   * process pays Node 20's per-promise async-hook cost, and the app passes
-   * the request through `probes.forRequest(req)`. createProbes follows this
-   * choice unless told otherwise. Env: PERFLAB_CONTEXT. Default `async-local-storage`.
-   */
-  context?: ContextMode;
-}
-
-export type TracerPipeline = 'lean' | 'sdk';
 const PIPELINES: readonly TracerPipeline[] = ['lean', 'sdk'];
-
-export interface TracingHandle {
-  readonly mode: 'lean' | 'auto' | 'off';
-  /** The span pipeline in use (the `tracer` option, PERFLAB_TRACER). */
-  readonly pipeline: TracerPipeline;
-  readonly context: ContextMode;
-  readonly provider: NodeTracerProvider | undefined;
-  forceFlush(): Promise<void>;
-  shutdown(): Promise<void>;
-}
 
 const CODE = 'PERFLAB_E_PROBES_TRACING';
 type Env = Record<string, string | undefined>;

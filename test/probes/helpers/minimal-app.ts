@@ -30,6 +30,10 @@ export function minimalApp(
   app.get('/hello', (_req, res) => {
     res.json({ hello: 'world' });
   });
+  // Any method, including ones outside the known set (PROPFIND): the span is named `HTTP /any/:id`.
+  app.all('/any/:id', (req, res) => {
+    res.json({ method: req.method });
+  });
   app.get('/api/orders/:id', async (req, res) => {
     const r = await db.query('SELECT id, total FROM orders WHERE id = $1', [req.params.id]);
     res.json({ rows: r.rows, stats: probes.currentRequest() });

@@ -16,8 +16,27 @@ export interface ReceivedSpan {
   resource: Record<string, unknown>;
   /** The instrumentation scope that made the span. */
   scope: { name: string; version?: string };
+  /** Attributes the span's limits dropped (0 when none). */
+  droppedAttributesCount: number;
+  events: ReceivedEvent[];
+  droppedEventsCount: number;
+  links: ReceivedLink[];
+  droppedLinksCount: number;
   /** The export request's content type: which OTLP encoding carried the span. */
   contentType: string;
+}
+
+export interface ReceivedEvent {
+  name: string;
+  attributes: Record<string, unknown>;
+  droppedAttributesCount: number;
+}
+
+export interface ReceivedLink {
+  traceId: string;
+  spanId: string;
+  attributes: Record<string, unknown>;
+  droppedAttributesCount: number;
 }
 
 /**
@@ -89,6 +108,16 @@ interface Export {
         name: string;
         kind: number;
         attributes?: KeyValue[];
+        droppedAttributesCount?: number;
+        events?: Array<{ name: string; attributes?: KeyValue[]; droppedAttributesCount?: number }>;
+        droppedEventsCount?: number;
+        links?: Array<{
+          traceId: string;
+          spanId: string;
+          attributes?: KeyValue[];
+          droppedAttributesCount?: number;
+        }>;
+        droppedLinksCount?: number;
         status?: { code?: number };
       }>;
     }>;
@@ -128,6 +157,20 @@ function decode(body: Export): Omit<ReceivedSpan, 'contentType'>[] {
           name: s.name,
           kind: s.kind,
           attributes: attrs(s.attributes),
+          droppedAttributesCount: s.droppedAttributesCount ?? 0,
+          events: (s.events ?? []).map((e) => ({
+            name: e.name,
+            attributes: attrs(e.attributes),
+            droppedAttributesCount: e.droppedAttributesCount ?? 0,
+          })),
+          droppedEventsCount: s.droppedEventsCount ?? 0,
+          links: (s.links ?? []).map((l) => ({
+            traceId: hex(l.traceId),
+            spanId: hex(l.spanId),
+            attributes: attrs(l.attributes),
+            droppedAttributesCount: l.droppedAttributesCount ?? 0,
+          })),
+          droppedLinksCount: s.droppedLinksCount ?? 0,
           status: s.status ?? {},
           service,
           resource,

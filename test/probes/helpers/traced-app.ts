@@ -22,10 +22,12 @@ import { startReceiver } from './otlp-receiver.js';
 export async function startTracedApp(
   tracingOptions: StartTracingOptions,
   probesOptions: Partial<ProbesOptions>,
+  /** Variables startTracing sees on top of process.env (and nothing else in the process does). */
+  extraEnv: Record<string, string> = {},
 ) {
   const receiver = await startReceiver();
   process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT = `${receiver.url}/v1/traces`;
-  const tracing = await startTracing({ mode: 'lean', ...tracingOptions });
+  const tracing = await startTracing({ mode: 'lean', ...tracingOptions }, { ...process.env, ...extraEnv });
   delete process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
 
   const downstreamHeaders: IncomingHttpHeaders[] = [];

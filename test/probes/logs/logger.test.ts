@@ -1,5 +1,28 @@
+import { context, ROOT_CONTEXT, trace, type Context, type ContextManager } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
+import { traceLogFields } from '../../../probes/logs/logger.js';
 import { ownProbes } from '../helpers/probe-harness.js';
+
+/** A synchronous context manager: enough for the logger's mixin, which reads the active span as a line is written. */
+function stackContextManager(): ContextManager {
+  let active: Context = ROOT_CONTEXT;
+  const manager: ContextManager = {
+    active: () => active,
+    with(ctx, fn, thisArg, ...args) {
+      const previous = active;
+      active = ctx;
+      try {
+        return fn.call(thisArg, ...args);
+      } finally {
+        active = previous;
+      }
+    },
+    bind: (_ctx, target) => target,
+    enable: () => manager,
+    disable: () => manager,
+  };
+  return manager;
+}
 
 describe('logger', () => {
   it('redacts authorization, cookie, password and token at any practical depth', async () => {
@@ -62,5 +85,36 @@ describe('logger', () => {
     await probes.shutdown();
     const line = JSON.parse(readFileSync(file, 'utf8').trim()) as Record<string, unknown>;
     expect(line).toMatchObject({ msg: 'to a file', token: '[redacted]', level: 'warn' });
+  });
+
+  it('stamps trace_flags 01 for a sampled span whatever other flag bits are set, 00 otherwise', async () => {
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const spanId = '00f067aa0ba902b7';
+    // 0x02 is W3C's random-trace-id bit: set beside sampled it must not hide it.
+    const flags = [0x03, 0x01, 0x02, 0x00, 0x81];
+    context.setGlobalContextManager(stackContextManager());
+    try {
+      const { p: probes, sink } = ownProbes('flags-test');
+      for (const traceFlags of flags) {
+        const ctx = trace.setSpan(ROOT_CONTEXT, trace.wrapSpanContext({ traceId, spanId, traceFlags }));
+        context.with(ctx, () => probes.logger.info({ traceFlags }, 'flagged'));
+      }
+      await probes.shutdown();
+      expect(sink.find('flagged').map((l) => [l.traceFlags, l.trace_flags, l.trace_id])).toEqual([
+        [0x03, '01', traceId],
+        [0x01, '01', traceId],
+        [0x02, '00', traceId],
+        [0x00, '00', traceId],
+        [0x81, '01', traceId],
+      ]);
+    } finally {
+      context.disable();
+    }
+    // forRequest(req).logger binds the same fields.
+    expect(traceLogFields({ traceId, spanId, traceFlags: 0x03 })).toEqual({
+      trace_id: traceId,
+      span_id: spanId,
+      trace_flags: '01',
+    });
   });
 });

@@ -14,7 +14,11 @@ let t: TracedApp;
 const savedServiceName = process.env.OTEL_SERVICE_NAME;
 beforeAll(async () => {
   delete process.env.OTEL_SERVICE_NAME;
-  t = await startTracedApp({ context: 'explicit' }, { serviceName: 'named-by-the-app', slowRequestMs: 0 });
+  t = await startTracedApp(
+    { context: 'explicit' },
+    // Every request and query is "slow": their warnings must carry the span's ids.
+    { serviceName: 'named-by-the-app', slowRequestMs: 0, slowQueryMs: 0 },
+  );
   // A PostgreSQL server as the target app's pg pool describes it (target-app/db/pg.ts).
   const db = Object.assign(new FakeDb(), {
     connection: { host: 'db.example', port: 6543, namespace: 'shop|tenant_a' },
@@ -47,12 +51,15 @@ describe('server spans and the resource, by the semantic conventions', () => {
   });
 
   it('records url.query with the values of sensitive keys redacted, keys kept', async () => {
-    const span = await serverSpan('/hello?q=shoes&token=abc123&sig=s1&Sig=case-kept&api%5Fkey=k&empty');
+    const span = await serverSpan(
+      '/hello?q=shoes&token=abc123&password=hunter2&key=k3y&secret=s3cr3t&sig=s1&Sig=case-kept&api%5Fkey=k&empty',
+    );
     expect(span.attributes).toMatchObject({
       'url.path': '/hello',
-      'url.query': 'q=shoes&token=REDACTED&sig=REDACTED&Sig=case-kept&api%5Fkey=REDACTED&empty',
+      'url.query':
+        'q=shoes&token=REDACTED&password=REDACTED&key=REDACTED&secret=REDACTED&sig=REDACTED&Sig=case-kept&api%5Fkey=REDACTED&empty',
     });
-    expect(JSON.stringify(span)).not.toMatch(/abc123|s1"|=k&/);
+    expect(JSON.stringify(span)).not.toMatch(/abc123|hunter2|k3y|s3cr3t|s1"|=k&/);
     const plain = await serverSpan('/hello');
     expect(plain.attributes).not.toHaveProperty('url.query');
   });
@@ -66,6 +73,17 @@ describe('server spans and the resource, by the semantic conventions', () => {
     });
     const known = await serverSpan('/hello');
     expect(known.attributes).not.toHaveProperty('http.request.method_original');
+  });
+
+  it('names a request with an unknown method that a route matches (app.all) HTTP and the route', async () => {
+    const span = await serverSpan('/any/7', {}, 'PROPFIND');
+    expect(span.name).toBe('HTTP /any/:id');
+    expect(span.attributes).toMatchObject({
+      'http.route': '/any/:id',
+      'http.request.method': '_OTHER',
+      'http.request.method_original': 'PROPFIND',
+      'http.response.status_code': 200,
+    });
   });
 
   it("marks perflab's own load (User-Agent perflab/<version>) as synthetic test traffic", async () => {
@@ -93,6 +111,12 @@ describe('server spans and the resource, by the semantic conventions', () => {
     const span = await serverSpan('/hello');
     const line = t.sink.lines.find((l) => l.msg === 'slow request' && l.trace_id === span.traceId);
     expect(line).toMatchObject({ span_id: span.spanId, trace_flags: '01' });
+    const withQuery = await serverSpan('/api/explicit/n-plus-one');
+    const dbSpan = await t.receiver.waitFor(
+      (s) => s.traceId === withQuery.traceId && s.name === 'UPDATE orders',
+    );
+    const slowQuery = t.sink.lines.find((l) => l.msg === 'slow query' && l.span_id === dbSpan.spanId);
+    expect(slowQuery).toMatchObject({ trace_id: withQuery.traceId, trace_flags: '01' });
   });
 
   it('puts server.address, server.port and db.namespace on DB spans', async () => {
