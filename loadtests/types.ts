@@ -74,6 +74,29 @@ export interface StepDefinition<TData> {
   /** Name → dot path into the JSON body, or a function of the response. */
   capture?: Record<string, string | ((res: StepResponse) => unknown)>;
   check?: StepCheck;
+  /**
+   * Send the request again until its answer shows the state waited for (an
+   * order settled). The step's latency is then the time to that state, from
+   * its first request's start; the result counts the requests it took.
+   */
+  poll?: StepPoll;
+}
+
+/** How a step waits for a state: ask, and ask again after `intervalMs`, up to `maxAttempts` times. */
+export interface StepPoll {
+  /**
+   * True once the answer shows the state waited for. Runs on answers that
+   * passed the step's checks (captures already in `vars`); a failed check ends
+   * the step at once, since a poll waits for a state, it does not retry errors.
+   */
+  until: (res: StepResponse, vars: Vars) => boolean;
+  /** Pause after an answer that did not satisfy `until`, before the next request: a positive whole number of ms. */
+  intervalMs: number;
+  /**
+   * Requests at most, the first included; after the last one the step fails
+   * with `condition not met after N attempts`. A positive whole number.
+   */
+  maxAttempts: number;
 }
 
 export interface FlowDefinition<TData> {
@@ -215,6 +238,12 @@ export interface EndpointResult {
   checks?: Record<string, { passes: number; fails: number }>;
   /** Why requests failed, most frequent first, at most 5 distinct reasons; `other` counts the rest. */
   failures?: { reasons: { reason: string; count: number }[]; other: number };
+  /**
+   * A polling step (`poll`): `requests` counts each poll once and `latency` is
+   * its time to the condition; `attempts` is the HTTP requests all its polls
+   * sent, `max` the most one poll sent.
+   */
+  polls?: { attempts: number; max: number };
 }
 
 export interface SeriesPoint {

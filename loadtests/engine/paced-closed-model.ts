@@ -9,13 +9,14 @@ import { GrowingPool } from './growing-pool.js';
 /**
  * Whether a closed-model run needs this engine rather than autocannon:
  * autocannon writes a connection's next request the moment the last one
- * answered, so it cannot pause a user (think time) nor keep a cookie jar.
+ * answered, so it cannot pause a user (think time, a poll's interval), ask
+ * again for the same step (a poll), nor keep a cookie jar.
  */
 export function needsPacing(scenario: Scenario): boolean {
   return (
     scenario.thinkTime !== undefined ||
     scenario.cookies === true ||
-    scenario.flows.some((f) => f.steps.some((s) => s.thinkTime !== undefined))
+    scenario.flows.some((f) => f.steps.some((s) => s.thinkTime !== undefined || s.poll !== undefined))
   );
 }
 

@@ -62,6 +62,23 @@ function checkLines(r: RunResult): string[] {
   return out;
 }
 
+/**
+ * Poll steps: their row counts each poll once with its time to the condition,
+ * so the HTTP requests behind it are said here, lest one be read as the other.
+ */
+function pollLines(r: RunResult): string[] {
+  const out: string[] = [];
+  for (const [step, ep] of Object.entries(r.endpoints)) {
+    if (!ep.polls || ep.requests === 0) continue;
+    const mean = (ep.polls.attempts / ep.requests).toFixed(1);
+    out.push(
+      `${step} polls until its condition: latency is the time to it; ` +
+        `${ep.polls.attempts} requests for ${ep.requests} polls (${mean} per poll, at most ${ep.polls.max})`,
+    );
+  }
+  return out;
+}
+
 /** Pure: the end-of-run summary, client-side and server-side figures side by side. */
 export function formatSummary(r: RunResult): string {
   const out: string[] = [];
@@ -109,6 +126,7 @@ export function formatSummary(r: RunResult): string {
     'latencies in ms, measured from the ' + (r.config.model.kind === 'open' ? 'scheduled send time' : 'send'),
   );
   if (srv) out.push('srv: the server histogram bucket each percentile falls in (≤ its upper bound)');
+  out.push(...pollLines(r));
   for (const [route, steps] of stepsOf) {
     if (steps.length > 1)
       out.push(`* ${route} serves ${steps.join(' and ')}: its server figures cover them together`);

@@ -55,6 +55,7 @@ export function aggregate(recorder: Recorder, input: AggregateInput): RunResult 
             },
           }
         : {}),
+      ...(ep.polls ? { polls: { ...ep.polls } } : {}),
     };
   }
   const seconds = input.durationMs / 1000;

@@ -13,6 +13,14 @@ function addInto(target: Histogram, encoded: string): void {
   h.destroy();
 }
 
+/** A poll step's attempts add up; the most one poll took is the largest of them. */
+function addPolls(acc: EndpointResult, ep: EndpointResult): void {
+  if (!ep.polls) return;
+  const p = (acc.polls ??= { attempts: 0, max: 0 });
+  p.attempts += ep.polls.attempts;
+  p.max = Math.max(p.max, ep.polls.max);
+}
+
 /** Check counts add up; failure reasons too, keeping the MAX_REASONS most frequent. */
 function addChecks(acc: EndpointResult, ep: EndpointResult): void {
   for (const [name, c] of Object.entries(ep.checks ?? {})) {
@@ -114,6 +122,7 @@ export function mergeResults(results: readonly RunResult[], options: MergeOption
       for (const [code, n] of Object.entries(ep.statusCodes))
         acc.statusCodes[code] = (acc.statusCodes[code] ?? 0) + n;
       addChecks(acc, ep);
+      addPolls(acc, ep);
       let h = endpointHists.get(name);
       if (!h) endpointHists.set(name, (h = createHistogram()));
       addInto(h, ep.histogram);

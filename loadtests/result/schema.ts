@@ -6,8 +6,9 @@ export const FORMAT_VERSION = 1;
  * Bumped with each set of optional fields added within a version, so a reader
  * can tell "absent because older" from "absent because not measured".
  * 2: server window edges, per-request DB figures, heap growth, pool pending, server series; repeat.
+ * 3: endpoints' polls (steps that poll until a condition).
  */
-export const FORMAT_REVISION = 2;
+export const FORMAT_REVISION = 3;
 
 const num = z.number();
 const errorsByKind = z.object({
@@ -90,6 +91,7 @@ export const runResultSchema = z.object({
       failures: z
         .object({ reasons: z.array(z.object({ reason: z.string(), count: num })), other: num })
         .optional(),
+      polls: z.object({ attempts: num, max: num }).optional(),
     }),
   ),
   latency,

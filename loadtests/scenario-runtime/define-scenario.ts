@@ -2,10 +2,27 @@ import { z } from 'zod';
 import { PerflabError } from '../../common/perflab-error.js';
 import { E_SCENARIO_INVALID } from '../error-codes.js';
 import type { Scenario, ScenarioDefinition } from '../types.js';
+import { POLL_LIMITS } from './poll.js';
 
 const fn = z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', 'expected a function');
 const nonEmpty = z.string().min(1);
 const template = <T extends z.ZodType>(schema: T) => z.union([schema, fn]);
+
+/** A whole number from 1 to `max`; the message names both bounds. */
+const boundedCount = (max: number) =>
+  z
+    .number()
+    .int(`expected a positive integer, at most ${max}`)
+    .min(1, `expected a positive integer, at most ${max}`)
+    .max(max, `expected a positive integer, at most ${max}`);
+
+const pollSchema = z
+  .object({
+    until: fn,
+    intervalMs: boundedCount(POLL_LIMITS.maxIntervalMs),
+    maxAttempts: boundedCount(POLL_LIMITS.maxAttempts),
+  })
+  .strict();
 
 const stepSchema = z.object({
   name: nonEmpty,
@@ -26,6 +43,7 @@ const stepSchema = z.object({
     })
     .strict()
     .optional(),
+  poll: pollSchema.optional(),
 });
 
 const thinkTimeSchema = z.union([

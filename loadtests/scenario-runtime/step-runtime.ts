@@ -98,7 +98,12 @@ export function renderStepCached(step: StepDefinition<unknown>, ctx: StepContext
 
 /** Whether the engine must buffer the body (otherwise it is drained unread, which is cheaper). */
 export function needsBody(step: StepDefinition<unknown>): boolean {
-  return step.capture !== undefined || step.check?.json !== undefined || step.check?.custom !== undefined;
+  return (
+    step.capture !== undefined ||
+    step.check?.json !== undefined ||
+    step.check?.custom !== undefined ||
+    step.poll !== undefined
+  );
 }
 
 export function parseJson(text: string): unknown {

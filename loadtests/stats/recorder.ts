@@ -27,6 +27,8 @@ export interface EndpointStats {
   /** Failure reasons and their counts, at most MAX_REASONS distinct ones; the rest in `otherFailures`. */
   failures: Map<string, number>;
   otherFailures: number;
+  /** Poll steps only: HTTP requests their polls sent, and the most one poll sent. */
+  polls?: { attempts: number; max: number };
 }
 
 /** Distinct failure reasons kept per step: a custom check's message may carry ids, and memory must stay flat. */
@@ -43,6 +45,12 @@ export interface Outcome {
   /** Why it failed (`status 503`, `json id: expected present, got missing`, `ECONNRESET`). */
   reason?: string;
   checks?: readonly (readonly [name: string, passed: boolean])[];
+  /**
+   * A poll step: how many requests it sent. The outcome is still one entry in
+   * every count (a step is one request, however many polls it took), and its
+   * latency is the time to the condition.
+   */
+  attempts?: number;
 }
 
 /**
@@ -92,6 +100,11 @@ export class Recorder {
         if (passed) c.passes++;
         else c.fails++;
       }
+    }
+    if (outcome.attempts !== undefined) {
+      const polls = (ep.polls ??= { attempts: 0, max: 0 });
+      polls.attempts += outcome.attempts;
+      if (outcome.attempts > polls.max) polls.max = outcome.attempts;
     }
     if (outcome.latencyUs !== undefined) {
       recordMicros(ep.histogram, outcome.latencyUs);

@@ -54,6 +54,16 @@ describe('bundled scenarios against the real target app', () => {
     expect(r.totals.requests).toBeGreaterThanOrEqual(10);
   });
 
+  it("checkout-saga's poll settles at its first request on the monolith, whose orders are final at once", async () => {
+    const scenario = await loadScenario('checkout-saga');
+    const r = await run({ target: app.url, scenario, model: openModel(20), durationMs: 300, scrape: false })
+      .finished;
+    expect(r.totals.errors).toBe(0);
+    const settled = r.endpoints['saga.settled'];
+    expect(settled?.requests).toBeGreaterThanOrEqual(3);
+    expect(settled?.polls).toEqual({ attempts: settled?.requests, max: 1 });
+  });
+
   it('scrapes the app’s /metrics (probes) and matches server routes to steps', async () => {
     const scenario = await loadScenario('browse');
     const r = await run({

@@ -76,6 +76,16 @@ describe('formatSummary', () => {
     );
   });
 
+  it('says a poll step times its condition and how many requests its polls sent', () => {
+    const r = fakeResult({ 'saga.settled': [40, 60, 80, 120], 'orders.create': [5, 6, 7, 8] });
+    r.endpoints['saga.settled']!.polls = { attempts: 10, max: 4 };
+    const lines = formatSummary(r).split('\n');
+    expect(lines).toContain(
+      'saga.settled polls until its condition: latency is the time to it; 10 requests for 4 polls (2.5 per poll, at most 4)',
+    );
+    expect(lines.filter((l) => l.includes('polls until'))).toHaveLength(1);
+  });
+
   it('shouts when the generator could not keep up', () => {
     const r = fakeResult({ a: [1] });
     r.generator = { keptUp: false, reasons: ['send lag p99 30 ms exceeds 5 ms'], dropped: 0, maxInFlight: 1 };

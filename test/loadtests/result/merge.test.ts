@@ -43,6 +43,17 @@ describe('mergeResults', () => {
     ]);
   });
 
+  it("adds poll steps' attempts, keeps the most one poll took, and the schema keeps them", () => {
+    const ra = fakeResult({ settled: [40, 50], api: [1] });
+    const rb = fakeResult({ settled: [60] });
+    ra.endpoints.settled!.polls = { attempts: 7, max: 4 };
+    rb.endpoints.settled!.polls = { attempts: 6, max: 6 };
+    const merged = parseResult(JSON.parse(JSON.stringify(mergeResults([ra, rb]))));
+    expect(merged.endpoints.settled?.requests).toBe(3);
+    expect(merged.endpoints.settled?.polls).toEqual({ attempts: 13, max: 6 });
+    expect(merged.endpoints.api?.polls).toBeUndefined();
+  });
+
   it('refuses an empty list', () => {
     expect(() => mergeResults([])).toThrow(expect.objectContaining({ code: 'PERFLAB_E_RESULT_INVALID' }));
   });

@@ -53,6 +53,50 @@ describe('defineScenario', () => {
     expect(() => validateScenario({ ...valid, extra: 1 })).toThrow(/Unrecognized key/);
   });
 
+  describe('poll', () => {
+    const until = () => true;
+    const withPoll = (poll: unknown) => ({
+      ...valid,
+      flows: [{ name: 'f', steps: [{ name: 's', path: '/x', poll }] }],
+    });
+
+    it('accepts a bounded poll', () => {
+      const poll = { until, intervalMs: 50, maxAttempts: 200 };
+      const s = defineScenario({
+        ...valid,
+        flows: [{ name: 'f', steps: [{ name: 's', path: '/x', poll }] }],
+      });
+      expect(s.flows[0]?.steps[0]?.poll?.maxAttempts).toBe(200);
+      expect(() =>
+        validateScenario(withPoll({ until, intervalMs: 60_000, maxAttempts: 1000 })),
+      ).not.toThrow();
+    });
+
+    it.each([
+      [{ until, intervalMs: 0, maxAttempts: 3 }, 'intervalMs', 'at most 60000'],
+      [{ until, intervalMs: 2.5, maxAttempts: 3 }, 'intervalMs', 'at most 60000'],
+      [{ until, intervalMs: 60_001, maxAttempts: 3 }, 'intervalMs', 'at most 60000'],
+      [{ until, intervalMs: 50, maxAttempts: 0 }, 'maxAttempts', 'at most 1000'],
+      [{ until, intervalMs: 50, maxAttempts: 1001 }, 'maxAttempts', 'at most 1000'],
+      [{ until, intervalMs: 50 }, 'maxAttempts', ''],
+      [{ until, maxAttempts: 3 }, 'intervalMs', ''],
+    ])('rejects an unbounded or fractional poll, naming the field (%#)', (poll, field, bound) => {
+      const check = () => validateScenario(withPoll(poll), 'saga.ts');
+      expect(check).toThrow(expect.objectContaining({ code: 'PERFLAB_E_SCENARIO_INVALID' }));
+      expect(check).toThrow(`saga.ts: invalid scenario field "flows[0].steps[0].poll.${field}"`);
+      if (bound) expect(check).toThrow(`expected a positive integer, ${bound}`);
+    });
+
+    it('wants until to be a function and knows no other keys', () => {
+      expect(() => validateScenario(withPoll({ until: true, intervalMs: 5, maxAttempts: 3 }))).toThrow(
+        'invalid scenario field "flows[0].steps[0].poll.until": expected a function',
+      );
+      expect(() =>
+        validateScenario(withPoll({ until, intervalMs: 5, maxAttempts: 3, timeoutMs: 100 })),
+      ).toThrow(/poll.*Unrecognized key/);
+    });
+  });
+
   it('re-validates its own output', () => {
     expect(validateScenario(defineScenario(valid), 'file.ts').source).toBe('file.ts');
   });

@@ -38,6 +38,19 @@ describe('Recorder', () => {
     expect(r.series[0]?.p99).toBeCloseTo(2, 1);
   });
 
+  it('counts a poll step once per poll, with its attempts beside, and keeps the most one poll took', () => {
+    const r = new Recorder(0);
+    r.record('settled', { latencyUs: 40_000, status: 200, attempts: 3 }, 10);
+    r.record('settled', { latencyUs: 90_000, status: 200, error: 'checkFailed', attempts: 5 }, 20);
+    r.record('plain', { latencyUs: 1000, status: 200 }, 30);
+    r.close();
+    expect(r.requests).toBe(3);
+    expect(r.endpoints.get('settled')?.requests).toBe(2);
+    expect(r.endpoints.get('settled')?.histogram.totalCount).toBe(2);
+    expect(r.endpoints.get('settled')?.polls).toEqual({ attempts: 8, max: 5 });
+    expect(r.endpoints.get('plain')?.polls).toBeUndefined();
+  });
+
   it('ignores records after close', () => {
     const r = new Recorder(0);
     r.close();

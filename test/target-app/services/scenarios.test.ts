@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatSummary } from '../../../loadtests/format/format-summary.js';
 import { run } from '../../../loadtests/run.js';
+import { POLL_CHECK } from '../../../loadtests/scenario-runtime/poll.js';
 import { BUNDLED_SCENARIOS, loadScenario } from '../../../loadtests/scenario-runtime/load-scenario.js';
 import { openModel } from '../../loadtests/helpers/scenarios.js';
 import { SYSTEM_SEED, startTestSystem, type TestSystem } from './helpers/system.js';
@@ -35,7 +37,34 @@ describe('bundled scenarios against the services shape', () => {
     expect(r.totals.requests).toBeGreaterThanOrEqual(5);
   });
 
-  it('answers `Prefer: wait=N` once the order is terminal, which checkout-saga times', async () => {
+  it('checkout-saga reports the time to a terminal order, polled, beside the HTTP latency of the create', async () => {
+    const scenario = await loadScenario('checkout-saga');
+    const r = await run({
+      target: t.system.urls.gateway as string,
+      scenario,
+      model: openModel(10),
+      durationMs: 500,
+      scrape: false,
+    }).finished;
+    expect(r.totals.errors).toBe(0);
+    const settled = r.endpoints['saga.settled'];
+    const created = r.endpoints['orders.create'];
+    // Every order created in the window reached confirmed or failed within the poll's bound.
+    expect(settled?.requests).toBe(created?.requests);
+    expect(settled?.requests).toBeGreaterThanOrEqual(3);
+    expect(settled?.checks?.[POLL_CHECK]).toEqual({ passes: settled?.requests, fails: 0 });
+    const poll = scenario.flows[0]?.steps.find((st) => st.name === 'saga.settled')?.poll;
+    expect(poll).toMatchObject({ intervalMs: 50, maxAttempts: 200 });
+    const bound = (poll?.intervalMs ?? 0) * (poll?.maxAttempts ?? 0);
+    expect(settled?.latency.min).toBeGreaterThan(0);
+    expect(settled?.latency.max).toBeLessThan(bound);
+    // At least one request per order; more when the saga had not settled it at the first.
+    expect(settled?.polls?.attempts).toBeGreaterThanOrEqual(settled?.requests ?? Infinity);
+    expect(settled?.polls?.max).toBeLessThanOrEqual(poll?.maxAttempts ?? 0);
+    expect(formatSummary(r)).toContain('saga.settled polls until its condition: latency is the time to it;');
+  });
+
+  it('answers `Prefer: wait=N` once the order is terminal (a long poll, for clients without a loop)', async () => {
     const token = await t.login(1);
     const placed = await t.request('/api/orders', {
       method: 'POST',
@@ -49,9 +78,5 @@ describe('bundled scenarios against the services shape', () => {
     });
     expect(settled.status).toBe(200);
     expect(['confirmed', 'failed']).toContain(settled.body.status);
-    const step = (await loadScenario('checkout-saga')).flows[0]?.steps.find(
-      (st) => st.name === 'orders.settle',
-    );
-    expect(step?.path).toBe('/api/orders/{{orderId}}');
   });
 });
