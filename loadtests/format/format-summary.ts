@@ -1,6 +1,7 @@
 import type { EndpointResult, QuantileBucket, RunResult, ServerRouteFigures } from '../types.js';
 import { MIN_LAG_SAMPLES } from '../engine/send-lag.js';
 import { routeFor } from '../server-metrics/route-match.js';
+import { pollLines } from './poll-line.js';
 import { fmtBytes, fmtMs, table } from './table.js';
 
 function serverRoute(ep: EndpointResult, routes: Record<string, ServerRouteFigures> | undefined) {
@@ -62,23 +63,6 @@ function checkLines(r: RunResult): string[] {
   return out;
 }
 
-/**
- * Poll steps: their row counts each poll once with its time to the condition,
- * so the HTTP requests behind it are said here, lest one be read as the other.
- */
-function pollLines(r: RunResult): string[] {
-  const out: string[] = [];
-  for (const [step, ep] of Object.entries(r.endpoints)) {
-    if (!ep.polls || ep.requests === 0) continue;
-    const mean = (ep.polls.attempts / ep.requests).toFixed(1);
-    out.push(
-      `${step} polls until its condition: latency is the time to it; ` +
-        `${ep.polls.attempts} requests for ${ep.requests} polls (${mean} per poll, at most ${ep.polls.max})`,
-    );
-  }
-  return out;
-}
-
 /** Pure: the end-of-run summary, client-side and server-side figures side by side. */
 export function formatSummary(r: RunResult): string {
   const out: string[] = [];
@@ -126,7 +110,7 @@ export function formatSummary(r: RunResult): string {
     'latencies in ms, measured from the ' + (r.config.model.kind === 'open' ? 'scheduled send time' : 'send'),
   );
   if (srv) out.push('srv: the server histogram bucket each percentile falls in (≤ its upper bound)');
-  out.push(...pollLines(r));
+  out.push(...pollLines(r.endpoints));
   for (const [route, steps] of stepsOf) {
     if (steps.length > 1)
       out.push(`* ${route} serves ${steps.join(' and ')}: its server figures cover them together`);

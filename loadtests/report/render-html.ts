@@ -33,7 +33,8 @@ function table(t: ReportTable): string {
         `<tr>${r.map((c, i) => `<td${i === 0 ? '' : ' class="n"'}>${escapeHtml(c)}</td>`).join('')}</tr>`,
     )
     .join('\n');
-  return `<section><h2>${escapeHtml(t.title)}</h2><table id="table-${t.id}"><thead><tr>${head}</tr></thead><tbody>\n${rows}\n</tbody></table></section>`;
+  const notes = (t.notes ?? []).map((n) => `<p class="table-note">${escapeHtml(n)}</p>`).join('');
+  return `<section><h2>${escapeHtml(t.title)}</h2><table id="table-${t.id}"><thead><tr>${head}</tr></thead><tbody>\n${rows}\n</tbody></table>${notes ? `<div id="notes-${t.id}">${notes}</div>` : ''}</section>`;
 }
 
 const STYLE = `
@@ -41,7 +42,7 @@ body{font:14px/1.4 system-ui,sans-serif;margin:1.5rem auto;max-width:1100px;padd
 h1{font-size:1.4rem;margin:0}h2{font-size:1.1rem;margin:1.5rem 0 .5rem}
 .sub{color:#495057;margin:.2rem 0 1rem}.note{background:#fff3bf;padding:.3rem .6rem;margin:.2rem 0;border-radius:3px}
 table{border-collapse:collapse;width:100%;font-size:13px}th,td{border-bottom:1px solid #dee2e6;padding:.25rem .5rem;text-align:left;vertical-align:top}
-td.n{font-variant-numeric:tabular-nums}.chart{margin:.5rem 0 1rem}dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}dt{color:#495057}dd{margin:0}
+td.n{font-variant-numeric:tabular-nums}.table-note{color:#495057;margin:.3rem 0}.chart{margin:.5rem 0 1rem}dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}dt{color:#495057}dd{margin:0}
 footer{color:#868e96;margin-top:2rem;font-size:12px}`;
 
 /**

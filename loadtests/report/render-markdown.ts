@@ -1,7 +1,9 @@
 import { fmtCause, fmtChange, fmtInterval, fmtNumber, fmtVerdict, FIGURE_LABELS } from '../compare/labels.js';
 import type { CompareResult } from '../compare/types.js';
 import { modeLine } from '../format/format-summary.js';
+import { pollLines, pollsAcross } from '../format/poll-line.js';
 import type { RunResult } from '../types.js';
+import { comparePollLines } from './poll-notes.js';
 
 /** A table cell: pipes and newlines would break the GFM table. */
 const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
@@ -19,8 +21,12 @@ const VERDICT_MARK: Record<string, string> = {
   'needs more runs': '❔ needs more runs',
 };
 
-/** Pure: summary.md of a compare, for a pull-request comment. */
-export function compareMarkdown(c: CompareResult): string {
+/** Pure: summary.md of a compare, for a pull-request comment; the sides' runs give the poll steps. */
+export function compareMarkdown(
+  c: CompareResult,
+  before: readonly RunResult[],
+  after: readonly RunResult[],
+): string {
   const out: string[] = [];
   out.push(`## perflab compare: ${c.before.scenario}`);
   out.push('');
@@ -65,6 +71,8 @@ export function compareMarkdown(c: CompareResult): string {
       ),
     ),
   );
+  const polls = comparePollLines(before, after);
+  if (polls.length) out.push('', '### Polling steps', '', ...polls.map((l) => `- ${l}`));
   if (c.gate) {
     const limit =
       c.gate.metric === 'errors' ? `${c.gate.threshold} points` : `${(c.gate.threshold * 100).toFixed(1)}%`;
@@ -100,6 +108,13 @@ export function runsMarkdown(runs: readonly RunResult[]): string {
       ]),
     ),
   );
+  // A poll step's latency is its time to the condition, inside the totals above too.
+  const polls = pollLines(pollsAcross(runs));
+  if (polls.length) {
+    out.push('', '### Polling steps', '');
+    if (runs.length > 1) out.push(`Over all ${runs.length} runs:`, '');
+    out.push(...polls.map((l) => `- ${l}`));
+  }
   const thresholds = runs.flatMap((x, i) =>
     x.thresholds.map((t) => [
       String(i + 1),

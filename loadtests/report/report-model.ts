@@ -10,6 +10,8 @@ import {
 } from '../compare/labels.js';
 import type { CompareResult } from '../compare/types.js';
 import { modeLine } from '../format/format-summary.js';
+import { pollLines } from '../format/poll-line.js';
+import { comparePollLines } from './poll-notes.js';
 import type { RunResult } from '../types.js';
 import { latencyByLevel, LEVELS, levelX } from './distribution.js';
 import type { ChartData, ReportModel, ReportSource, ReportTable } from './types.js';
@@ -151,10 +153,15 @@ function runTable(runs: readonly RunResult[]): ReportTable {
       ...Object.entries(r.endpoints).map(([n, ep]) => row(n, ep)),
       row('TOTAL', { ...r.totals, latency: r.latency }),
     ],
+    notes: pollLines(r.endpoints),
   };
 }
 
-function compareTables(c: CompareResult): ReportTable[] {
+function compareTables(
+  c: CompareResult,
+  before: readonly RunResult[],
+  after: readonly RunResult[],
+): ReportTable[] {
   const all = [...c.endpoints, c.overall];
   const verdicts: ReportTable = {
     id: 'verdicts',
@@ -178,6 +185,7 @@ function compareTables(c: CompareResult): ReportTable[] {
         fmtVerdict(f),
       ]),
     ),
+    notes: comparePollLines(before, after),
   };
   const server: ReportTable = {
     id: 'server',
@@ -282,7 +290,7 @@ export function reportModel(src: ReportSource): ReportModel {
         { label: 'after', runs: src.after, color: COLORS.after },
       ]),
     ],
-    tables: compareTables(c),
+    tables: compareTables(c, src.before, src.after),
     details: [
       ...details('before', src.before[0] as RunResult, src.before.length),
       ...details('after', src.after[0] as RunResult, src.after.length),

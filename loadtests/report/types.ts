@@ -25,6 +25,8 @@ export interface ReportTable {
   title: string;
   header: string[];
   rows: string[][];
+  /** Lines under the table that qualify some of its rows (a poll step's latency is its time to the condition). */
+  notes?: string[];
 }
 
 /** Everything report.html shows, as plain data: the page only draws it. */

@@ -20,7 +20,11 @@ export async function renderReport(
 ): Promise<{ html: string; markdown: string; junit: string }> {
   const html = renderHtml(reportModel(src), await loadChartLibrary(), PAGE_SCRIPT);
   if (src.kind === 'runs') return { html, markdown: runsMarkdown(src.runs), junit: runsJunit(src.runs) };
-  return { html, markdown: compareMarkdown(src.compare), junit: compareJunit(src.compare, src.after) };
+  return {
+    html,
+    markdown: compareMarkdown(src.compare, src.before, src.after),
+    junit: compareJunit(src.compare, src.after),
+  };
 }
 
 /** Writes the three report files into `dir`; returns their paths. */

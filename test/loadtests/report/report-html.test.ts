@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fmtNumber } from '../../../loadtests/compare/labels.js';
+import { pollLine } from '../../../loadtests/format/poll-line.js';
 import { renderReport } from '../../../loadtests/report/write-report.js';
 import { syntheticRun } from '../compare/synthetic.js';
 import { launchChromium } from '../../helpers/chromium.js';
@@ -93,12 +94,16 @@ describe('report.html in headless Chromium', () => {
       expect.stringMatching(/^fewer queries per request .*queries\/request 21.0 → 2.00/),
     ]);
     expect(await page.textContent('body')).toContain('flags changed: n_plus_one true → false');
+    // No step polls: no note under any table.
+    expect(await page.locator('.table-note').count()).toBe(0);
     await page.screenshot({ path: join(ARTIFACTS, 'compare.png'), fullPage: true });
     await page.close();
   }, 60_000);
 
-  it('draws a single run, with the endpoint table matching result.json', async () => {
+  it('draws a single run, with the endpoint table matching result.json and its poll note', async () => {
     const run = syntheticRun(7);
+    // orders.list as a poll step: 2000 polls that sent 5000 requests, at most 7 for one.
+    run.endpoints['orders.list']!.polls = { attempts: 5000, max: 7 };
     const { html } = await renderReport({ kind: 'runs', runs: [run], sources: ['result.json'] });
     const { page, problems, requests } = await open(html, 'run');
     await chartsDrawn(page, ['latency', 'throughput', 'distribution']);
@@ -115,6 +120,15 @@ describe('report.html in headless Chromium', () => {
       ]);
     }
     expect(rows.at(-1)?.[1]).toBe(String(run.totals.requests));
+    // The poll note is shown, once, right under the endpoint table, and names only the polling step.
+    const note = page.locator('#notes-endpoints .table-note');
+    expect(await note.count()).toBe(1);
+    expect(await note.isVisible()).toBe(true);
+    expect(await note.textContent()).toBe(pollLine('orders.list', run.endpoints['orders.list']!));
+    expect(await note.textContent()).toContain('5000 requests for 2000 polls (2.5 per poll, at most 7)');
+    const table = await page.locator('#table-endpoints').boundingBox();
+    const box = await note.boundingBox();
+    expect(box && table && box.height > 0 && box.y >= table.y + table.height).toBe(true);
     await page.screenshot({ path: join(ARTIFACTS, 'run.png'), fullPage: true });
     await page.close();
   }, 60_000);
