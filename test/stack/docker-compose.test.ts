@@ -65,6 +65,28 @@ const urlPort = (url: string): { host: string; port: number } => {
   const u = new URL(url);
   return { host: u.hostname, port: Number(u.port) };
 };
+/** The URL a healthcheck command fetches, as host, port and path. */
+const healthUrl = (s: Service): { host: string; port: number; path: string } => {
+  const url = /https?:\/\/[^\s'"]+/.exec((s.healthcheck?.test ?? []).join(' '))?.[0];
+  if (!url) throw new Error(`no URL in healthcheck ${JSON.stringify(s.healthcheck?.test)}`);
+  return { ...urlPort(url), path: new URL(url).pathname };
+};
+/** A command-line flag's value (`--flag=value`), or undefined. */
+const flag = (s: Service, name: string): string | undefined =>
+  s.command?.find((c) => c.startsWith(`${name}=`))?.slice(name.length + 1);
+/**
+ * What the pinned Jaeger v2 image serves with its built-in all-in-one config
+ * (cmd/jaeger/internal/all-in-one.yaml and ports/ports.go at v2.10.0; the image
+ * sets JAEGER_LISTEN_HOST=0.0.0.0, so other containers reach them): OTLP on
+ * 4317 (gRPC) and 4318 (HTTP), the UI and query API on 16686, the
+ * healthcheckv2 extension on 13133 answering /status.
+ */
+const JAEGER_V2 = { otlpGrpc: 4317, otlpHttp: 4318, ui: 16686, health: 13133, healthPath: '/status' };
+/** Services that run the target app, and so its probes: built from the app image, not the load job. */
+const probeServices = (): string[] =>
+  Object.entries(compose.services)
+    .filter(([, s]) => s.build !== undefined && !(s.command ?? []).includes('bin/perflab.js'))
+    .map(([name]) => name);
 
 describe('docker-compose.yml', () => {
   it('passes `docker-compose config -q` (Debian docker-compose 1.29, no engine needed)', () => {
@@ -193,17 +215,47 @@ describe('docker-compose.yml', () => {
     expect(containerPorts(svc('prometheus'))).toContain(9090);
     expect(urlPort(jaeger.url)).toEqual({ host: 'jaeger', port: 16686 });
     expect(containerPorts(svc('jaeger'))).toContain(16686);
-    // The app exports spans to Jaeger's OTLP/HTTP receiver.
-    expect(urlPort(svc('app').environment?.OTEL_EXPORTER_OTLP_ENDPOINT ?? '')).toEqual({
-      host: 'jaeger',
-      port: 4318,
-    });
     // The load job targets the app and writes into Prometheus' remote-write receiver.
     const load = (svc('load').command ?? []).map(defaults);
     expect(load[load.indexOf('--target') + 1]).toBe(`http://app:${appPort}`);
     expect(load[load.indexOf('--prometheus-rw') + 1]).toBe('http://prometheus:9090/api/v1/write');
     expect(svc('load').profiles).toEqual(['load']);
     expect(containerPorts(svc('grafana'))).toEqual([3000]);
+  });
+
+  it('exports spans from every service that runs the probes to the jaeger service OTLP/HTTP port', () => {
+    // The load job is built from the same image but runs perflab, which exports no spans.
+    expect(probeServices().sort()).toEqual(['app', 'services']);
+    expect(svc('jaeger').command).toBeUndefined(); // the image's all-in-one config, so JAEGER_V2 holds
+    expect(svc('jaeger').image).toMatch(/^jaegertracing\/jaeger:2\./);
+    expect(containerPorts(svc('jaeger'))).toContain(JAEGER_V2.otlpHttp);
+    for (const name of probeServices()) {
+      const env = svc(name).environment ?? {};
+      expect(urlPort(env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://unset'), name).toEqual({
+        host: 'jaeger',
+        port: JAEGER_V2.otlpHttp,
+      });
+      // OTLP/HTTP is the SDK's default protocol; gRPC would need 4317.
+      expect(env.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf', name).toBe('http/protobuf');
+      expect(svc(name).depends_on?.jaeger?.condition, name).toBe('service_healthy');
+    }
+  });
+
+  it('health-checks Jaeger, Prometheus and Grafana on a port and path each of them serves', () => {
+    expect(healthUrl(svc('jaeger'))).toEqual({
+      host: '127.0.0.1',
+      port: JAEGER_V2.health,
+      path: JAEGER_V2.healthPath,
+    });
+    // Prometheus listens on 9090 unless --web.listen-address moves it; Grafana's data source and the load job use it too.
+    const promPort = Number((flag(svc('prometheus'), '--web.listen-address') ?? ':9090').split(':').at(-1));
+    expect(containerPorts(svc('prometheus'))).toContain(promPort);
+    expect(urlPort(datasources.find((d) => d.type === 'prometheus')?.url ?? '').port).toBe(promPort);
+    expect(healthUrl(svc('prometheus'))).toEqual({ host: '127.0.0.1', port: promPort, path: '/-/ready' });
+    // Grafana serves on GF_SERVER_HTTP_PORT, 3000 when unset.
+    const grafanaPort = Number(svc('grafana').environment?.GF_SERVER_HTTP_PORT ?? 3000);
+    expect(containerPorts(svc('grafana'))).toEqual([grafanaPort]);
+    expect(healthUrl(svc('grafana'))).toEqual({ host: '127.0.0.1', port: grafanaPort, path: '/api/health' });
   });
 
   it('runs Prometheus with exemplar storage, the remote-write receiver and the mounted rules', () => {
@@ -216,6 +268,30 @@ describe('docker-compose.yml', () => {
     expect(mounts[config ?? '']).toBe('./dashboards/prometheus/prometheus.yml');
     expect(prometheusYml.rule_files).toEqual(['rules/*.yml']);
     expect(mounts['/etc/prometheus/rules']).toBe('./dashboards/prometheus/rules');
+  });
+
+  it('passes Prometheus 3 no flag it removed, though the proofs run Debian prometheus 2.42', () => {
+    // The feature flags Prometheus 3.0 folded into its defaults or replaced with flags of their own
+    // (https://prometheus.io/docs/prometheus/latest/migration/): v3 only warns about them, so a
+    // leftover one would silently stop doing what the comment beside it says. exemplar-storage is
+    // still a v3 feature flag, and --web.enable-remote-write-receiver the v3 spelling.
+    const removed = [
+      'promql-at-modifier',
+      'promql-negative-offset',
+      'new-service-discovery-manager',
+      'expand-external-labels',
+      'no-default-scrape-port',
+      'agent',
+      'remote-write-receiver',
+      'auto-gomemlimit',
+      'auto-gomaxprocs',
+    ];
+    expect(svc('prometheus').image).toMatch(/^prom\/prometheus:v3\./);
+    const features = (svc('prometheus').command ?? [])
+      .filter((c) => c.startsWith('--enable-feature='))
+      .flatMap((c) => c.slice('--enable-feature='.length).split(','));
+    expect(features).toContain('exemplar-storage');
+    for (const f of features) expect(removed, f).not.toContain(f);
   });
 
   it('provisions Grafana with the dashboards and every data source uid they use', () => {
