@@ -27,3 +27,18 @@ CREATE TABLE __SCHEMA__.processed_events (
 );
 `,
 };
+
+/**
+ * The relay's publish order. created_at cannot be it: PGlite's clock ticks in
+ * milliseconds, so rows written in one tick would tie and go out in the
+ * order of their random ids, and a wall clock may step back. An identity
+ * column only grows; rows already there are numbered in storage order.
+ */
+export const OUTBOX_SEQUENCE: ServiceMigration = {
+  name: '015_outbox_sequence',
+  sql: `
+ALTER TABLE __SCHEMA__.outbox ADD COLUMN seq bigint GENERATED ALWAYS AS IDENTITY;
+DROP INDEX __SCHEMA__.outbox_unpublished_idx;
+CREATE INDEX outbox_unpublished_idx ON __SCHEMA__.outbox (seq) WHERE published_at IS NULL;
+`,
+};

@@ -31,7 +31,8 @@ export interface Relay {
 }
 
 /**
- * Publishes the outbox in commit order and marks each row published after
+ * Publishes the outbox in the order its rows were written (its sequence:
+ * commit order for one writer) and marks each row published after
  * the bus has stored it. It holds no lock while publishing: a crash between
  * publish and mark (or two relays) publishes an event twice, which JetStream's
  * duplicate window and every consumer's dedupe by event id absorb. A failed
@@ -45,7 +46,7 @@ export function startRelay({ db, schema, bus, logger, pollMs = 250, batchSize = 
 
   const round = async (): Promise<number> => {
     const { rows } = await db.query<{ id: string; payload: DomainEvent }>(
-      `SELECT id, payload FROM ${schema}.outbox WHERE published_at IS NULL ORDER BY created_at, id LIMIT $1`,
+      `SELECT id, payload FROM ${schema}.outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1`,
       [batchSize],
     );
     const done: string[] = [];

@@ -1,4 +1,4 @@
-import { EVENT_TABLES } from '../events/event-tables.js';
+import { EVENT_TABLES, OUTBOX_SEQUENCE } from '../events/event-tables.js';
 import type { ServiceMigration } from '../shared/schema.js';
 
 /**
@@ -34,4 +34,5 @@ CREATE TABLE __SCHEMA__.order_items (
 );
 `,
   },
+  OUTBOX_SEQUENCE,
 ];

@@ -1,4 +1,4 @@
-import { EVENT_TABLES } from '../events/event-tables.js';
+import { EVENT_TABLES, OUTBOX_SEQUENCE } from '../events/event-tables.js';
 import type { ServiceMigration } from '../shared/schema.js';
 
 /** One payment per order at most (the primary key): a redelivered event can never charge twice. */
@@ -16,4 +16,5 @@ CREATE TABLE __SCHEMA__.payments (
 );
 `,
   },
+  OUTBOX_SEQUENCE,
 ];

@@ -49,8 +49,11 @@ describe('bundled scenarios against the services shape', () => {
     expect(r.totals.errors).toBe(0);
     const settled = r.endpoints['saga.settled'];
     const created = r.endpoints['orders.create'];
-    // Every order created in the window reached confirmed or failed within the poll's bound.
-    expect(settled?.requests).toBe(created?.requests);
+    // Every order created in the window reached confirmed or failed within the poll's bound,
+    // except those whose poll the end of the window cut off: at most the flows then in flight.
+    const cutOff = (created?.requests ?? 0) - (settled?.requests ?? 0);
+    expect(cutOff).toBeGreaterThanOrEqual(0);
+    expect(cutOff).toBeLessThanOrEqual(r.generator.maxInFlight);
     expect(settled?.requests).toBeGreaterThanOrEqual(3);
     expect(settled?.checks?.[POLL_CHECK]).toEqual({ passes: settled?.requests, fails: 0 });
     const poll = scenario.flows[0]?.steps.find((st) => st.name === 'saga.settled')?.poll;
