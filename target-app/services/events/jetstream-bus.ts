@@ -105,6 +105,9 @@ export async function createJetStreamBus(
     kind: 'jetstream',
     async publish(event) {
       const h = headers();
+      // Our consumers read the event's own traceparent (the one carrier on both
+      // buses, and what the outbox stores); the header is for NATS tools and
+      // outside consumers instrumented with OpenTelemetry.
       if (event.traceparent) h.set('traceparent', event.traceparent);
       await js.publish(subjectOf(o.namespace, event.type), encodeEvent(event), {
         msgID: event.id,
