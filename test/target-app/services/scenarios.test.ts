@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatSummary } from '../../../loadtests/format/format-summary.js';
 import { run } from '../../../loadtests/run.js';
+import type { Scenario } from '../../../loadtests/types.js';
 import { POLL_CHECK } from '../../../loadtests/scenario-runtime/poll.js';
 import { BUNDLED_SCENARIOS, loadScenario } from '../../../loadtests/scenario-runtime/load-scenario.js';
 import { openModel } from '../../loadtests/helpers/scenarios.js';
@@ -20,16 +21,20 @@ afterAll(async () => {
   await t?.close();
 });
 
+/** Half a second at 10 flows/s through the gateway. */
+const runBriefly = (scenario: Scenario) =>
+  run({
+    target: t.system.urls.gateway as string,
+    scenario,
+    model: openModel(10),
+    durationMs: 500,
+    scrape: false,
+  }).finished;
+
 describe('bundled scenarios against the services shape', () => {
   it.each(Object.keys(BUNDLED_SCENARIOS))('%s runs without errors', async (name) => {
     const scenario = await loadScenario(name);
-    const r = await run({
-      target: t.system.urls.gateway as string,
-      scenario,
-      model: openModel(10),
-      durationMs: 500,
-      scrape: false,
-    }).finished;
+    const r = await runBriefly(scenario);
     const failing = Object.entries(r.endpoints)
       .filter(([, ep]) => ep.errors > 0)
       .map(([step, ep]) => `${step}: ${JSON.stringify(ep.errorsByKind)} ${JSON.stringify(ep.statusCodes)}`);
@@ -39,13 +44,7 @@ describe('bundled scenarios against the services shape', () => {
 
   it('checkout-saga reports the time to a terminal order, polled, beside the HTTP latency of the create', async () => {
     const scenario = await loadScenario('checkout-saga');
-    const r = await run({
-      target: t.system.urls.gateway as string,
-      scenario,
-      model: openModel(10),
-      durationMs: 500,
-      scrape: false,
-    }).finished;
+    const r = await runBriefly(scenario);
     expect(r.totals.errors).toBe(0);
     const settled = r.endpoints['saga.settled'];
     const created = r.endpoints['orders.create'];
