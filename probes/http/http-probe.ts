@@ -48,9 +48,9 @@ import {
   LABEL_ROUTE,
   METHOD_OTHER,
   ROUTE_UNMATCHED,
-  SYNTHETIC_TEST,
 } from '../metric-names.js';
 import { redactQuery } from './url-query.js';
+import { syntheticType } from './synthetic-traffic.js';
 import { routeTemplate } from './route-template.js';
 import { endSpan } from '../tracing/lean-span.js';
 import { startSpanAt } from '../tracing/lean-tracer.js';
@@ -358,14 +358,6 @@ function parseHost(host: string): void {
   lastAddress = address.startsWith('[') && address.endsWith(']') ? address.slice(1, -1) : address;
   lastPort = PORT.test(portText) && Number(portText) <= 65535 ? Number(portText) : -1;
   lastHost = host;
-}
-
-/** The User-Agent prefix of perflab's own load engine: its requests are synthetic test traffic. */
-const LOAD_ENGINE_AGENT = 'perflab/';
-
-/** `user_agent_synthetic_type`: `test` for perflab's load, else '' (no label); never the header itself. */
-function syntheticType(ua: string | undefined): string {
-  return ua !== undefined && ua.startsWith(LOAD_ENGINE_AGENT) ? SYNTHETIC_TEST : '';
 }
 
 function startAttributes(
